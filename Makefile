@@ -1,0 +1,59 @@
+# Qualipref — two commands on a fresh Debian 12 machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# WeasyPrint's libraries, Chromium for browser tests, poppler to read PDFs, gettext for translations.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
+
+.PHONY: run test install sysdeps migrate demo serve assets lint worker beat clean
+
+run: install migrate demo
+	@echo "Qualipref : http://$(HOST):$(PORT)/  (comptes ci-dessus, mot de passe qualipref2015)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: sysdeps $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+# Installs only what is missing (idempotent); needs root or sudo the first time.
+sysdeps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installation des paquets système manquants : $$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0; fi
+
+demo: install
+	$(PY) manage.py load_demo
+
+worker: install
+	$(VENV)/bin/celery -A qualipref worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A qualipref beat -l info
+
+# Refresh static/vendor/ from the versions pinned in package.json (needs npm).
+assets:
+	bash scripts/vendor_assets.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles

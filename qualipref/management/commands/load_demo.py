@@ -1,0 +1,37 @@
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app that has demo data exposes `<app>.demo.load(stdout)`; order matters (organisation first).
+DEMO_STEPS = [
+    "sites.demo",
+    "referential.demo",
+    "steering.demo",
+    "audits.demo",
+    "surveys.demo",
+    "complaints.demo",
+    "actionplans.demo",
+    "indicators.demo",
+    "reports.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (Bouches-du-Rhône 2015). Peut être relancée sans doublon."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for name in DEMO_STEPS:
+                if importlib.util.find_spec(name) is None:
+                    continue
+                summary = importlib.import_module(name).load(self.stdout) or {}
+                details = ", ".join(f"{k} : {v}" for k, v in summary.items())
+                self.stdout.write(f"  {name.split('.')[0]:<12} {details}")
+        from sites.demo import DEMO_PASSWORD, logins
+
+        self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for username, role, scope in logins():
+            self.stdout.write(f"  {username:<26} {role} · {scope}")

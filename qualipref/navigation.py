@@ -1,0 +1,62 @@
+"""The main menu follows the annual report's sections. Entries whose URL does not exist yet are left out,
+so each app's pages appear in the menu as soon as the app declares them."""
+
+from django.urls import NoReverseMatch, reverse
+
+MENU = [
+    (
+        "Pilotage",
+        [
+            ("Organisation et sites", "sites:organisation"),
+            ("Référentiel", "referential:index"),
+            ("Comités et réunions", "steering:committee_list"),
+            ("Calendrier des échéances", "steering:calendar"),
+            ("Documents internes", "steering:document_list"),
+            ("Registres des modules", "steering:register_list"),
+        ],
+    ),
+    (
+        "Actions",
+        [
+            ("Plans d'actions", "actionplans:plan_list"),
+            ("Actions", "actionplans:action_list"),
+        ],
+    ),
+    (
+        "Évaluation",
+        [
+            ("Audits et constats", "audits:audit_list"),
+            ("Enquêtes de satisfaction", "surveys:campaign_list"),
+            ("Réclamations et demandes", "complaints:request_list"),
+        ],
+    ),
+    (
+        "Indicateurs",
+        [
+            ("Tableau de bord", "indicators:dashboard"),
+            ("Indicateurs", "indicators:indicator_list"),
+        ],
+    ),
+    (
+        "Rapports",
+        [
+            ("Bilan annuel", "reports:annual"),
+            ("Dossier du comité de pilotage", "reports:committee_pack"),
+        ],
+    ),
+]
+
+
+def _url(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def menu():
+    sections = []
+    for title, entries in MENU:
+        items = [(label, url) for label, name in entries if (url := _url(name))]
+        sections.append({"title": title, "items": items})
+    return sections

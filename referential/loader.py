@@ -1,0 +1,344 @@
+"""Load a referential from its versioned YAML file: validate everything, then write in one transaction.
+
+A malformed file loads nothing; the error names the line and the key at fault, in French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from .models import Criterion, Engagement, FindingType, Module, Parameter, Referential
+from .params import cast_value
+
+
+class ReferentialFileError(ValueError):
+    """The file cannot be loaded; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("Référentiel invalide :\n" + "\n".join(f"- {e}" for e in errors))
+
+
+class _LineDict(dict):
+    line = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings remember the line they start on (1-based)."""
+
+
+def _construct_line_map(loader, node):
+    mapping = _LineDict()
+    mapping.line = node.start_mark.line + 1
+    yield mapping
+    mapping.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_map)
+
+
+@dataclass
+class LoadResult:
+    referential: Referential
+    created: bool
+    counts: dict[str, int]
+
+
+class _Validator:
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def error(self, node, path: str, message: str):
+        line = getattr(node, "line", 0)
+        where = f"ligne {line}, " if line else ""
+        self.errors.append(f"{where}« {path} » : {message}")
+
+    def mapping(self, node, path) -> bool:
+        if not isinstance(node, dict):
+            self.error(node, path, "une liste de clés et valeurs est attendue.")
+            return False
+        return True
+
+    def field(self, node, path, key, kind, *, required=True, default=None):
+        if key not in node or node[key] is None or node[key] == "":
+            if required:
+                self.error(node, f"{path}.{key}", "clé obligatoire manquante.")
+            return default
+        value = node[key]
+        ok = {
+            "str": isinstance(value, str | int | float) and not isinstance(value, bool),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+            "date": isinstance(value, dt.date),
+            "list": isinstance(value, list),
+        }[kind]
+        if not ok:
+            expected = {
+                "str": "un texte",
+                "int": "un nombre entier",
+                "bool": "true ou false",
+                "date": "une date AAAA-MM-JJ",
+                "list": "une liste",
+            }[kind]
+            self.error(node, f"{path}.{key}", f"{expected} est attendu, pas « {value} ».")
+            return default
+        return str(value) if kind == "str" else value
+
+    def unknown_keys(self, node, path, allowed):
+        for key in node:
+            if key not in allowed:
+                self.error(
+                    node, f"{path}.{key}", f"clé inconnue (clés possibles : {', '.join(sorted(allowed))})."
+                )
+
+
+def parse(text: str) -> dict:
+    """Parse and validate the file's text into plain data; raise ReferentialFileError on any problem."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1} : " if mark else ""
+        raise ReferentialFileError(
+            [f"{where}syntaxe YAML invalide ({getattr(exc, 'problem', exc)})."]
+        ) from None
+
+    v = _Validator()
+    if not isinstance(data, dict):
+        raise ReferentialFileError(
+            ["le fichier doit contenir les clés referential, modules, parameters et finding_types."]
+        )
+    v.unknown_keys(data, "fichier", {"referential", "modules", "parameters", "finding_types"})
+
+    out = {"referential": {}, "modules": [], "parameters": [], "finding_types": []}
+    head = data.get("referential")
+    if (
+        v.mapping(head, "referential")
+        if head is not None
+        else v.error(data, "referential", "clé obligatoire manquante.")
+    ):
+        v.unknown_keys(
+            head,
+            "referential",
+            {"code", "name", "version", "published_on", "valid_from", "valid_until", "description"},
+        )
+        out["referential"] = {
+            "code": v.field(head, "referential", "code", "str"),
+            "name": v.field(head, "referential", "name", "str"),
+            "version": v.field(head, "referential", "version", "str"),
+            "published_on": v.field(head, "referential", "published_on", "date", required=False),
+            "valid_from": v.field(head, "referential", "valid_from", "date", required=False),
+            "valid_until": v.field(head, "referential", "valid_until", "date", required=False),
+            "description": v.field(head, "referential", "description", "str", required=False, default=""),
+        }
+
+    modules = v.field(data, "fichier", "modules", "list") or []
+    numbers = set()
+    engagement_codes = set()
+    for i, node in enumerate(modules):
+        path = f"modules[{i}]"
+        if not v.mapping(node, path):
+            continue
+        v.unknown_keys(node, path, {"number", "title", "mandatory", "description", "engagements"})
+        number = v.field(node, path, "number", "int")
+        if number is not None:
+            if number in numbers:
+                v.error(node, f"{path}.number", f"le module {number} est déjà défini.")
+            numbers.add(number)
+        module = {
+            "number": number,
+            "title": v.field(node, path, "title", "str"),
+            "mandatory": v.field(node, path, "mandatory", "bool", required=False, default=False),
+            "description": v.field(node, path, "description", "str", required=False, default=""),
+            "engagements": [],
+        }
+        for j, enode in enumerate(v.field(node, path, "engagements", "list", required=False, default=[])):
+            epath = f"{path}.engagements[{j}]"
+            if not v.mapping(enode, epath):
+                continue
+            v.unknown_keys(enode, epath, {"code", "title", "text", "criteria"})
+            code = v.field(enode, epath, "code", "str")
+            if code is not None:
+                if (number, code) in engagement_codes:
+                    v.error(enode, f"{epath}.code", f"l'engagement {code} est déjà défini dans ce module.")
+                engagement_codes.add((number, code))
+            module["engagements"].append(
+                {
+                    "code": code,
+                    "title": v.field(enode, epath, "title", "str"),
+                    "text": v.field(enode, epath, "text", "str", required=False, default=""),
+                    "criteria": _criteria(v, enode, epath, set()),
+                }
+            )
+        out["modules"].append(module)
+    if modules and 1 not in numbers and not any(m.get("mandatory") for m in out["modules"]):
+        v.error(data, "modules", "au moins un module doit être obligatoire.")
+
+    keys = set()
+    for i, node in enumerate(v.field(data, "fichier", "parameters", "list", required=False, default=[])):
+        path = f"parameters[{i}]"
+        if not v.mapping(node, path):
+            continue
+        v.unknown_keys(node, path, {"key", "label", "type", "value", "choices", "unit"})
+        key = v.field(node, path, "key", "str")
+        if key in keys:
+            v.error(node, f"{path}.key", f"le paramètre {key} est déjà défini.")
+        keys.add(key)
+        value_type = v.field(node, path, "type", "str")
+        if value_type not in {c.value for c in Parameter.ValueType}:
+            v.error(node, f"{path}.type", f"type inconnu « {value_type} » (int, decimal, str, bool, choice).")
+            continue
+        raw = node.get("value")
+        if isinstance(raw, bool):
+            raw = "true" if raw else "false"
+        choices = v.field(node, path, "choices", "str", required=False, default="")
+        if raw is None:
+            v.error(node, f"{path}.value", "clé obligatoire manquante.")
+        else:
+            try:
+                cast_value(value_type, raw, choices)
+            except ValueError as exc:
+                v.error(node, f"{path}.value", str(exc))
+        out["parameters"].append(
+            {
+                "key": key,
+                "label": v.field(node, path, "label", "str"),
+                "value_type": value_type,
+                "value": str(raw),
+                "choices": choices,
+                "unit": v.field(node, path, "unit", "str", required=False, default=""),
+            }
+        )
+
+    codes = set()
+    for i, node in enumerate(v.field(data, "fichier", "finding_types", "list", required=False, default=[])):
+        path = f"finding_types[{i}]"
+        if not v.mapping(node, path):
+            continue
+        v.unknown_keys(
+            node, path, {"code", "label", "label_plural", "requires_action", "blocks_label", "color"}
+        )
+        code = v.field(node, path, "code", "str")
+        if code in codes:
+            v.error(node, f"{path}.code", f"le type de constat {code} est déjà défini.")
+        codes.add(code)
+        out["finding_types"].append(
+            {
+                "code": code,
+                "label": v.field(node, path, "label", "str"),
+                "label_plural": v.field(node, path, "label_plural", "str", required=False, default=""),
+                "order": i + 1,
+                "requires_action": v.field(
+                    node, path, "requires_action", "bool", required=False, default=False
+                ),
+                "blocks_label": v.field(node, path, "blocks_label", "bool", required=False, default=False),
+                "color": v.field(node, path, "color", "str", required=False, default="secondary"),
+            }
+        )
+
+    if v.errors:
+        raise ReferentialFileError(v.errors)
+    return out
+
+
+def _criteria(v: _Validator, node, path, seen: set) -> list[dict]:
+    result = []
+    for k, cnode in enumerate(v.field(node, path, "criteria", "list", required=False, default=[])):
+        cpath = f"{path}.criteria[{k}]"
+        if not v.mapping(cnode, cpath):
+            continue
+        v.unknown_keys(cnode, cpath, {"code", "text", "criteria"})
+        code = v.field(cnode, cpath, "code", "str")
+        if code in seen:
+            v.error(cnode, f"{cpath}.code", f"le critère {code} est déjà défini dans cet engagement.")
+        seen.add(code)
+        result.append(
+            {
+                "code": code,
+                "text": v.field(cnode, cpath, "text", "str"),
+                "criteria": _criteria(v, cnode, cpath, seen),
+            }
+        )
+    return result
+
+
+@transaction.atomic
+def load_referential(path: str | Path) -> LoadResult:
+    """Load (or update in place) the referential in `path`. Idempotent: same file, same rows."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReferentialFileError([f"fichier illisible : {path} ({exc.strerror})."]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReferentialFileError([f"le fichier {path.name} n'est pas encodé en UTF-8."]) from None
+    data = parse(text)
+
+    head = data["referential"]
+    referential, created = Referential.objects.update_or_create(
+        code=head["code"],
+        version=head["version"],
+        defaults={
+            **{k: head[k] for k in ("name", "published_on", "valid_from", "valid_until", "description")},
+            "source_file": path.name,
+            "checksum": hashlib.sha256(raw).hexdigest(),
+        },
+    )
+    counts = {"modules": 0, "engagements": 0, "criteria": 0, "parameters": 0, "finding_types": 0}
+    for m in data["modules"]:
+        module, _ = Module.objects.update_or_create(
+            referential=referential,
+            number=m["number"],
+            defaults={"title": m["title"], "mandatory": m["mandatory"], "description": m["description"]},
+        )
+        counts["modules"] += 1
+        for order, e in enumerate(m["engagements"], start=1):
+            engagement, _ = Engagement.objects.update_or_create(
+                module=module,
+                code=e["code"],
+                defaults={"title": e["title"], "text": e["text"], "order": order},
+            )
+            counts["engagements"] += 1
+            counts["criteria"] += _save_criteria(engagement, e["criteria"], parent=None)
+    for p in data["parameters"]:
+        Parameter.objects.update_or_create(
+            referential=referential,
+            key=p["key"],
+            department=None,
+            defaults={k: p[k] for k in ("label", "value_type", "value", "choices", "unit")},
+        )
+        counts["parameters"] += 1
+    for f in data["finding_types"]:
+        FindingType.objects.update_or_create(
+            referential=referential,
+            code=f["code"],
+            defaults={
+                k: f[k]
+                for k in ("label", "label_plural", "order", "requires_action", "blocks_label", "color")
+            },
+        )
+        counts["finding_types"] += 1
+    return LoadResult(referential=referential, created=created, counts=counts)
+
+
+def _save_criteria(engagement, items, parent) -> int:
+    count = 0
+    for order, c in enumerate(items, start=1):
+        criterion, _ = Criterion.objects.update_or_create(
+            engagement=engagement,
+            code=c["code"],
+            defaults={"text": c["text"], "parent": parent, "order": order},
+        )
+        count += 1 + _save_criteria(engagement, c["criteria"], criterion)
+    return count
+
+
+DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "qualipref-2.0.yaml"

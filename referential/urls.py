@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "referential"
+urlpatterns = [
+    path("", views.referential_index, name="index"),
+    path("<int:pk>/", views.referential_detail, name="detail"),
+]

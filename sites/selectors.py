@@ -1,0 +1,41 @@
+from django.db.models import Prefetch
+
+from .access import get_for_user, scope_for
+from .models import Department, Entity, Membership, ReceptionPoint, Site
+
+
+def memberships_of(user):
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("department", "entity", "site")
+        .order_by("department__code")
+    )
+
+
+def entities_for_user(user):
+    """The user's readable entities with their readable sites and reception points (3 queries)."""
+    site_ids = scope_for(user).site_ids()
+    return (
+        Entity.objects.for_user(user)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "sites",
+                queryset=Site.objects.filter(pk__in=site_ids).prefetch_related(
+                    Prefetch("reception_points", queryset=ReceptionPoint.objects.order_by("order", "name"))
+                ),
+            )
+        )
+    )
+
+
+def departments_for_user(user):
+    return Department.objects.for_user(user)
+
+
+def site_for_user(user, code, *, perm="read"):
+    return get_for_user(Site.objects.select_related("entity__department"), user, perm=perm, code=code)
+
+
+def entity_for_user(user, pk, *, perm="read"):
+    return get_for_user(Entity.objects.select_related("department"), user, perm=perm, pk=pk)

@@ -1,0 +1,112 @@
+"""The access helper with named personas: who reads and writes which sites."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from referential.models import LabelScope
+from sites.access import FINDINGS, READ, REQUESTS, WRITE, get_for_user, scope_for
+from sites.models import Entity, Site
+
+
+def names(queryset):
+    return sorted(queryset.values_list("code", flat=True))
+
+
+def test_the_quality_manager_reads_and_writes_every_site_of_the_departement(quality_manager, org):
+    assert names(Site.objects.for_user(quality_manager)) == [
+        "aix-en-provence",
+        "arles",
+        "istres",
+        "peytral",
+        "saint-sebastien",
+    ]
+    assert names(Site.objects.for_user(quality_manager, write=True)) == names(
+        Site.objects.for_user(quality_manager)
+    )
+    assert scope_for(quality_manager).ids("department", WRITE) == {org.bdr.pk}
+
+
+def test_the_arles_referent_reads_arles_and_not_istres(arles_referent, org):
+    assert names(Site.objects.for_user(arles_referent)) == ["arles"]
+    assert get_for_user(Site.objects.all(), arles_referent, code="arles") == org.arles
+    with pytest.raises(Http404):
+        get_for_user(Site.objects.all(), arles_referent, code="istres")
+
+
+def test_the_arles_referent_acts_on_the_whole_arles_entity(arles_referent, org):
+    assert names(Entity.objects.for_user(arles_referent, write=True)) == ["sp-arles"]
+    assert get_for_user(Entity.objects.all(), arles_referent, perm=WRITE, pk=org.arles_entity.pk)
+
+
+def test_a_peytral_referent_reads_the_prefecture_but_cannot_change_saint_sebastien_rows(
+    peytral_referent, org
+):
+    assert names(Entity.objects.for_user(peytral_referent)) == ["prefecture-13"]
+    # the préfecture has two sites: holding one of them is not enough to change the entity's own rows
+    assert names(Entity.objects.for_user(peytral_referent, write=True)) == []
+    with pytest.raises(Http404):
+        get_for_user(Site.objects.all(), peytral_referent, code="saint-sebastien")
+
+
+def test_the_committee_member_reads_everything_and_cannot_write(committee_member, org):
+    assert len(names(Site.objects.for_user(committee_member))) == 5
+    assert names(Site.objects.for_user(committee_member, write=True)) == []
+    with pytest.raises(PermissionDenied):
+        get_for_user(Site.objects.all(), committee_member, perm=WRITE, code="arles")
+
+
+def test_the_istres_agent_answers_requests_but_does_not_write_the_rest(istres_agent, org):
+    scope = scope_for(istres_agent)
+    assert scope.site_ids(READ) == {org.istres.pk}
+    assert scope.site_ids(REQUESTS) == {org.istres.pk}
+    assert scope.site_ids(WRITE) == set()
+    with pytest.raises(PermissionDenied):
+        get_for_user(Site.objects.all(), istres_agent, perm=WRITE, code="istres")
+
+
+def test_the_auditor_reads_the_scope_and_may_write_findings_only(auditor, org):
+    scope = scope_for(auditor)
+    assert len(scope.site_ids(READ)) == 5
+    assert len(scope.site_ids(FINDINGS)) == 5
+    assert scope.site_ids(WRITE) == set()
+
+
+def test_the_outsider_from_vaucluse_sees_nothing_of_the_bouches_du_rhone(outsider, org):
+    assert names(Site.objects.for_user(outsider)) == ["avignon"]
+    for code in ("peytral", "arles", "istres"):
+        # 404, not 403: the outsider must not even learn that the site exists
+        with pytest.raises(Http404):
+            get_for_user(Site.objects.all(), outsider, perm=WRITE, code=code)
+
+
+def test_entity_scoped_rows_follow_the_same_rule(outsider, arles_referent, org, db):
+    from referential.models import Module, Referential
+
+    module = Module.objects.create(
+        referential=Referential.objects.create(code="q", name="Q", version="1"), number=1, title="Accueil"
+    )
+    LabelScope.objects.create(entity=org.arles_entity, module=module)
+    LabelScope.objects.create(entity=org.istres_entity, module=module)
+    assert LabelScope.objects.for_user(arles_referent).get().entity == org.arles_entity
+    assert not LabelScope.objects.for_user(outsider).exists()
+
+
+def test_a_user_without_membership_sees_nothing(db, org):
+    from tests.factories import UserFactory
+
+    assert scope_for(UserFactory()).is_empty
+
+
+def test_an_inactive_user_sees_nothing(arles_referent):
+    arles_referent.is_active = False
+    arles_referent.save()
+    arles_referent._qualipref_scope = None
+    assert scope_for(arles_referent).is_empty
+
+
+def test_the_scope_costs_two_queries_then_none(arles_referent, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        scope_for(arles_referent)
+    with django_assert_num_queries(0):
+        scope_for(arles_referent)

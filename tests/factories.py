@@ -1,0 +1,100 @@
+"""Factories that keep related rows on the same site, and the named personas' organisation."""
+
+from types import SimpleNamespace
+
+import factory
+
+from sites.models import Department, Entity, Membership, ReceptionPoint, Site, User
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"{n + 1:02d}")
+    name = factory.Sequence(lambda n: f"Département {n + 1}")
+
+
+class EntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entity
+
+    department = factory.SubFactory(DepartmentFactory)
+    code = factory.Sequence(lambda n: f"entite-{n}")
+    name = factory.Sequence(lambda n: f"Sous-préfecture {n}")
+    kind = Entity.Kind.SUBPREFECTURE
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    entity = factory.SubFactory(EntityFactory)
+    code = factory.Sequence(lambda n: f"site-{n}")
+    name = factory.Sequence(lambda n: f"Site {n}")
+    city = "Marseille"
+
+
+class ReceptionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReceptionPoint
+
+    site = factory.SubFactory(SiteFactory)
+    code = factory.Sequence(lambda n: f"accueil-{n}")
+    name = factory.Sequence(lambda n: f"Accueil {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    password = factory.django.Password("qualipref2015")
+
+
+def build_organisation():
+    bdr = DepartmentFactory(code="13", name="Bouches-du-Rhône")
+    prefecture = EntityFactory(
+        department=bdr,
+        code="prefecture-13",
+        name="Préfecture des Bouches-du-Rhône",
+        kind=Entity.Kind.PREFECTURE,
+        order=1,
+    )
+    aix_entity = EntityFactory(
+        department=bdr, code="sp-aix", name="Sous-préfecture d'Aix-en-Provence", order=2
+    )
+    arles_entity = EntityFactory(department=bdr, code="sp-arles", name="Sous-préfecture d'Arles", order=3)
+    istres_entity = EntityFactory(department=bdr, code="sp-istres", name="Sous-préfecture d'Istres", order=4)
+    vaucluse = DepartmentFactory(code="84", name="Vaucluse")
+    vaucluse_entity = EntityFactory(
+        department=vaucluse, code="prefecture-84", name="Préfecture de Vaucluse", kind=Entity.Kind.PREFECTURE
+    )
+    org = SimpleNamespace(
+        bdr=bdr,
+        vaucluse=vaucluse,
+        prefecture=prefecture,
+        aix_entity=aix_entity,
+        arles_entity=arles_entity,
+        istres_entity=istres_entity,
+        vaucluse_entity=vaucluse_entity,
+        peytral=SiteFactory(entity=prefecture, code="peytral", name="Peytral"),
+        saint_sebastien=SiteFactory(entity=prefecture, code="saint-sebastien", name="Saint-Sébastien"),
+        aix=SiteFactory(entity=aix_entity, code="aix-en-provence", name="Aix-en-Provence"),
+        arles=SiteFactory(entity=arles_entity, code="arles", name="Arles"),
+        istres=SiteFactory(entity=istres_entity, code="istres", name="Istres"),
+        avignon=SiteFactory(entity=vaucluse_entity, code="avignon", name="Avignon"),
+    )
+    for site in (org.peytral, org.saint_sebastien, org.aix, org.arles, org.istres, org.avignon):
+        ReceptionPointFactory(site=site, code="accueil-general", name="Accueil général")
+    return org
+
+
+def persona(username, role, department, *, entity=None, site=None, **fields):
+    user = UserFactory(username=username, **fields)
+    Membership.objects.get_or_create(user=user, role=role, department=department, entity=entity, site=site)
+    return user
