@@ -60,16 +60,10 @@ def outsider(org):
 
 
 @pytest.fixture(scope="session")
-def live_server(request, django_db_setup, django_db_blocker):
-    """pytest-django's live server, stopped before the test database is dropped (so that PostgreSQL
-    does not refuse to drop a database the server's threads still hold a connection to)."""
-    from pytest_django.live_server_helper import LiveServer
-
-    server = LiveServer(request.config.getvalue("liveserver") or "localhost")
-    yield server
-    server.stop()
-    # The server's request threads may still hold an idle connection (browser keep-alive); end them so
-    # that PostgreSQL lets pytest-django drop the test database.
+def stray_connections_ended(django_db_setup, django_db_blocker):
+    """At the end of the session, end the connections other threads (live server, Celery worker) left
+    open, so that PostgreSQL lets pytest-django drop the test database."""
+    yield
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -78,3 +72,38 @@ def live_server(request, django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture(scope="session")
+def live_server(request, stray_connections_ended):
+    """pytest-django's live server, stopped before the test database is dropped."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _celery_worker(stray_connections_ended):
+    """One real Celery worker (solo pool, in a thread) on the configured broker, for the whole session."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("No broker configured (CELERY_BROKER_URL is empty): tasks run eagerly and are tested so.")
+    from celery.contrib.testing.worker import start_worker
+
+    from qualipref.celery import app
+
+    app.conf.update(
+        task_always_eager=False, result_backend=settings.CELERY_BROKER_URL, task_ignore_result=False
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        yield app
+    app.conf.update(result_backend=None, task_ignore_result=True)
+
+
+@pytest.fixture
+def celery_worker_app(_celery_worker, transactional_db):
+    """A real worker for a test whose rows must be committed for the worker to see them."""
+    return _celery_worker

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "qualipref",
+    "qualipref.notifications",
+    "qualipref.attachments",
     "sites",
     "referential",
     "audits",
@@ -161,6 +163,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail: console by default, SMTP (or any backend) from EMAIL_URL.
 _email = _read("EMAIL_URL", env.email_url, "consolemail://")
 vars().update(_email)
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Qualipref <qualipref@localhost>")
 
 # Celery: eager in-process when no broker is configured.
@@ -175,7 +178,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The beat schedule is gathered from each app's `schedule.py` (see qualipref.apps).
 CELERY_BEAT_SCHEDULE = {}
+
+# Uploads: size and type limits (qualipref.attachments.validators).
+UPLOAD_MAX_BYTES = _read("QUALIPREF_UPLOAD_MAX_BYTES", env.int, 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,6 @@
+import importlib.util
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,5 +17,20 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", include("sites.urls")),
     path("referentiel/", include("referential.urls")),
+    path("audits/", include("audits.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("actions/", include("actionplans.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("steering/", include("steering.urls")),
+    path("rapports/", include("reports.urls")),
+    path("pieces-jointes/", include("qualipref.attachments.urls")),
     path("admin/", admin.site.urls),
+]
+
+# Public pages (no login): each app may publish `<app>/public_urls.py`, served under /public/.
+urlpatterns += [
+    path("public/", include(f"{config.name}.public_urls"))
+    for config in apps.get_app_configs()
+    if importlib.util.find_spec(f"{config.name}.public_urls") is not None
 ]

@@ -52,6 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Camille"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@qualipref.example")
     last_name = factory.Sequence(lambda n: f"Agent{n}")
     password = factory.django.Password("qualipref2015")
 

@@ -1,0 +1,20 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from sites.access import get_for_user
+
+from .models import Attachment
+
+
+def download(request, pk):
+    """Serve a file only to a user who may read its parent object: 404 for anyone else."""
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    model = attachment.content_type.model_class()
+    if model is None or not hasattr(model, "SCOPE_LEVEL"):
+        raise Http404
+    get_for_user(model.objects.all(), request.user, pk=attachment.object_id)
+    if attachment.url:
+        return redirect(attachment.url)
+    if not attachment.file:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)

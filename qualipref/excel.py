@@ -1,0 +1,184 @@
+"""Excel in and out, the same way in every app.
+
+Export: `xlsx_response(...)` writes what the list shows (filtered), French headers, dates as dates.
+Import: `read_xlsx(...)` then `import_rows(...)`: every row is validated with a Django form; errors come
+back by row and column, in French; nothing is saved unless every row is valid (one transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpResponse
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "DD/MM/YYYY"
+DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+MAX_IMPORT_ROWS = 20000
+
+
+@dataclass
+class Column:
+    header: str
+    value: Callable[[Any], Any]
+    width: int = 18
+
+
+def _cell_value(value):
+    if isinstance(value, dt.datetime):
+        # Excel has no time zones: write local time, naive.
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return value
+
+
+def workbook_bytes(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    header_font = Font(bold=True, color="FFFFFF")
+    header_fill = PatternFill("solid", fgColor="1E3A5F")
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([c.header for c in columns])
+        for cell in sheet[1]:
+            cell.font, cell.fill = header_font, header_fill
+        for row in rows:
+            values = [_cell_value(c.value(row)) for c in columns]
+            sheet.append(values)
+            for cell, value in zip(sheet[sheet.max_row], values, strict=True):
+                if isinstance(value, dt.datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, dt.date):
+                    cell.number_format = DATE_FORMAT
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int  # the spreadsheet's row number (headers are row 1)
+    column: str  # the column header, or "" for the whole row
+    message: str
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(ValueError):
+    pass
+
+
+def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]]]:
+    """Read the first sheet; `headers` maps each expected column header to a form field name.
+
+    Returns (row number, {field: value}) for each non-empty row. Raises ImportFileError (in French)
+    when the file is not a readable workbook or misses a column.
+    """
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
+        raise ImportFileError("Le fichier n'est pas un classeur Excel (.xlsx) lisible.") from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        found = [str(h).strip() if h is not None else "" for h in next(rows)]
+    except StopIteration:
+        raise ImportFileError("Le classeur est vide : la première ligne doit porter les en-têtes.") from None
+    missing = [h for h in headers if h not in found]
+    if missing:
+        raise ImportFileError(
+            f"Colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
+            f"{', '.join(missing)}. Utilisez le modèle proposé au téléchargement."
+        )
+    positions = {headers[h]: found.index(h) for h in headers}
+    result = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        if len(result) >= MAX_IMPORT_ROWS:
+            raise ImportFileError(f"Le fichier dépasse {MAX_IMPORT_ROWS} lignes : découpez-le.")
+        data = {}
+        for name, pos in positions.items():
+            value = values[pos] if pos < len(values) else None
+            if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+                value = value.date()
+            data[name] = "" if value is None else value
+        result.append((number, data))
+    workbook.close()
+    return result
+
+
+def import_rows(
+    rows, form_factory: Callable[[dict], Any], save: Callable[[Any], bool], headers: dict[str, str]
+) -> ImportResult:
+    """Validate every row with its form; save all (in one transaction) only if none has an error.
+
+    `save(form)` returns True when it created a row, False when the row was already there (a re-import).
+    """
+    labels = {name: header for header, name in headers.items()}
+    result = ImportResult()
+    forms = []
+    for number, data in rows:
+        form = form_factory(data)
+        if form.is_valid():
+            forms.append(form)
+            continue
+        for name, messages in form.errors.items():
+            for message in messages:
+                result.errors.append(RowError(number, labels.get(name, ""), message))
+    if not rows:
+        result.errors.append(RowError(2, "", "Aucune ligne à importer."))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for form in forms:
+            if save(form):
+                result.created += 1
+            else:
+                result.unchanged += 1
+    return result
+
+
+def template_response(
+    filename: str, title: str, headers: list[str], examples: list[list[Any]]
+) -> HttpResponse:
+    columns = [
+        Column(h, (lambda i: lambda row: row[i])(i), width=max(14, len(h) + 2)) for i, h in enumerate(headers)
+    ]
+    return xlsx_response(filename, [(title, columns, examples)])
