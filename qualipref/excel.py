@@ -8,6 +8,7 @@ back by row and column, in French; nothing is saved unless every row is valid (o
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -178,7 +179,5 @@ def import_rows(
 def template_response(
     filename: str, title: str, headers: list[str], examples: list[list[Any]]
 ) -> HttpResponse:
-    columns = [
-        Column(h, (lambda i: lambda row: row[i])(i), width=max(14, len(h) + 2)) for i, h in enumerate(headers)
-    ]
+    columns = [Column(h, operator.itemgetter(i), width=max(14, len(h) + 2)) for i, h in enumerate(headers)]
     return xlsx_response(filename, [(title, columns, examples)])

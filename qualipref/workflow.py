@@ -23,8 +23,8 @@ class Workflow:
     def check(self, current: str, target: str) -> None:
         """Raise a French ValidationError when `current → target` is not declared."""
         if not self.can(current, target):
-            label = self.labels.get
+            source, dest = self.labels.get(current, current), self.labels.get(target, target)
             raise ValidationError(
-                f"Passage impossible du statut « {label(current, current)} » au statut « {label(target, target)} ».",
+                f"Passage impossible du statut « {source} » au statut « {dest} ».",
                 code="invalid_transition",
             )

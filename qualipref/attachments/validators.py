@@ -59,7 +59,7 @@ def validate_upload(upload, *, allowed: dict | None = None) -> None:
             except UnicodeDecodeError:
                 raise ValidationError(
                     f"Le fichier « {upload.name} » n'est pas un texte valide.", code="bad_content"
-                )
+                ) from None
         if b"\x00" in head:
             raise ValidationError(
                 f"Le fichier « {upload.name} » n'est pas un texte valide.", code="bad_content"

@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 
 def notices_record(specs: list[NoticeSpec]) -> int:
-    """Insert the notices not recorded yet; the unique constraint drops the others. Returns the count offered."""
+    """Insert the notices not recorded yet (the unique constraint drops the others).
+
+    Returns how many were offered: a duplicate is silently skipped, never counted apart.
+    """
     if not specs:
         return 0
     content_types = ContentType.objects.get_for_models(*{type(s.item) for s in specs})
