@@ -15,6 +15,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tasks run eagerly in every test, broker or not; `celery_worker_app` turns a real worker on."""
+    from qualipref.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
 @pytest.fixture
 def org(db):
     """Bouches-du-Rhône (13) with its 4 entities and 5 sites, and Vaucluse (84) with one site."""
@@ -106,4 +116,5 @@ def _celery_worker(stray_connections_ended):
 @pytest.fixture
 def celery_worker_app(_celery_worker, transactional_db):
     """A real worker for a test whose rows must be committed for the worker to see them."""
+    _celery_worker.conf.task_always_eager = False
     return _celery_worker

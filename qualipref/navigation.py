@@ -33,15 +33,15 @@ MENU = [
     (
         "Indicateurs",
         [
-            ("Tableau de bord", "indicators:dashboard"),
+            ("Tableau de bord du COPIL", "dashboard:index"),
             ("Indicateurs", "indicators:indicator_list"),
         ],
     ),
     (
         "Rapports",
         [
-            ("Bilan annuel", "reports:annual"),
-            ("Dossier du comité de pilotage", "reports:committee_pack"),
+            ("Bilan annuel", "reports:index"),
+            ("Dossiers mensuels du COPIL", "dashboard:pack_list"),
         ],
     ),
 ]

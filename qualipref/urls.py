@@ -23,7 +23,8 @@ urlpatterns = [
     path("actions/", include("actionplans.urls")),
     path("indicators/", include("indicators.urls")),
     path("steering/", include("steering.urls")),
-    path("rapports/", include("reports.urls")),
+    path("reports/", include("indicators.dashboard_urls")),
+    path("reports/", include("reports.urls")),
     path("pieces-jointes/", include("qualipref.attachments.urls")),
     path("admin/", admin.site.urls),
 ]

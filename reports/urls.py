@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("generations/<int:pk>/", views.run_detail, name="run_detail"),
+    path("generations/<int:pk>/telecharger/", views.run_download, name="run_download"),
+]

@@ -1,0 +1,16 @@
+from sites.access import get_for_user
+
+from .models import ReportRun
+
+
+def runs_for_user(user, *, kind: str | None = None, department=None):
+    runs = ReportRun.objects.for_user(user).select_related("department", "requested_by")
+    if kind:
+        runs = runs.filter(kind=kind)
+    if department is not None:
+        runs = runs.filter(department=department)
+    return runs.order_by("-created_at")
+
+
+def run_for_user(user, pk):
+    return get_for_user(ReportRun.objects.select_related("department", "requested_by"), user, pk=pk)
