@@ -134,7 +134,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Paths served without login: the login page itself, health, public pages, static files.
-LOGIN_EXEMPT_PREFIXES = ("/accounts/login/", "/healthz", "/public/", "/static/", "/favicon.ico")
+# /api/ authenticates each call by token and answers 401 itself.
+LOGIN_EXEMPT_PREFIXES = ("/accounts/login/", "/healthz", "/public/", "/static/", "/favicon.ico", "/api/")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

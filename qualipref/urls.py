@@ -29,6 +29,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The JSON API (token-authenticated by the app that serves it, not by the session).
+if importlib.util.find_spec("indicators.api_urls") is not None:
+    urlpatterns.append(path("api/", include("indicators.api_urls")))
+
 # Public pages (no login): each app may publish `<app>/public_urls.py`, served under /public/.
 urlpatterns += [
     path("public/", include(f"{config.name}.public_urls"))
