@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "indicators",
     "steering",
     "reports",
+    "publication",
 ]
 
 MIDDLEWARE = [
