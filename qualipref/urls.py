@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("indicators.dashboard_urls")),
     path("reports/", include("reports.urls")),
     path("pieces-jointes/", include("qualipref.attachments.urls")),
+    path("publication/", include("publication.urls")),
     path("admin/", admin.site.urls),
 ]
 

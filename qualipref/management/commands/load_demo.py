@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "actionplans.demo",
     "indicators.demo",
     "reports.demo",
+    "publication.demo",
 ]
 
 
