@@ -159,6 +159,9 @@ STORAGES = {
     },
 }
 
+# Cache (rate limits of the public forms…): in-process by default, Redis in production (CACHE_URL).
+CACHES = {"default": _read("CACHE_URL", env.cache_url, "locmemcache://")}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
