@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import dashboard_views as views
 
 app_name = "dashboard"
-urlpatterns = []
+urlpatterns = [
+    path("dashboard/", views.index, name="index"),
+    path("dashboard/tendance/<int:indicator_pk>/<int:entity_pk>/", views.trend, name="trend"),
+    path("dashboard/tendance/<int:indicator_pk>/", views.department_trend, name="department_trend"),
+    path("dossiers-copil/", views.pack_list, name="pack_list"),
+    path("dossiers-copil/demander/", views.pack_request, name="pack_request"),
+]

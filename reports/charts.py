@@ -84,11 +84,16 @@ def line_chart(
     y_range: tuple[float, float] | None = None,
     width: int = 800,
     height: int = 360,
+    options: dict | None = None,
 ) -> SafeString:
-    """Values over time (e.g. 12 months), with the target as a dashed red line when there is one."""
+    """Values over time (e.g. 12 months), with the target as a dashed red line when there is one.
+
+    `options` overrides pygal settings (e.g. {"truncate_label": -1, "legend_at_bottom_columns": 2})."""
     style = _style(len(series), target is not None)
     chart = pygal.Line(
-        **_config(title, unit, width, height, y_range, style), allow_interruptions=True, dots_size=3
+        **{**_config(title, unit, width, height, y_range, style), **(options or {})},
+        allow_interruptions=True,
+        dots_size=3,
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
@@ -110,11 +115,14 @@ def bar_chart(
     horizontal: bool = False,
     width: int = 800,
     height: int = 360,
+    options: dict | None = None,
 ) -> SafeString:
-    """Values side by side (e.g. a criterion across units), with an optional target line."""
+    """Values side by side (e.g. a criterion across units), with an optional target line.
+
+    `options` overrides pygal settings, as for `line_chart`."""
     cls = pygal.HorizontalBar if horizontal else pygal.Bar
     style = _style(len(series), target is not None and not horizontal)
-    chart = cls(**_config(title, unit, width, height, y_range, style))
+    chart = cls(**{**_config(title, unit, width, height, y_range, style), **(options or {})})
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))

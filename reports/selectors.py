@@ -1,4 +1,4 @@
-from sites.access import get_for_user
+from sites.access import READ, get_for_user
 
 from .models import ReportRun
 
@@ -12,5 +12,8 @@ def runs_for_user(user, *, kind: str | None = None, department=None):
     return runs.order_by("-created_at")
 
 
-def run_for_user(user, pk):
-    return get_for_user(ReportRun.objects.select_related("department", "requested_by"), user, pk=pk)
+def run_for_user(user, pk, *, perm: str = READ):
+    """One run of the user's scope: 404 outside it, 403 when `perm` is not held on its département."""
+    return get_for_user(
+        ReportRun.objects.select_related("department", "requested_by"), user, perm=perm, pk=pk
+    )
