@@ -1,0 +1,333 @@
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from sites.access import REQUESTS, scope_for
+from sites.models import ReceptionPoint, Site, User
+
+from .models import Channel, Kind, ModelAnswer, Request, Status
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _sites(user, perm):
+    return Site.objects.filter(pk__in=scope_for(user).site_ids(perm)).order_by(
+        "entity__order", "order", "name"
+    )
+
+
+class RequestForm(forms.ModelForm):
+    class Meta:
+        model = Request
+        fields = [
+            "site",
+            "reception_point",
+            "kind",
+            "channel",
+            "received_on",
+            "subject",
+            "description",
+            "requester_name",
+            "requester_contact",
+            "assigned_to",
+        ]
+        widgets = {"received_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "received_on": "Jour 0 du délai : le délai court à partir du lendemain.",
+            "requester_name": "Donnée personnelle, effacée automatiquement après la durée de conservation.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = _sites(user, REQUESTS)
+        self.fields["site"].queryset = sites
+        self.fields["site"].empty_label = None
+        self.fields["reception_point"].queryset = ReceptionPoint.objects.filter(
+            site__in=sites
+        ).select_related("site")
+        self.fields["reception_point"].label_from_instance = lambda p: f"{p.site.name} · {p.name}"
+        department_ids = set(sites.values_list("entity__department_id", flat=True))
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            memberships__department_id__in=department_ids, is_active=True
+        ).distinct()
+        if self.instance.pk:
+            self.fields["site"].disabled = True
+        else:
+            self.fields["received_on"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        point, site = data.get("reception_point"), data.get("site")
+        if point and site and point.site_id != site.pk:
+            self.add_error("reception_point", "Ce point d'accueil n'appartient pas au site choisi.")
+        return data
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
+        return value
+
+
+class TransitionForm(forms.Form):
+    on = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
+    reason = forms.CharField(label="Motif", max_length=255, required=False)
+
+
+class AnswerForm(forms.Form):
+    answered_on = forms.DateField(label="Date de la réponse", widget=DATE_INPUT)
+    answer = forms.CharField(
+        label="Réponse",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        error_messages={"required": "Saisissez le texte de la réponse."},
+    )
+
+    def __init__(self, *args, request_obj, **kwargs):
+        self.request_obj = request_obj
+        super().__init__(*args, **kwargs)
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value < self.request_obj.received_on:
+            raise forms.ValidationError("La date de réponse ne peut pas précéder la date de réception.")
+        if value > timezone.localdate():
+            raise forms.ValidationError("La date de réponse ne peut pas être dans le futur.")
+        return value
+
+
+class ModelAnswerForm(forms.ModelForm):
+    class Meta:
+        model = ModelAnswer
+        fields = ["department", "kind", "topic", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["department"].empty_label = None
+
+
+DEADLINE_CHOICES = [("overdue", "En retard"), ("due_soon", "Échéance proche"), ("open", "En cours")]
+
+
+class RequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Recherche", method="search")
+    site = django_filters.ModelChoiceFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
+    kind = django_filters.ChoiceFilter(label="Type", choices=Kind.choices, empty_label="Tous")
+    status = django_filters.ChoiceFilter(label="Statut", choices=Status.choices, empty_label="Tous")
+    channel = django_filters.ChoiceFilter(label="Canal", choices=Channel.choices, empty_label="Tous")
+    received_from = django_filters.DateFilter(
+        label="Reçue du", field_name="received_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    received_to = django_filters.DateFilter(
+        label="Reçue au", field_name="received_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+    deadline = django_filters.ChoiceFilter(
+        label="Échéance", choices=DEADLINE_CHOICES, method="filter_deadline", empty_label="Toutes"
+    )
+    within = django_filters.NumberFilter(
+        label="« Échéance proche » : nombre de jours", method="noop", min_value=0, max_value=365
+    )
+
+    class Meta:
+        model = Request
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = _sites(user, "read")
+        self.today = timezone.localdate()
+
+    @property
+    def within_days(self):
+        try:
+            value = int(self.data.get("within") or 3)
+        except (TypeError, ValueError):
+            return 3
+        return min(max(value, 0), 365)
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(subject__icontains=value)
+            | Q(description__icontains=value)
+            | Q(requester_name__icontains=value)
+        )
+
+    def filter_deadline(self, queryset, name, value):
+        from .selectors import due_soon_q, overdue_q
+
+        if value == "overdue":
+            return queryset.filter(overdue_q(self.today))
+        if value == "due_soon":
+            return queryset.filter(due_soon_q(self.today, self.within_days))
+        if value == "open":
+            return queryset.filter(
+                status__in=[Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING]
+            )
+        return queryset
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+IMPORT_HEADERS = {
+    "Référence": "reference",
+    "Site (code)": "site",
+    "Point d'accueil (code)": "reception_point",
+    "Type": "kind",
+    "Canal": "channel",
+    "Reçue le": "received_on",
+    "Objet": "subject",
+    "Description": "description",
+    "Nom du requérant": "requester_name",
+    "Contact du requérant": "requester_contact",
+    "Accusé de réception le": "acknowledged_on",
+    "Répondue le": "answered_on",
+    "Réponse": "answer",
+    "Clôturée le": "closed_on",
+}
+
+
+class _LabelChoiceField(forms.ChoiceField):
+    """Accepts the French label ("Réclamation") or the code ("complaint"), case-insensitively."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        for code, label in self.choices:
+            if text.lower() in (str(code).lower(), str(label).lower()):
+                return code
+        return text
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+class ImportRowForm(forms.Form):
+    reference = forms.CharField(max_length=32, required=False)
+    site = forms.CharField(
+        max_length=50, error_messages={"required": "Indiquez le code du site (par exemple arles)."}
+    )
+    reception_point = forms.CharField(max_length=50, required=False)
+    kind = _LabelChoiceField(choices=Kind.choices)
+    channel = _LabelChoiceField(choices=Channel.choices)
+    received_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    subject = forms.CharField(max_length=200)
+    description = forms.CharField(required=False)
+    requester_name = forms.CharField(max_length=150, required=False)
+    requester_contact = forms.CharField(max_length=200, required=False)
+    acknowledged_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+    answered_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+    answer = forms.CharField(required=False)
+    closed_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+
+    def __init__(self, data, *, sites_by_code, points, seen):
+        data = {k: _as_date(v) for k, v in data.items()}
+        super().__init__(data)
+        self.sites_by_code, self.points, self.seen = sites_by_code, points, seen
+
+    def clean_site(self):
+        code = self.cleaned_data["site"].strip()
+        site = self.sites_by_code.get(code)
+        if site is None:
+            raise forms.ValidationError(f"Site « {code} » inconnu ou hors de votre périmètre.")
+        return site
+
+    def clean(self):
+        data = super().clean()
+        site = data.get("site")
+        code = (data.get("reception_point") or "").strip()
+        data["reception_point"] = None
+        if site and code:
+            point = self.points.get((site.pk, code))
+            if point is None:
+                self.add_error("reception_point", f"Point d'accueil « {code} » inconnu sur ce site.")
+            data["reception_point"] = point
+        received = data.get("received_on")
+        if received and received > timezone.localdate():
+            self.add_error("received_on", "La date de réception ne peut pas être dans le futur.")
+        for name in ("acknowledged_on", "answered_on", "closed_on"):
+            value = data.get(name)
+            if value and received and value < received:
+                self.add_error(name, "Cette date ne peut pas précéder la date de réception.")
+        if data.get("closed_on") and not data.get("answered_on"):
+            self.add_error("answered_on", "Une demande clôturée doit avoir une date de réponse.")
+        if data.get("closed_on") and data.get("answered_on") and data["closed_on"] < data["answered_on"]:
+            self.add_error("closed_on", "La clôture ne peut pas précéder la réponse.")
+        key = data.get("reference") or (
+            site and (site.pk, received, data.get("subject"), data.get("requester_name"))
+        )
+        if key and key in self.seen:
+            self.add_error(None, "Cette ligne est en double dans le fichier.")
+        elif key:
+            self.seen.add(key)
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Fichier Excel (.xlsx)", help_text="5 Mo au plus.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Choisissez un classeur Excel (.xlsx).")
+        return upload
+
+
+# ---- public form --------------------------------------------------------------------------------------
+
+PUBLIC_DESCRIPTION_MAX = 5000
+
+
+class PublicRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Vous souhaitez déposer",
+        choices=[(Kind.COMPLAINT, "une réclamation"), (Kind.SUGGESTION, "une suggestion")],
+        widget=forms.RadioSelect,
+        initial=Kind.COMPLAINT,
+    )
+    reception_point = forms.ModelChoiceField(
+        label="Service concerné",
+        queryset=ReceptionPoint.objects.none(),
+        required=False,
+        empty_label="Je ne sais pas",
+    )
+    subject = forms.CharField(label="Objet", max_length=200)
+    description = forms.CharField(
+        label="Votre message",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=PUBLIC_DESCRIPTION_MAX,
+        help_text=f"{PUBLIC_DESCRIPTION_MAX} caractères au plus.",
+    )
+    requester_name = forms.CharField(label="Vos nom et prénom", max_length=150, required=False)
+    requester_contact = forms.CharField(
+        label="Votre adresse électronique ou postale",
+        max_length=200,
+        required=False,
+        help_text="Facultatif, mais nécessaire pour recevoir une réponse.",
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden); robots fill it in.
+    website = forms.CharField(label="Ne pas remplir ce champ", required=False)
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reception_point"].queryset = site.reception_points.order_by("order", "name")
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Votre demande n'a pas pu être enregistrée.")
+        return ""

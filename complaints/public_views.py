@@ -1,0 +1,111 @@
+"""The public complaint form (no login): honeypot, rate limit per address, size limits."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from sites.models import Site
+
+from . import services
+from .forms import PublicRequestForm
+from .models import Channel
+
+RATE_LIMIT = 5  # submissions…
+RATE_WINDOW = 60 * 60  # …per hour and per address
+MAX_BODY_BYTES = 32 * 1024
+SESSION_KEY = "complaints_public_reference"
+
+ERROR_RATE = (
+    "Vous avez déjà envoyé plusieurs demandes dans l'heure. Merci de réessayer plus tard "
+    "ou de contacter l'accueil par téléphone."
+)
+ERROR_TOO_LARGE = "Votre envoi est trop volumineux : raccourcissez votre message."
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_key(request) -> str:
+    return f"complaints:public:{client_address(request)}"
+
+
+def _over_limit(request) -> bool:
+    return cache.get(_rate_key(request), 0) >= RATE_LIMIT
+
+
+def _count_submission(request) -> None:
+    key = _rate_key(request)
+    if cache.add(key, 1, RATE_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired in between
+        cache.add(key, 1, RATE_WINDOW)
+
+
+def public_request(request, site_code):
+    site = get_object_or_404(Site.objects.select_related("entity__department"), code=site_code)
+    errors = []
+    form = PublicRequestForm(site=site)
+    if request.method == "POST":
+        too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+        if too_large:
+            errors.append(ERROR_TOO_LARGE)
+        elif _over_limit(request):
+            errors.append(ERROR_RATE)
+        else:
+            form = PublicRequestForm(request.POST, site=site)
+            _count_submission(request)  # every attempt counts, valid or not
+            if form.is_valid():
+                data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+                try:
+                    obj = services.request_create(
+                        site=site,
+                        by=None,
+                        channel=Channel.WEB_FORM,
+                        received_on=timezone.localdate(),
+                        **data,
+                    )
+                except ValidationError as exc:
+                    errors.extend(exc.messages)
+                else:
+                    request.session[SESSION_KEY] = [obj.reference, obj.due_on.isoformat(), obj.kind]
+                    return redirect("complaints_public:request_thanks", site_code=site.code)
+    days, days_kind = services.deadline_rule(site.entity.department, "complaint")
+    status = 429 if ERROR_RATE in errors else 413 if ERROR_TOO_LARGE in errors else 200
+    return render(
+        request,
+        "complaints/public_form.html",
+        {
+            "site": site,
+            "form": form,
+            "errors": errors,
+            "days": days,
+            "days_kind": "jours ouvrés" if days_kind == "working" else "jours",
+        },
+        status=status,
+    )
+
+
+def public_request_thanks(request, site_code):
+    site = get_object_or_404(Site, code=site_code)
+    stored = request.session.get(SESSION_KEY)
+    if not stored:
+        raise Http404
+    reference, due_on, kind = stored
+    return render(
+        request,
+        "complaints/public_thanks.html",
+        {
+            "site": site,
+            "reference": reference,
+            "due_on": timezone.datetime.fromisoformat(due_on).date(),
+            "kind": kind,
+        },
+    )

@@ -1,0 +1,127 @@
+"""What is due about requests, for whom and at which level (the shared sweep records and sends it).
+
+Levels:
+- ``due_soon``: the assigned agent, due within N days (parameter ``request_reminder_days``, default 3);
+- ``overdue``: the assigned agent, due date passed;
+- ``escalation_referent``: the site's quality referents (site_referent on the site or its entity);
+- ``escalation_manager``: the département's quality managers, more than M days after the due date
+  (parameter ``request_escalation_days``, default 5).
+A request without an agent sends its agent-level notices to the site's referents.
+Paused requests (waiting for the requester) are not reminded: their clock is stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q
+from django.urls import reverse
+
+from qualipref.notifications.registry import NoticeSpec
+from referential.selectors import current_referential
+
+from .models import RUNNING_STATUSES, Request
+
+REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT = "request_reminder_days", 3
+ESCALATION_DAYS_KEY, ESCALATION_DAYS_DEFAULT = "request_escalation_days", 5
+
+
+def _parameters(referential, key: str, default: int) -> tuple[int, dict[int, int]]:
+    """(referential default, {department_id: override}) in one query."""
+    from referential.models import Parameter
+
+    if referential is None:
+        return default, {}
+    base, overrides = default, {}
+    for row in Parameter.objects.filter(referential=referential, key=key):
+        try:
+            value = int(row.value)
+        except ValueError:
+            continue
+        if row.department_id is None:
+            base = value
+        else:
+            overrides[row.department_id] = value
+    return base, overrides
+
+
+def due_notices(today: dt.date):
+    """Provider for `qualipref.notifications`: selects only what is due, by the indexed due date."""
+    from sites.models import Membership, Role, Site
+
+    referential = current_referential()
+    soon_default, soon_overrides = _parameters(referential, REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT)
+    late_default, late_overrides = _parameters(referential, ESCALATION_DAYS_KEY, ESCALATION_DAYS_DEFAULT)
+    horizon = max([soon_default, *soon_overrides.values()])
+    # One model instance per row (no joined site/entity rows): sites are few, fetched apart.
+    requests = list(
+        Request.objects.filter(
+            status__in=RUNNING_STATUSES, due_on__lte=today + dt.timedelta(days=horizon)
+        ).only("pk", "reference", "subject", "due_on", "assigned_to_id", "site_id")
+    )
+    if not requests:
+        return []
+    sites = {
+        s["pk"]: s
+        for s in Site.objects.filter(pk__in={r.site_id for r in requests}).values(
+            "pk", "name", "entity_id", "entity__department_id"
+        )
+    }
+    site_ids = set(sites)
+    entity_ids = {s["entity_id"] for s in sites.values()}
+    department_ids = {s["entity__department_id"] for s in sites.values()}
+    referents_by_site, referents_by_entity = defaultdict(set), defaultdict(set)
+    managers = defaultdict(set)
+    for m in Membership.objects.filter(
+        Q(role=Role.SITE_REFERENT, site_id__in=site_ids)
+        | Q(role=Role.SITE_REFERENT, site__isnull=True, entity_id__in=entity_ids)
+        | Q(role=Role.QUALITY_MANAGER, department_id__in=department_ids, user__is_active=True)
+    ).values("role", "user_id", "site_id", "entity_id", "department_id"):
+        if m["role"] == Role.QUALITY_MANAGER:
+            managers[m["department_id"]].add(m["user_id"])
+        elif m["site_id"]:
+            referents_by_site[m["site_id"]].add(m["user_id"])
+        else:
+            referents_by_entity[m["entity_id"]].add(m["user_id"])
+    url_pattern = reverse("complaints:request_detail", args=[0]).replace("/0/", "/{}/")
+
+    specs = []
+    for r in requests:
+        site = sites[r.site_id]
+        department_id = site["entity__department_id"]
+        soon = soon_overrides.get(department_id, soon_default)
+        late = late_overrides.get(department_id, late_default)
+        referents = referents_by_site[r.site_id] | referents_by_entity[site["entity_id"]]
+        agents = {r.assigned_to_id} if r.assigned_to_id else referents
+        url = url_pattern.format(r.pk)
+        days_late = (today - r.due_on).days
+
+        def spec(level, recipient_id, title, r=r, url=url, department_id=department_id):
+            return NoticeSpec(
+                item=r,
+                level=level,
+                recipient_id=recipient_id,
+                department_id=department_id,
+                title=f"{r.reference} · {r.subject}"[:255],
+                detail=title,
+                url=url,
+                due_on=r.due_on,
+            )
+
+        if days_late <= 0:
+            if -days_late <= soon:
+                due = r.due_on.strftime("%d/%m/%Y")
+                specs += [spec("due_soon", a, f"Réponse attendue au plus tard le {due}") for a in agents]
+            continue
+        specs += [spec("overdue", a, f"En retard de {days_late} jour(s)") for a in agents]
+        specs += [
+            spec("escalation_referent", u, f"En retard de {days_late} jour(s) (site {site['name']})")
+            for u in referents
+        ]
+        if days_late > late:
+            specs += [
+                spec("escalation_manager", u, f"En retard de {days_late} jour(s) (site {site['name']})")
+                for u in managers[department_id]
+            ]
+    return specs

@@ -1,0 +1,337 @@
+"""Every write on requests: creation, edits, status changes (one service), answers, imports, retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from referential.params import parameter_value
+from referential.selectors import current_referential
+
+from . import deadlines
+from .models import (
+    KIND_PREFIX,
+    WORKFLOW,
+    DaysKind,
+    Kind,
+    ReferenceSequence,
+    Request,
+    RequestPause,
+    Status,
+)
+
+# French subdivisions whose public holidays differ from the national calendar (holidays library codes).
+HOLIDAY_SUBDIVISIONS = {
+    "57": "57",
+    "67": "6AE",
+    "68": "6AE",
+    "971": "971",
+    "972": "972",
+    "973": "973",
+    "974": "974",
+    "976": "976",
+}
+
+DEFAULT_DEADLINE = {
+    Kind.COMPLAINT: (15, DaysKind.CALENDAR),
+    Kind.SUGGESTION: (15, DaysKind.CALENDAR),
+    Kind.LETTER: (15, DaysKind.WORKING),
+    Kind.EMAIL: (5, DaysKind.WORKING),
+    Kind.ELECTED_REQUEST: (8, DaysKind.WORKING),
+    Kind.OBSERVATION_LETTER: (60, DaysKind.CALENDAR),
+}
+
+ERROR_ANSWER_BEFORE_RECEIPT = "La date de réponse ne peut pas précéder la date de réception."
+ERROR_DATE_BEFORE_RECEIPT = "Cette date ne peut pas précéder la date de réception."
+ERROR_ANSWER_REQUIRED = "Saisissez le texte de la réponse."
+ERROR_FUTURE = "Cette date ne peut pas être dans le futur."
+ERROR_POINT_OTHER_SITE = "Ce point d'accueil n'appartient pas au site choisi."
+
+
+def holiday_subdivision(department) -> str | None:
+    return HOLIDAY_SUBDIVISIONS.get(getattr(department, "code", None))
+
+
+def deadline_rule(department, kind: str) -> tuple[int, str]:
+    """(days, calendar|working) for a kind of request, from the referential parameters in force."""
+    default_days, default_kind = DEFAULT_DEADLINE[Kind(kind)]
+    referential = current_referential()
+    if referential is None:
+        return default_days, default_kind
+    days = parameter_value(referential, f"{kind}_answer_days", department=department, default=default_days)
+    days_kind = parameter_value(referential, f"{kind}_days_kind", department=department, default=default_kind)
+    return int(days), str(days_kind)
+
+
+def department_parameter(department, key: str, default):
+    referential = current_referential()
+    if referential is None:
+        return default
+    return parameter_value(referential, key, department=department, default=default)
+
+
+def _pauses(request: Request) -> list[deadlines.Pause]:
+    return [deadlines.Pause(p.start, p.end) for p in request.pauses.all()]
+
+
+def _department(request: Request):
+    return request.site.entity.department
+
+
+def compute_due_on(request: Request, *, today: dt.date, pauses=None) -> dt.date:
+    pauses = _pauses(request) if pauses is None else pauses
+    as_of = max(today, request.received_on)
+    return deadlines.due_date(
+        request.received_on,
+        request.deadline_days,
+        request.deadline_kind,
+        pauses,
+        as_of=as_of,
+        subdiv=holiday_subdivision(_department(request)),
+    )
+
+
+def _refresh_deadline_figures(request: Request, *, today: dt.date) -> None:
+    """Recompute the stored due date and, once answered, the answer time and whether it was on time."""
+    pauses = _pauses(request) if request.pk else []
+    request.due_on = compute_due_on(request, today=today, pauses=pauses)
+    if request.answered_on:
+        subdiv = holiday_subdivision(_department(request))
+        request.answer_days = deadlines.elapsed_days(
+            request.received_on, request.answered_on, request.deadline_kind, pauses, subdiv=subdiv
+        )
+        request.answered_on_time = deadlines.is_on_time(
+            request.received_on,
+            request.answered_on,
+            request.deadline_days,
+            request.deadline_kind,
+            pauses,
+            subdiv=subdiv,
+        )
+    else:
+        request.answer_days = None
+        request.answered_on_time = None
+
+
+def _check_dates(request: Request, *, today: dt.date) -> None:
+    errors = {}
+    if request.received_on and request.received_on > today:
+        errors["received_on"] = ERROR_FUTURE
+    for name in ("acknowledged_on", "closed_on"):
+        value = getattr(request, name)
+        if value and request.received_on and value < request.received_on:
+            errors[name] = ERROR_DATE_BEFORE_RECEIPT
+    if request.answered_on and request.received_on and request.answered_on < request.received_on:
+        errors["answered_on"] = ERROR_ANSWER_BEFORE_RECEIPT
+    if request.reception_point_id and request.reception_point.site_id != request.site_id:
+        errors["reception_point"] = ERROR_POINT_OTHER_SITE
+    if errors:
+        raise ValidationError(errors)
+
+
+def next_reference(department, kind: str, year: int) -> str:
+    """The next public reference of a département and year, e.g. "REC-13-2015-0042" (row-locked)."""
+    ReferenceSequence.objects.get_or_create(department=department, year=year)
+    sequence = ReferenceSequence.objects.select_for_update().get(department=department, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{KIND_PREFIX[Kind(kind)]}-{department.code}-{year}-{sequence.last:04d}"
+
+
+def _save(request: Request, by) -> None:
+    request._history_user = by
+    request.full_clean()
+    request.save()
+
+
+@transaction.atomic
+def request_create(*, site, by, today: dt.date | None = None, reference: str = "", **fields) -> Request:
+    """Log a new request; its deadline rule is taken from the parameters in force for the département."""
+    today = today or timezone.localdate()
+    department = site.entity.department
+    request = Request(site=site, created_by=by if getattr(by, "pk", None) else None, **fields)
+    request.deadline_days, request.deadline_kind = deadline_rule(department, request.kind)
+    if request.received_on is None:
+        raise ValidationError({"received_on": "Saisissez la date de réception."})
+    _check_dates(request, today=today)
+    request.reference = reference or next_reference(department, request.kind, request.received_on.year)
+    request.status = (
+        Status.CLOSED
+        if request.closed_on
+        else Status.ANSWERED
+        if request.answered_on
+        else Status.ACKNOWLEDGED
+        if request.acknowledged_on
+        else Status.RECEIVED
+    )
+    if request.closed_on and not request.answered_on:
+        raise ValidationError({"answered_on": "Une demande clôturée doit avoir une date de réponse."})
+    request.status_changed_at, request.status_changed_by = timezone.now(), request.created_by
+    _refresh_deadline_figures(request, today=today)
+    _save(request, by)
+    return request
+
+
+EDITABLE_FIELDS = (
+    "kind",
+    "channel",
+    "reception_point",
+    "received_on",
+    "subject",
+    "description",
+    "requester_name",
+    "requester_contact",
+    "assigned_to",
+)
+
+
+@transaction.atomic
+def request_update(*, request: Request, by, today: dt.date | None = None, **fields) -> Request:
+    """Edit the request's fields (not its status); the due date is recomputed."""
+    today = today or timezone.localdate()
+    request = (
+        Request.objects.select_for_update().select_related("site__entity__department").get(pk=request.pk)
+    )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    kind_changed = "kind" in fields and fields["kind"] != request.kind
+    for name, value in fields.items():
+        setattr(request, name, value)
+    if kind_changed:
+        request.deadline_days, request.deadline_kind = deadline_rule(_department(request), request.kind)
+    _check_dates(request, today=today)
+    _refresh_deadline_figures(request, today=today)
+    _save(request, by)
+    return request
+
+
+@transaction.atomic
+def request_transition(
+    *,
+    request: Request,
+    to: str,
+    by,
+    on: dt.date | None = None,
+    answer: str | None = None,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Request:
+    """The one place where a request changes status: checks the map, records who and when.
+
+    - to acknowledged: sets the acknowledgement date (`on`, default today);
+    - to waiting: opens a pause from `on`; leaving waiting closes it on `on`;
+    - to answered: needs the answer text and sets the answer date (`on`), the answer time and
+      whether it was on time;
+    - to closed: sets the closing date;
+    - answered/closed → in progress (reopen): clears the answer date and closing date.
+    """
+    today = today or timezone.localdate()
+    on = on or today
+    request = (
+        Request.objects.select_for_update().select_related("site__entity__department").get(pk=request.pk)
+    )
+    WORKFLOW.check(request.status, to)
+    if on > today:
+        raise ValidationError({"on": ERROR_FUTURE})
+    if on < request.received_on:
+        raise ValidationError(
+            {"on": ERROR_ANSWER_BEFORE_RECEIPT if to == Status.ANSWERED else ERROR_DATE_BEFORE_RECEIPT}
+        )
+    previous = request.status
+    if previous == Status.WAITING:
+        open_pause = request.pauses.filter(end__isnull=True).first()
+        if open_pause:
+            if on < open_pause.start:
+                raise ValidationError({"on": "La reprise ne peut pas précéder la suspension."})
+            open_pause.end = on
+            open_pause.full_clean()
+            open_pause.save()
+    if to == Status.ACKNOWLEDGED:
+        request.acknowledged_on = on
+    elif to == Status.WAITING:
+        RequestPause.objects.create(request=request, start=on, reason=reason[:255])
+    elif to == Status.ANSWERED:
+        text = (answer if answer is not None else request.answer).strip()
+        if not text:
+            raise ValidationError({"answer": ERROR_ANSWER_REQUIRED})
+        request.answer, request.answered_on = text, on
+    elif to == Status.CLOSED:
+        request.closed_on = on
+    elif to == Status.IN_PROGRESS and previous in (Status.ANSWERED, Status.CLOSED):
+        request.answered_on = request.closed_on = None
+    request.status = to
+    request.status_changed_at, request.status_changed_by = timezone.now(), by
+    _refresh_deadline_figures(request, today=today)
+    _save(request, by)
+    return request
+
+
+def request_answer(*, request: Request, by, answered_on: dt.date, answer: str, today=None) -> Request:
+    return request_transition(
+        request=request, to=Status.ANSWERED, by=by, on=answered_on, answer=answer, today=today
+    )
+
+
+@transaction.atomic
+def request_import(*, site, by, fields: dict, reference: str = "", today=None) -> tuple[Request, bool]:
+    """Create a historical request unless the same one is already there (by reference, else by
+    site, date of receipt, subject and requester). Returns (request, created)."""
+    if reference:
+        existing = Request.objects.filter(reference=reference).first()
+    else:
+        existing = Request.objects.filter(
+            site=site,
+            received_on=fields["received_on"],
+            subject=fields["subject"],
+            requester_name=fields.get("requester_name", ""),
+        ).first()
+    if existing is not None:
+        return existing, False
+    return request_create(site=site, by=by, reference=reference, today=today, **fields), True
+
+
+@transaction.atomic
+def requests_anonymise(*, today: dt.date | None = None) -> int:
+    """Blank the requester's personal data N years after closure (N: personal_data_retention_years).
+
+    Figures (dates, answer times, on-time flags) stay. The history rows are scrubbed too, since they
+    hold copies of the personal data.
+    """
+    from sites.models import Department
+
+    today = today or timezone.localdate()
+    done = 0
+    for department in Department.objects.all():
+        years = int(department_parameter(department, "personal_data_retention_years", 5))
+        try:
+            limit = today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            limit = today.replace(year=today.year - years, day=28)
+        ids = list(
+            Request.objects.filter(
+                site__entity__department=department,
+                status=Status.CLOSED,
+                closed_on__lte=limit,
+                anonymised_on__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        if not ids:
+            continue
+        # Plain UPDATEs: no new history row copying the data we are removing.
+        Request.objects.filter(pk__in=ids).update(
+            requester_name="", requester_contact="", anonymised_on=today
+        )
+        Request.history.filter(id__in=ids).update(requester_name="", requester_contact="")
+        done += len(ids)
+    return done
+
+
+def model_answer_save(*, instance, by):
+    instance._history_user = by
+    instance.full_clean()
+    instance.save()
+    return instance

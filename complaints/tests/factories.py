@@ -1,0 +1,20 @@
+"""Requests through the real service, so the deadline rule, due date and figures are the app's own."""
+
+import datetime as dt
+
+from complaints.models import Kind
+from complaints.services import request_create, request_transition
+
+_counter = {"n": 0}
+
+
+def make_request(site, *, by=None, received_on=None, kind=Kind.COMPLAINT, answered_on=None, **fields):
+    _counter["n"] += 1
+    received_on = received_on or dt.date(2015, 3, 1)
+    fields.setdefault("subject", f"Attente au guichet n° {_counter['n']}")
+    request = request_create(site=site, by=by, received_on=received_on, kind=kind, **fields)
+    if answered_on:
+        request = request_transition(
+            request=request, to="answered", by=by, on=answered_on, answer="Réponse type.", today=answered_on
+        )
+    return request

@@ -1,0 +1,43 @@
+"""A person files a complaint through the public form; the Istres agent logs in and answers it."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from complaints.models import Request, Status
+from tests.browser import page  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_server):  # noqa: F811
+    call_command("load_demo", stdout=io.StringIO())
+    page.goto(f"{live_server.url}/public/istres/reclamation/")
+    page.get_by_label("Objet").fill("Guichet fermé sans affichage")
+    page.get_by_label("Votre message").fill(
+        "Le guichet des étrangers était fermé mardi matin sans explication."
+    )
+    page.get_by_label("Vos nom et prénom").fill("Jeanne Martin")
+    page.get_by_label("Votre adresse électronique ou postale").fill("jeanne.martin@exemple.fr")
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_url("**/reclamation/merci/")
+    reference = page.locator(".reference").inner_text()
+    request = Request.objects.get(reference=reference)
+    assert request.channel == "web_form" and request.site.code == "istres"
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Nom d’utilisateur").fill("agent.istres")
+    page.get_by_label("Mot de passe").fill("qualipref2015")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/complaints/?q={reference}")
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name="Répondre").click()
+    page.get_by_label("Insérer un modèle de réponse").select_option(label="Attente · Attente au guichet")
+    assert "Nous avons bien reçu votre réclamation" in page.locator("#id_answer").input_value()
+    page.get_by_role("button", name="Enregistrer la réponse").click()
+    assert page.get_by_text(f"Réponse à {reference} enregistrée.").is_visible()
+    assert page.get_by_text("Répondue dans le délai", exact=True).is_visible()
+    request.refresh_from_db()
+    assert request.status == Status.ANSWERED and request.answered_on_time is True

@@ -1,0 +1,85 @@
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from complaints.models import Channel, Request
+from complaints.public_views import RATE_LIMIT
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_url(site):
+    return reverse("complaints_public:request_form", args=[site.code])
+
+
+def valid(**extra):
+    return {
+        "kind": "complaint",
+        "subject": "Attente",
+        "description": "Deux heures d'attente.",
+        "requester_name": "Jeanne",
+        "requester_contact": "jeanne@exemple.fr",
+        "website": "",
+    } | extra
+
+
+def test_a_person_files_a_complaint_and_gets_a_reference(client, org, referential):
+    response = client.post(form_url(org.istres), valid(), follow=True)
+    request = Request.objects.get()
+    assert (request.site, request.channel, request.kind) == (org.istres, Channel.WEB_FORM, "complaint")
+    assert request.created_by is None
+    page = response.content.decode()
+    assert request.reference in page
+    assert request.reference.startswith("REC-13-")
+
+
+def test_the_form_needs_no_login(client, org):
+    assert client.get(form_url(org.arles)).status_code == 200
+    assert client.get(reverse("complaints_public:request_form", args=["nowhere"])).status_code == 404
+
+
+def test_a_bad_submission_redisplays_in_french_and_stores_nothing(client, org, referential):
+    response = client.post(form_url(org.istres), valid(subject="", description=""))
+    assert response.status_code == 200
+    assert "corrigez les champs signalés" in response.content.decode()
+    assert not Request.objects.exists()
+
+
+def test_the_honeypot_stores_nothing(client, org, referential):
+    response = client.post(form_url(org.istres), valid(website="http://spam.example"))
+    assert response.status_code == 200
+    assert not Request.objects.exists()
+
+
+def test_too_long_a_message_is_refused(client, org, referential):
+    response = client.post(form_url(org.istres), valid(description="x" * 5001))
+    assert "5000 caractères" in response.content.decode()
+    assert not Request.objects.exists()
+
+
+def test_too_large_a_body_is_refused(client, org, referential):
+    response = client.post(form_url(org.istres), valid(description="x" * 40000))
+    assert response.status_code == 413
+    assert not Request.objects.exists()
+
+
+def test_the_rate_limit_is_per_address(client, org, referential):
+    for _ in range(RATE_LIMIT):
+        client.post(form_url(org.istres), valid(), REMOTE_ADDR="203.0.113.7")
+    response = client.post(form_url(org.istres), valid(), REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429
+    assert "plusieurs demandes dans l" in response.content.decode()
+    assert Request.objects.count() == RATE_LIMIT
+    client.post(form_url(org.istres), valid(), REMOTE_ADDR="198.51.100.1")
+    assert Request.objects.count() == RATE_LIMIT + 1
+
+
+def test_the_thanks_page_needs_a_submission(client, org):
+    assert client.get(reverse("complaints_public:request_thanks", args=[org.istres.code])).status_code == 404

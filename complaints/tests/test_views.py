@@ -1,0 +1,192 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from complaints.models import ModelAnswer, Request, Status
+from qualipref.attachments.services import attachment_add
+
+from .factories import make_request
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def istres_request(org, referential, istres_agent):
+    return make_request(org.istres, by=istres_agent, received_on=D(2015, 3, 1), assigned_to=istres_agent)
+
+
+def urls_of(request):
+    attachment = attachment_add(
+        parent=request,
+        by=request.created_by,
+        upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    return {
+        "get": [
+            reverse("complaints:request_detail", args=[request.pk]),
+            reverse("complaints:request_edit", args=[request.pk]),
+            reverse("complaints:request_answer", args=[request.pk]),
+            reverse("attachments:download", args=[attachment.pk]),
+        ],
+        "post": [
+            reverse("complaints:request_transition", args=[request.pk, "acknowledged"]),
+            reverse("complaints:request_attach", args=[request.pk]),
+            reverse("complaints:request_edit", args=[request.pk]),
+            reverse("complaints:request_answer", args=[request.pk]),
+        ],
+    }
+
+
+def test_the_arles_referent_gets_404_on_every_url_of_an_istres_request(
+    client, istres_request, arles_referent
+):
+    client.force_login(arles_referent)
+    urls = urls_of(istres_request)
+    for url in urls["get"]:
+        assert client.get(url).status_code == 404, url
+    for url in urls["post"]:
+        assert client.post(url, {"answer": "x", "answered_on": "2015-03-02"}).status_code == 404, url
+    export = client.get(reverse("complaints:request_export"))
+    assert export.status_code == 200
+    assert istres_request.reference.encode() not in export.content
+    listing = client.get(reverse("complaints:request_list"))
+    assert istres_request.reference not in listing.content.decode()
+
+
+def test_the_outsider_from_vaucluse_sees_nothing(client, istres_request, outsider):
+    client.force_login(outsider)
+    for url in urls_of(istres_request)["get"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_committee_member_reads_but_gets_403_on_writes(client, istres_request, committee_member):
+    client.force_login(committee_member)
+    page = client.get(reverse("complaints:request_detail", args=[istres_request.pk]))
+    assert page.status_code == 200
+    assert "Répondre" not in page.content.decode()
+    urls = urls_of(istres_request)
+    for url in urls["post"]:
+        assert client.post(url, {"answer": "x", "answered_on": "2015-03-02"}).status_code == 403, url
+    assert client.get(reverse("complaints:request_create")).status_code == 403
+    assert client.get(reverse("complaints:request_import")).status_code == 403
+    assert Request.objects.get(pk=istres_request.pk).status == Status.RECEIVED
+
+
+def test_the_agent_logs_acknowledges_and_answers(client, org, referential, istres_agent):
+    client.force_login(istres_agent)
+    response = client.post(
+        reverse("complaints:request_create"),
+        {
+            "site": org.istres.pk,
+            "kind": "complaint",
+            "channel": "post",
+            "received_on": "2015-03-01",
+            "subject": "Attente",
+            "description": "Trop longue",
+            "assigned_to": istres_agent.pk,
+        },
+    )
+    request = Request.objects.get()
+    assert response.status_code == 302 and response.url == request.get_absolute_url()
+    client.post(
+        reverse("complaints:request_transition", args=[request.pk, "acknowledged"]), {"on": "2015-03-02"}
+    )
+    response = client.post(
+        reverse("complaints:request_answer", args=[request.pk]),
+        {"answered_on": "2015-03-10", "answer": "Merci."},
+    )
+    request.refresh_from_db()
+    assert (request.status, request.acknowledged_on, request.answered_on) == (
+        Status.ANSWERED,
+        D(2015, 3, 2),
+        D(2015, 3, 10),
+    )
+    assert request.answered_on_time is True
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Répondue dans le délai" in page
+
+
+def test_an_answer_before_receipt_redisplays_in_french_and_changes_nothing(
+    client, istres_request, istres_agent
+):
+    client.force_login(istres_agent)
+    response = client.post(
+        reverse("complaints:request_answer", args=[istres_request.pk]),
+        {"answered_on": "2015-02-20", "answer": "Merci."},
+    )
+    assert response.status_code == 200
+    assert "La date de réponse ne peut pas précéder la date de réception." in response.content.decode()
+    assert Request.objects.get(pk=istres_request.pk).answered_on is None
+
+
+def test_a_model_answer_is_prefilled_without_javascript(client, org, istres_request, istres_agent):
+    model = ModelAnswer.objects.create(
+        department=org.bdr,
+        kind="complaint",
+        topic="Attente",
+        title="Attente",
+        body="Nous regrettons l'attente.",
+    )
+    client.force_login(istres_agent)
+    response = client.get(
+        reverse("complaints:request_answer", args=[istres_request.pk]), {"modele": model.pk}
+    )
+    assert "Nous regrettons l&#x27;attente.</textarea>" in response.content.decode()
+    assert "complaints/model_answers.js" in response.content.decode()
+
+
+def test_the_register_filters_overdue_and_due_soon(client, org, referential, quality_manager):
+    import time_machine
+
+    with time_machine.travel(D(2015, 6, 30)):
+        late = make_request(org.istres, received_on=D(2015, 6, 1))
+        soon = make_request(org.istres, received_on=D(2015, 6, 16))
+        later = make_request(org.arles, received_on=D(2015, 6, 29))
+        client.force_login(quality_manager)
+        overdue = client.get(reverse("complaints:request_list"), {"deadline": "overdue"}).content.decode()
+        due_soon = client.get(reverse("complaints:request_list"), {"deadline": "due_soon"}).content.decode()
+        searched = client.get(reverse("complaints:request_list"), {"q": later.reference}).content.decode()
+    assert late.reference in overdue and soon.reference not in overdue
+    assert soon.reference in due_soon and late.reference not in due_soon and later.reference not in due_soon
+    assert "En retard de 14 j" in overdue
+    assert later.reference in searched and late.reference not in searched
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_register_query_count_is_constant(
+    client, org, referential, quality_manager, istres_agent, rows, django_assert_num_queries
+):
+    for i in range(rows):
+        make_request(
+            [org.istres, org.arles][i % 2], received_on=D(2015, 3, 1 + i % 28), assigned_to=istres_agent
+        )
+    client.force_login(quality_manager)
+    # session, user, scope (2), count, rows, figures, site choices, memberships (menu)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("complaints:request_list"))
+    assert response.status_code == 200
+    assert response.context["figures"]["received"] == rows
+
+
+def test_the_detail_page_shows_the_deadline_convention_and_the_actions_partial(
+    client, istres_request, istres_agent
+):
+    client.force_login(istres_agent)
+    page = client.get(istres_request.get_absolute_url()).content.decode()
+    assert "16 mars 2015" in page
+    assert "Historique" in page
+
+
+def test_a_referent_writes_model_answers_an_agent_only_reads_them(client, org, quality_manager, istres_agent):
+    client.force_login(istres_agent)
+    assert client.get(reverse("complaints:model_answer_create")).status_code == 403
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("complaints:model_answer_create"),
+        {"department": org.bdr.pk, "kind": "email", "topic": "Titres", "title": "AR", "body": "Bien reçu."},
+    )
+    assert response.status_code == 302
+    assert ModelAnswer.objects.get().body == "Bien reçu."

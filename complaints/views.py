@@ -1,0 +1,424 @@
+"""Register views: thin (parse, call a service or selector, render or redirect)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qualipref.attachments.services import attachment_add, attachments_for
+from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
+from qualipref.lists import paginate, sort_queryset
+from qualipref.timeline import Event, timeline_for
+from sites.access import READ, REQUESTS, WRITE, require, scope_for
+from sites.models import Department, ReceptionPoint, Site
+
+from . import exports, selectors, services
+from .forms import (
+    IMPORT_HEADERS,
+    AnswerForm,
+    ImportRowForm,
+    ImportUploadForm,
+    ModelAnswerForm,
+    RequestFilter,
+    RequestForm,
+    TransitionForm,
+)
+from .models import WORKFLOW, ModelAnswer, Request, Status
+
+SORTS = {
+    "reference": "reference",
+    "received_on": "received_on",
+    "due_on": "due_on",
+    "site": "site__name",
+    "kind": "kind",
+    "status": "status",
+}
+
+# Buttons of the detail page: target status → (label, style, needs a date, needs a reason)
+TRANSITION_BUTTONS = {
+    Status.ACKNOWLEDGED: ("Accuser réception", "outline-primary"),
+    Status.WAITING: ("Suspendre (attente du requérant)", "outline-secondary"),
+    Status.CLOSED: ("Clôturer", "outline-success"),
+}
+
+
+def _breadcrumbs(*extra):
+    return [("Réclamations et demandes", reverse("complaints:request_list")), *extra]
+
+
+def deadline_state(request_obj: Request, today, soon_days: int = 3) -> tuple[str, str]:
+    """(label, badge colour) of the deadline; one colour per meaning: red late, orange soon, green done."""
+    if request_obj.status in (Status.ANSWERED, Status.CLOSED):
+        if request_obj.answered_on_time is False:
+            return "Répondue hors délai", "danger"
+        return "Répondue dans le délai", "success"
+    if request_obj.status == Status.WAITING:
+        return "Délai suspendu", "secondary"
+    remaining = (request_obj.due_on - today).days
+    if remaining < 0:
+        return f"En retard de {-remaining} j", "danger"
+    if remaining <= soon_days:
+        return ("Échéance aujourd'hui" if remaining == 0 else f"Échéance dans {remaining} j"), "warning"
+    return f"{remaining} j restants", "secondary"
+
+
+def _filtered(request):
+    queryset = selectors.requests_for_user(request.user)
+    request_filter = RequestFilter(request.GET or None, queryset=queryset, user=request.user)
+    return request_filter, request_filter.qs
+
+
+def request_list(request):
+    request_filter, queryset = _filtered(request)
+    queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
+    page = paginate(request, queryset)
+    today = timezone.localdate()
+    for row in page.object_list:
+        row.deadline_label, row.deadline_badge = deadline_state(row, today, request_filter.within_days)
+    figures = selectors.request_figures(
+        site_ids=scope_for(request.user).site_ids(READ),
+        start=None,
+        end=None,
+        group_by=(),
+        queryset=request_filter.qs,
+        today=today,
+    )[0]
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "complaints/request_list.html",
+        {
+            "filter": request_filter,
+            "page_obj": page,
+            "sort": sort,
+            "figures": figures,
+            "can_log": scope.can(REQUESTS),
+            "can_write": scope.can(WRITE),
+            "breadcrumbs": [("Réclamations et demandes", None)],
+        },
+    )
+
+
+def request_export(request):
+    _, queryset = _filtered(request)
+    queryset = queryset.select_related("site__entity", "created_by").order_by("received_on", "pk")
+    return xlsx_response(
+        f"registre-demandes-{timezone.localdate():%Y-%m-%d}.xlsx",
+        [("Registre", exports.REGISTER_COLUMNS, queryset.iterator(chunk_size=2000))],
+    )
+
+
+def request_create(request):
+    require(request.user, REQUESTS)
+    form = RequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "site"}
+        try:
+            obj = services.request_create(site=form.cleaned_data["site"], by=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Demande {obj.reference} enregistrée ; échéance le {obj.due_on:%d/%m/%Y}."
+            )
+            return redirect(obj)
+    return render(
+        request,
+        "complaints/request_form.html",
+        {"form": form, "title": "Nouvelle demande", "breadcrumbs": _breadcrumbs(("Nouvelle demande", None))},
+    )
+
+
+def request_detail(request, pk):
+    obj = selectors.request_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    can_act = scope.allows(obj, REQUESTS)
+    today = timezone.localdate()
+    label, badge = deadline_state(obj, today)
+    pauses = list(obj.pauses.all())
+    extra = _status_events(obj)
+    allowed = WORKFLOW.allowed(obj.status)
+    buttons = [(status, *TRANSITION_BUTTONS[status]) for status in TRANSITION_BUTTONS if status in allowed]
+    return render(
+        request,
+        "complaints/request_detail.html",
+        {
+            "obj": obj,
+            "deadline_label": label,
+            "deadline_badge": badge,
+            "pauses": pauses,
+            "can_act": can_act,
+            "can_answer": can_act and Status.ANSWERED in allowed,
+            "can_resume": can_act and obj.status == Status.WAITING,
+            "can_reopen": can_act and obj.status in (Status.ANSWERED, Status.CLOSED),
+            "can_start": can_act and obj.status in (Status.RECEIVED, Status.ACKNOWLEDGED),
+            "buttons": buttons if can_act else [],
+            "timeline": timeline_for(obj, extra=extra),
+            "attachments": attachments_for(obj),
+            "attachment_form": can_act,
+            "attachment_post_url": reverse("complaints:request_attach", args=[obj.pk]),
+            "today": today,
+            "breadcrumbs": _breadcrumbs((obj.reference, None)),
+        },
+    )
+
+
+def _status_events(obj: Request) -> list[Event]:
+    """One event per status change, from the history (who and when), labelled in French."""
+    events, previous = [], None
+    for record in obj.history.select_related("history_user").order_by("history_date", "history_id"):
+        if previous is not None and record.status != previous:
+            events.append(
+                Event(
+                    when=record.history_date,
+                    who=str(record.history_user or "système"),
+                    what=f"Statut : {Status(record.status).label}",
+                    kind="custom",
+                )
+            )
+        previous = record.status
+    return events
+
+
+def request_edit(request, pk):
+    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+    form = RequestForm(request.POST or None, instance=obj, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
+        try:
+            services.request_update(request=Request.objects.get(pk=obj.pk), by=request.user, **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Demande modifiée.")
+            return redirect(obj)
+    return render(
+        request,
+        "complaints/request_form.html",
+        {
+            "form": form,
+            "obj": obj,
+            "title": f"Modifier {obj.reference}",
+            "breadcrumbs": _breadcrumbs((obj.reference, obj.get_absolute_url()), ("Modifier", None)),
+        },
+    )
+
+
+@require_POST
+def request_transition(request, pk, to):
+    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+    if to not in Status.values or to == Status.ANSWERED:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        services.request_transition(
+            request=obj,
+            to=to,
+            by=request.user,
+            on=form.cleaned_data.get("on"),
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Statut de {obj.reference} : {Status(to).label}.")
+    return redirect(obj)
+
+
+def request_answer(request, pk):
+    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+    if Status.ANSWERED not in WORKFLOW.allowed(obj.status):
+        messages.error(request, "Cette demande ne peut pas recevoir de réponse dans son statut actuel.")
+        return redirect(obj)
+    model_answers = selectors.model_answers_for(obj)
+    initial = {"answered_on": timezone.localdate(), "answer": obj.answer}
+    chosen = request.GET.get("modele")
+    if chosen:
+        # Without JavaScript: the "Insérer" button reloads the page with ?modele=<id>.
+        picked = next((m for m in model_answers if str(m.pk) == chosen), None)
+        if picked:
+            initial["answer"] = picked.body
+    form = AnswerForm(request.POST or None, request_obj=obj, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_answer(
+                request=obj,
+                by=request.user,
+                answered_on=form.cleaned_data["answered_on"],
+                answer=form.cleaned_data["answer"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Réponse à {obj.reference} enregistrée.")
+            return redirect(obj)
+    return render(
+        request,
+        "complaints/request_answer.html",
+        {
+            "obj": obj,
+            "form": form,
+            "model_answers": model_answers,
+            "chosen": chosen,
+            "breadcrumbs": _breadcrumbs((obj.reference, obj.get_absolute_url()), ("Répondre", None)),
+        },
+    )
+
+
+@require_POST
+def request_attach(request, pk):
+    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choisissez un fichier à joindre.")
+        return redirect(obj)
+    try:
+        attachment_add(
+            parent=obj, by=request.user, upload=upload, description=request.POST.get("description", "")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Pièce jointe ajoutée.")
+    return redirect(obj)
+
+
+# ---- import -------------------------------------------------------------------------------------------
+
+
+def import_template(request):
+    require(request.user, REQUESTS)
+    return template_response(
+        "modele-import-registre.xlsx",
+        "Registre",
+        list(IMPORT_HEADERS),
+        [
+            [
+                "",
+                "arles",
+                "pre-accueil",
+                "Réclamation",
+                "Registre sur site",
+                "12/03/2015",
+                "Attente au guichet",
+                "Attente de plus d'une heure",
+                "M. Exemple",
+                "exemple@example.org",
+                "13/03/2015",
+                "20/03/2015",
+                "Réponse envoyée par courrier",
+                "21/03/2015",
+            ],
+        ],
+    )
+
+
+def request_import(request):
+    require(request.user, REQUESTS)
+    upload_form = ImportUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and upload_form.is_valid():
+        sites = Site.objects.filter(pk__in=scope_for(request.user).site_ids(REQUESTS)).select_related(
+            "entity__department"
+        )
+        sites_by_code = {s.code: s for s in sites}
+        points = {(p.site_id, p.code): p for p in ReceptionPoint.objects.filter(site__in=sites)}
+        seen: set = set()
+        try:
+            rows = read_xlsx(upload_form.cleaned_data["file"], IMPORT_HEADERS)
+        except ImportFileError as exc:
+            upload_form.add_error("file", str(exc))
+        else:
+
+            def save(form):
+                data = dict(form.cleaned_data)
+                site, reference = data.pop("site"), data.pop("reference") or ""
+                _, created = services.request_import(
+                    site=site, by=request.user, fields=data, reference=reference
+                )
+                return created
+
+            try:
+                result = import_rows(
+                    rows,
+                    lambda data: ImportRowForm(data, sites_by_code=sites_by_code, points=points, seen=seen),
+                    save,
+                    IMPORT_HEADERS,
+                )
+            except ValidationError as exc:
+                upload_form.add_error("file", " ".join(exc.messages))
+            if result and result.ok:
+                messages.success(
+                    request,
+                    f"Import terminé : {result.created} demande(s) créée(s), "
+                    f"{result.unchanged} déjà présente(s).",
+                )
+                return redirect("complaints:request_list")
+    return render(
+        request,
+        "complaints/request_import.html",
+        {
+            "form": upload_form,
+            "result": result,
+            "headers": list(IMPORT_HEADERS),
+            "breadcrumbs": _breadcrumbs(("Importer un registre", None)),
+        },
+    )
+
+
+# ---- model answers -------------------------------------------------------------------------------------
+
+
+def _writable_departments(user):
+    scope = scope_for(user)
+    return Department.objects.filter(
+        pk__in=Site.objects.filter(pk__in=scope.site_ids(WRITE)).values("entity__department_id")
+    )
+
+
+def model_answer_list(request):
+    answers = ModelAnswer.objects.for_user(request.user).select_related("department")
+    return render(
+        request,
+        "complaints/model_answer_list.html",
+        {
+            "answers": answers,
+            "can_write": _writable_departments(request.user).exists(),
+            "breadcrumbs": _breadcrumbs(("Modèles de réponse", None)),
+        },
+    )
+
+
+def model_answer_edit(request, pk=None):
+    departments = _writable_departments(request.user)
+    instance = None
+    if pk is not None:
+        instance = get_object_or_404(ModelAnswer.objects.for_user(request.user), pk=pk)
+        if not departments.filter(pk=instance.department_id).exists():
+            raise PermissionDenied("Votre rôle ne permet pas de modifier ce modèle.")
+    elif not departments.exists():
+        raise PermissionDenied("Votre rôle ne permet pas de créer un modèle.")
+    form = ModelAnswerForm(request.POST or None, instance=instance, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        services.model_answer_save(instance=form.save(commit=False), by=request.user)
+        messages.success(request, "Modèle de réponse enregistré.")
+        return redirect("complaints:model_answer_list")
+    return render(
+        request,
+        "complaints/model_answer_form.html",
+        {
+            "form": form,
+            "title": "Modifier le modèle" if instance else "Nouveau modèle de réponse",
+            "breadcrumbs": _breadcrumbs(
+                ("Modèles de réponse", reverse("complaints:model_answer_list")), ("Modèle", None)
+            ),
+        },
+    )
