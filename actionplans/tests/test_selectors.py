@@ -1,0 +1,78 @@
+"""Figures for indicators and the annual report, counted from the rows."""
+
+import datetime as dt
+
+import pytest
+
+from actionplans import selectors
+
+from .factories import ActionFactory, ActionPlanFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 3, 10)
+D = dt.date
+
+
+@pytest.fixture
+def rows(org, modules, quality_manager):
+    arles = ActionPlanFactory(entity=org.arles_entity, year=2015)
+    prefecture = ActionPlanFactory(entity=org.prefecture, year=2015)
+    common = {"owner": quality_manager, "start_on": D(2015, 1, 5)}
+    return {
+        "on_time": ActionFactory(plan=arles, sites=[org.arles], module=modules[1], status="done",
+                                 due_on=D(2015, 6, 30), completed_on=D(2015, 6, 1), **common),
+        "late_done": ActionFactory(plan=arles, sites=[org.arles], module=modules[1], status="verified",
+                                   verification_note="Vu", due_on=D(2015, 6, 30), completed_on=D(2015, 7, 15),
+                                   origin_kind="free_text", **common),
+        "open_late": ActionFactory(plan=prefecture, sites=[org.peytral], module=modules[7],
+                                   due_on=D(2015, 9, 30), **common),
+        "communication": ActionFactory(plan=prefecture, category="communication", status="done",
+                                       due_on=D(2015, 12, 31), completed_on=D(2015, 12, 18), **common),
+        "cancelled": ActionFactory(plan=prefecture, status="cancelled", cancel_reason="x",
+                                   due_on=D(2015, 5, 1), **common),
+        "other_year": ActionFactory(plan=ActionPlanFactory(entity=org.prefecture, year=2016),
+                                    module=modules[4], due_on=D(2016, 6, 30), **common),
+    }  # fmt: skip
+
+
+def test_action_figures_count_done_on_time_and_overdue(org, rows):
+    figures = selectors.action_figures(
+        start=D(2015, 1, 1), end=D(2015, 12, 31), department=org.bdr, today=TODAY
+    )
+    assert (figures["total"], figures["done"], figures["done_on_time"], figures["overdue"]) == (4, 3, 2, 1)
+    assert figures["on_time_rate"] == pytest.approx(66.7)
+    by_entity = {r["label"]: r["total"] for r in figures["by_entity"]}
+    assert by_entity == {"Sous-préfecture d'Arles": 2, "Préfecture des Bouches-du-Rhône": 2}
+    by_module = {r["key"]: r["done"] for r in figures["by_module"]}
+    assert by_module == {1: 2, 7: 0, None: 1}
+    by_site = {r["label"]: r["total"] for r in figures["by_site"]}
+    assert by_site == {"Arles": 2, "Peytral": 1, "Tous les sites de l'entité": 1}
+    assert {r["key"]: r["total"] for r in figures["by_origin"]} == {"free_text": 4}
+
+
+def test_action_figures_by_site_ids_include_entity_wide_actions(org, rows):
+    figures = selectors.action_figures(start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.peytral.pk])
+    assert figures["total"] == 2  # the Peytral action and the préfecture-wide communication action
+    figures = selectors.action_figures(start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.arles.pk])
+    assert figures["total"] == 2
+
+
+def test_actions_done_in_year_by_module_site_and_communication(org, rows):
+    done = selectors.actions_done_in_year(department=org.bdr, year=2015)
+    assert done["count"] == 3
+    assert [(s["site"], [a["title"] for a in s["actions"]]) for s in done["by_site"]] == [
+        ("Arles", [rows["on_time"].title, rows["late_done"].title])
+    ]
+    assert [a["title"] for a in done["communication"]] == [rows["communication"].title]
+    assert (
+        selectors.communication_actions(department=org.bdr, year=2015)[0]["title"]
+        == rows["communication"].title
+    )
+
+
+def test_outlook_lists_next_years_actions_by_entity(org, rows):
+    outlook = selectors.outlook(department=org.bdr, year=2015)
+    assert [(g["entity"], [a["title"] for a in g["actions"]]) for g in outlook] == [
+        ("Préfecture des Bouches-du-Rhône", [rows["other_year"].title])
+    ]
+    assert selectors.outlook(department=org.vaucluse, year=2015) == []

@@ -1,0 +1,219 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from actionplans.models import Action
+
+from .factories import ActionFactory, ActionPlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False)
+
+
+@pytest.fixture
+def arles_action(org, arles_referent):
+    return ActionFactory(
+        plan=ActionPlanFactory(entity=org.arles_entity),
+        owner=arles_referent,
+        sites=[org.arles],
+        title="Affichage",
+    )
+
+
+def test_lists_board_and_plan_show_the_scope(client, org, quality_manager, arles_action):
+    client.force_login(quality_manager)
+    for name in (
+        "actionplans:action_list",
+        "actionplans:action_board",
+        "actionplans:plan_list",
+        "actionplans:loop",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+    assert "Affichage" in client.get(reverse("actionplans:action_list")).content.decode()
+    assert client.get(arles_action.plan.get_absolute_url()).status_code == 200
+    assert client.get(arles_action.get_absolute_url()).status_code == 200
+
+
+def test_an_outsider_gets_404_everywhere(client, outsider, arles_action):
+    client.force_login(outsider)
+    urls = [
+        arles_action.get_absolute_url(),
+        reverse("actionplans:action_update", args=[arles_action.pk]),
+        reverse("actionplans:plan_detail", args=[arles_action.plan_id]),
+        reverse("actionplans:plan_export", args=[arles_action.plan_id]),
+        reverse("actionplans:plan_import", args=[arles_action.plan_id]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        reverse("actionplans:action_transition", args=[arles_action.pk]), {"target": "in_progress"}
+    )
+    assert response.status_code == 404
+    assert "Affichage" not in client.get(reverse("actionplans:action_list")).content.decode()
+
+
+def test_the_committee_reads_but_cannot_write(client, committee_member, arles_action):
+    client.force_login(committee_member)
+    page = client.get(arles_action.get_absolute_url())
+    assert page.status_code == 200 and "Marquer réalisée" not in page.content.decode()
+    assert client.get(reverse("actionplans:action_create")).status_code == 403
+    response = client.post(
+        reverse("actionplans:action_transition", args=[arles_action.pk]), {"target": "in_progress"}
+    )
+    assert response.status_code == 403
+    arles_action.refresh_from_db()
+    assert arles_action.status == "planned"
+
+
+def test_a_site_referent_writes_the_actions_of_their_site_only(client, org, peytral_referent):
+    plan = ActionPlanFactory(entity=org.prefecture)
+    peytral = ActionFactory(plan=plan, owner=peytral_referent, sites=[org.peytral])
+    saint_sebastien = ActionFactory(plan=plan, owner=peytral_referent, sites=[org.saint_sebastien])
+    client.force_login(peytral_referent)
+    url = reverse("actionplans:action_transition", args=[peytral.pk])
+    assert client.post(url, {"target": "in_progress"}).status_code == 302
+    url = reverse("actionplans:action_transition", args=[saint_sebastien.pk])
+    assert client.post(url, {"target": "in_progress"}).status_code == 403
+
+
+def test_creating_an_action_with_bad_dates_re_displays_the_form(client, org, arles_referent):
+    client.force_login(arles_referent)
+    data = {
+        "title": "Boîte aux lettres du service associations",
+        "entity": org.arles_entity.pk,
+        "sites": [org.arles.pk],
+        "category": "improvement",
+        "origin_kind": "free_text",
+        "owner": arles_referent.pk,
+        "start_on": "2026-04-01",
+        "due_on": "2026-03-01",
+    }
+    response = client.post(reverse("actionplans:action_create"), data)
+    assert response.status_code == 200
+    assert "L&#x27;échéance ne peut pas précéder la date de début." in response.content.decode()
+    assert not Action.objects.exists()
+    data["due_on"] = "2026-05-01"
+    response = client.post(reverse("actionplans:action_create"), data)
+    action = Action.objects.get()
+    assert response.url == action.get_absolute_url() and action.plan.year == 2026
+
+
+def test_marking_done_without_a_date_is_refused_with_a_message(client, arles_referent, arles_action):
+    client.force_login(arles_referent)
+    url = reverse("actionplans:action_transition", args=[arles_action.pk])
+    response = client.post(url, {"target": "done", "completed_on": ""})
+    assert response.status_code == 400
+    assert "Indiquez la date de réalisation" in response.content.decode()
+    response = client.post(url, {"target": "done", "completed_on": "2026-03-09"})
+    arles_action.refresh_from_db()
+    assert response.status_code == 302 and arles_action.status == "done"
+
+
+def test_filters_select_overdue_and_status(client, org, quality_manager):
+    plan = ActionPlanFactory(entity=org.arles_entity)
+    late = ActionFactory(plan=plan, title="En retard", due_on=dt.date(2026, 3, 1))
+    ActionFactory(plan=plan, title="À venir", due_on=dt.date(2026, 9, 1))
+    client.force_login(quality_manager)
+    response = client.get(reverse("actionplans:action_list"), {"overdue": "on"})
+    assert [a.pk for a in response.context["actions"]] == [late.pk]
+    response = client.get(reverse("actionplans:action_list"), {"status": "planned", "site": org.arles.pk})
+    assert len(response.context["actions"]) == 2
+
+
+def test_my_actions_lists_what_i_lead_or_contribute_to(client, org, arles_referent, quality_manager):
+    plan = ActionPlanFactory(entity=org.arles_entity)
+    mine = ActionFactory(plan=plan, owner=arles_referent, title="Je pilote")
+    helped = ActionFactory(plan=plan, owner=quality_manager, title="J'aide")
+    helped.contributors.add(arles_referent)
+    ActionFactory(plan=plan, owner=quality_manager, title="Pas moi")
+    client.force_login(arles_referent)
+    response = client.get(reverse("actionplans:my_actions"))
+    assert {a.pk for a in response.context["open_actions"]} == {mine.pk, helped.pk}
+
+
+def _rows(org, owner, n):
+    plan = ActionPlanFactory(entity=org.arles_entity)
+    for i in range(n):
+        action = ActionFactory(plan=plan, owner=owner, sites=[org.arles], due_on=dt.date(2026, 3, 1 + i))
+        action.contributors.add(owner)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "actionplans:action_list",
+        "actionplans:action_board",
+        "actionplans:my_actions",
+        "actionplans:plan_list",
+    ],
+)
+def test_list_pages_cost_a_constant_number_of_queries(
+    client, org, quality_manager, name, django_assert_num_queries
+):
+    client.force_login(quality_manager)
+    _rows(org, quality_manager, 3)
+    client.get(reverse(name))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(name)).status_code == 200
+    _rows(org, quality_manager, 12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_plan_page_costs_a_constant_number_of_queries(
+    client, org, quality_manager, django_assert_max_num_queries
+):
+    client.force_login(quality_manager)
+    plan = ActionPlanFactory(entity=org.arles_entity)
+    ActionFactory(plan=plan, owner=quality_manager, sites=[org.arles])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(plan.get_absolute_url())
+    for _ in range(10):
+        ActionFactory(plan=plan, owner=quality_manager, sites=[org.arles])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(plan.get_absolute_url())
+
+
+def test_plan_approval_and_outlook(client, org, quality_manager):
+    plan = ActionPlanFactory(entity=org.arles_entity, year=2026)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:plan_transition", args=[plan.pk])
+    client.post(url, {"target": "approved", "approved_on": "2026-01-15", "approved_by_committee": "COPIL"})
+    plan.refresh_from_db()
+    assert plan.status == "approved" and plan.approved_on == dt.date(2026, 1, 15)
+    response = client.post(reverse("actionplans:plan_next", args=[plan.pk]))
+    nxt = plan.entity.actionplan_set.get(year=2027)
+    assert response.url == nxt.get_absolute_url() and nxt.status == "draft"
+
+
+def test_evidence_and_comments(client, arles_referent, arles_action):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qualipref.attachments.services import attachments_for
+
+    client.force_login(arles_referent)
+    pdf = SimpleUploadedFile("photo.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    client.post(
+        reverse("actionplans:action_evidence", args=[arles_action.pk]), {"file": pdf, "description": "Photo"}
+    )
+    client.post(
+        reverse("actionplans:action_evidence", args=[arles_action.pk]),
+        {"url": "https://intranet.example/compte-rendu"},
+    )
+    assert len(attachments_for(arles_action)) == 2
+    client.post(reverse("actionplans:action_comment", args=[arles_action.pk]), {"text": "Devis reçu"})
+    assert arles_action.comments.get().text == "Devis reçu"
+    page = client.get(arles_action.get_absolute_url()).content.decode()
+    assert "Devis reçu" in page and "photo.pdf" in page
