@@ -1,0 +1,147 @@
+"""The steering committee's dashboard (read-only) and its monthly PDF packs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from reports.selectors import runs_for_user
+from reports.services import report_run_request
+from sites.models import Department
+
+from . import dashboard as dashboard_module
+from .forms import DashboardFilter, PackRequestForm
+from .models import Indicator
+from .pack import KIND
+
+
+def _filters(request, entities):
+    form = DashboardFilter(request.GET or None, entities=entities)
+    entity_id, month = None, None
+    if form.is_valid():
+        entity_id, month = form.cleaned_data["entity"], form.cleaned_data["month"]
+    return form, entity_id, month
+
+
+def index(request):
+    # The entity list is the user's own (sites of the scope): a first, cheap build gives it.
+    from .selectors import sites_for_user
+
+    sites = sites_for_user(request.user)
+    entities = list({s.entity_id: s.entity for s in sites}.values())
+    form, entity_id, month = _filters(request, entities)
+    board = dashboard_module.build(request.user, month=month, entity_id=entity_id, sites=sites)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "board": board,
+            "filter_form": form,
+            "pack_form": PackRequestForm(initial={"month": board.month.strftime("%Y-%m")}),
+            "breadcrumbs": [("Tableau de bord du COPIL", None)],
+        },
+    )
+
+
+def _trend(request, indicator_pk, sites, *, department: bool):
+    if not sites:
+        raise Http404("Entité inconnue.")
+    month = dashboard_module.rules.parse_month(request.GET.get("month"))
+    board = dashboard_module.build(
+        request.user,
+        month=month,
+        entity_id=None if department else sites[0].entity_id,
+        indicator_ids=[indicator_pk],
+        with_panels=False,
+        full_window=True,
+        sites=sites,
+    )
+    blocks = [b for b in board.blocks if b.rows and b.is_department == department]
+    if not blocks:
+        raise Http404("Indicateur inconnu.")
+    block = blocks[0]
+    indicator: Indicator = block.rows[0].indicator
+    return render(
+        request,
+        "indicators/partials/trend.html",
+        {"svg": board.trend(indicator, block), "indicator": indicator},
+    )
+
+
+def trend(request, indicator_pk, entity_pk):
+    """One indicator's 12-month chart for one entity's sites (loaded by the dashboard when shown)."""
+    from .selectors import sites_for_user
+
+    return _trend(request, indicator_pk, sites_for_user(request.user, entity_id=entity_pk), department=False)
+
+
+def department_trend(request, indicator_pk):
+    """A département-wide indicator's 12-month chart (crisis exercises, newsletters…)."""
+    from .selectors import sites_for_user
+
+    return _trend(request, indicator_pk, sites_for_user(request.user), department=True)
+
+
+def _department(request) -> Department:
+    from sites.access import scope_for
+
+    ids = scope_for(request.user).ids("department")
+    department = Department.objects.filter(pk__in=ids).order_by("code").first()
+    if department is None:
+        raise PermissionDenied("Aucun département dans votre périmètre.")
+    return department
+
+
+def pack_list(request):
+    department = _department(request)
+    form = PackRequestForm(
+        request.POST or None, initial={"month": dashboard_module.default_month().strftime("%Y-%m")}
+    )
+    if request.method == "POST" and form.is_valid():
+        month = form.cleaned_data["month"]
+        run = report_run_request(
+            kind=KIND,
+            department=department,
+            params={"month": month.strftime("%Y-%m"), "entity_id": None},
+            by=request.user,
+        )
+        messages.info(request, "Le dossier est en préparation : la page se met à jour toute seule.")
+        return redirect(run)
+    runs = runs_for_user(request.user, kind=KIND, department=department)[:50]
+    return render(
+        request,
+        "indicators/pack_list.html",
+        {
+            "form": form,
+            "runs": runs,
+            "department": department,
+            "month_value": request.POST.get("month") or dashboard_module.default_month().strftime("%Y-%m"),
+            "breadcrumbs": [("Dossiers mensuels du COPIL", None)],
+        },
+    )
+
+
+@require_POST
+def pack_request(request):
+    """From the dashboard: the pack of the month (and entity) shown."""
+    department = _department(request)
+    form = PackRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Mois invalide : choisissez un mois, par exemple 2015-06.")
+        return redirect(reverse("dashboard:index"))
+    entity = request.POST.get("entity")
+    run = report_run_request(
+        kind=KIND,
+        department=department,
+        params={
+            "month": form.cleaned_data["month"].strftime("%Y-%m"),
+            "entity_id": int(entity) if entity and entity.isdigit() else None,
+        },
+        by=request.user,
+    )
+    messages.info(request, "Le dossier est en préparation : la page se met à jour toute seule.")
+    return redirect(run)

@@ -1,0 +1,207 @@
+"""Reads of indicators, always within the user's scope, and the figures other apps may use.
+
+Figures for other apps (stable names, plain data):
+
+- ``monthly_values(*, indicators, site_ids, start, end) -> {(indicator_id, site_id, month): float}``
+- ``indicator_table(*, department, site_ids, start, end, codes=None) -> list[dict]``: every active
+  indicator's monthly value per site with its target and verdict (for the annual report's section IV).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Avg, Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from sites.access import READ, get_for_user, scope_for
+from sites.models import Site
+
+from . import computed, rules
+from .models import ApiClient, Indicator, Measurement, Target
+
+
+def indicators_for_user(user) -> QuerySet[Indicator]:
+    return Indicator.objects.for_user(user).select_related("department", "module", "engagement")
+
+
+def indicator_for_user(user, pk: int, *, perm: str = READ) -> Indicator:
+    return get_for_user(indicators_for_user(user), user, perm=perm, pk=pk)
+
+
+def measurements_for_user(user) -> QuerySet[Measurement]:
+    return Measurement.objects.for_user(user).select_related("indicator", "site", "recorded_by", "api_client")
+
+
+def measurement_for_user(user, pk: int, *, perm: str = READ) -> Measurement:
+    return get_for_user(measurements_for_user(user), user, perm=perm, pk=pk)
+
+
+def targets_of(indicator: Indicator, user) -> QuerySet[Target]:
+    return Target.objects.for_user(user).filter(indicator=indicator).select_related("entity", "site")
+
+
+def target_for_user(user, pk: int, *, perm: str = READ) -> Target:
+    return get_for_user(Target.objects.select_related("indicator", "entity", "site"), user, perm=perm, pk=pk)
+
+
+def api_clients_for_user(user) -> QuerySet[ApiClient]:
+    return ApiClient.objects.for_user(user).select_related("created_by").prefetch_related("sites")
+
+
+def sites_for_user(user, *, entity_id: int | None = None) -> list[Site]:
+    sites = Site.objects.filter(pk__in=scope_for(user).site_ids(READ)).select_related("entity__department")
+    if entity_id:
+        sites = sites.filter(entity_id=entity_id)
+    return list(sites.order_by("entity__department__code", "entity__order", "entity__name", "order", "name"))
+
+
+# ---- values ----------------------------------------------------------------------------------------
+
+
+def monthly_values(
+    *,
+    indicators: Iterable[Indicator],
+    site_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    costly_from: dt.date | None = None,
+    site_departments: dict[int, int] | None = None,
+) -> dict[tuple[int, int | None, dt.date], float]:
+    """Each indicator's value per site and month between `start` and `end` (inclusive).
+
+    Keys are (indicator id, site id, month); a département-level indicator (crisis exercises…) is
+    keyed (indicator id, None, month). Measured indicators: one query for all of them (daily values are
+    averaged or summed per month, as the indicator says). Computed ones: one call per computation,
+    whatever the number of sites; computations read at one date at a time (`per_month`) are asked only
+    from `costly_from` on when it is given (the dashboard's table needs only its month).
+    """
+    indicators = list(indicators)
+    site_ids = list(site_ids)
+    values: dict[tuple[int, int | None, dt.date], float] = {}
+    measured = {i.pk: i for i in indicators if not i.is_computed}
+    if measured and site_ids:
+        rows = (
+            Measurement.objects.filter(
+                indicator_id__in=list(measured), site_id__in=site_ids, period__gte=start, period__lte=end
+            )
+            .annotate(month=TruncMonth("period"))
+            .order_by()
+            .values("indicator_id", "site_id", "month")
+            .annotate(mean=Avg("value"), total=Sum("value"), n=Count("pk"))
+        )
+        for row in rows:
+            indicator = measured[row["indicator_id"]]
+            month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+            value = row["total"] if indicator.aggregation == Indicator.Aggregation.SUM else row["mean"]
+            values[(indicator.pk, row["site_id"], month)] = round(float(value), 2)
+    groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.is_computed and computed.get(indicator.computed_code) and site_ids:
+            groups[(indicator.computed_code, indicator.computed_param)].append(indicator)
+    if any(computed.get(code).level == "department" for code, _ in groups) and site_departments is None:
+        site_departments = dict(
+            Site.objects.filter(pk__in=site_ids).values_list("pk", "entity__department_id")
+        )
+    # A computation that answers for several parameters at once is called once for all of them.
+    many: dict[str, dict[str, computed.Values]] = {}
+    for code in {code for code, _ in groups}:
+        computation = computed.get(code)
+        if computation.compute_many is not None and computation.level == "site":
+            params = [param for c, param in groups if c == code]
+            many[code] = computation.compute_many(site_ids, start, end, params)
+    for (code, param), group in groups.items():
+        computation = computed.get(code)
+        if code in many:
+            for (site_id, month), value in many[code][param].items():
+                for indicator in group:
+                    values[(indicator.pk, site_id, month)] = value
+            continue
+        first = max(start, costly_from.replace(day=1)) if computation.per_month and costly_from else start
+        if computation.level == "department":
+            for indicator in group:
+                own = [s for s in site_ids if site_departments.get(s) == indicator.department_id]
+                if own:
+                    for (_, month), value in computation.compute(own, first, end, param).items():
+                        values[(indicator.pk, None, month)] = value
+            continue
+        for (site_id, month), value in computation.compute(site_ids, first, end, param).items():
+            for indicator in group:
+                values[(indicator.pk, site_id, month)] = value
+    return values
+
+
+def targets_by_indicator(
+    indicators: Iterable[Indicator], entity_ids: Iterable[int]
+) -> dict[int, list[rules.TargetRow]]:
+    """Every target of these indicators for these entities (one query)."""
+    result: dict[int, list[rules.TargetRow]] = defaultdict(list)
+    rows = Target.objects.filter(
+        indicator__in=[i.pk for i in indicators], entity_id__in=list(entity_ids)
+    ).values("indicator_id", "entity_id", "site_id", "year", "value")
+    for row in rows:
+        result[row["indicator_id"]].append(
+            rules.TargetRow(row["entity_id"], row["site_id"], row["year"], row["value"])
+        )
+    return result
+
+
+def how_computed(indicator: Indicator) -> str:
+    if indicator.is_computed:
+        computation = computed.get(indicator.computed_code)
+        return (
+            computation.how if computation else "Calcul indisponible : la source n'est pas encore en place."
+        )
+    source = "saisie mensuelle, import Excel ou API"
+    if indicator.frequency == Indicator.Frequency.DAILY:
+        how = "moyenne" if indicator.aggregation == Indicator.Aggregation.MEAN else "somme"
+        return f"Mesuré ({source}) : valeurs quotidiennes, {how} des jours du mois."
+    return f"Mesuré ({source})."
+
+
+def indicator_table(
+    *, department, site_ids: Iterable[int], start: dt.date, end: dt.date, codes: Iterable[str] | None = None
+) -> list[dict]:
+    """Monthly values of a département's active indicators per site, with the target and verdict.
+
+    Returns [{indicator_code, indicator_name, unit, direction, site_id, month, value, target, on_target,
+    gap}] ordered by indicator, site and month; a month without a value is left out.
+    """
+    department_id = getattr(department, "pk", department)
+    indicators = list(
+        Indicator.objects.filter(department_id=department_id, active=True).order_by("order", "name")
+    )
+    if codes is not None:
+        wanted = set(codes)
+        indicators = [i for i in indicators if i.code in wanted]
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=list(site_ids), entity__department_id=department_id)}
+    values = monthly_values(indicators=indicators, site_ids=list(sites), start=start, end=end)
+    targets = targets_by_indicator(indicators, {s.entity_id for s in sites.values()})
+    order = {i.pk: n for n, i in enumerate(indicators)}
+    by_pk = {i.pk: i for i in indicators}
+    result = []
+    for (indicator_id, site_id, month), value in sorted(
+        values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2])
+    ):
+        indicator, site = by_pk[indicator_id], sites[site_id]
+        target = rules.target_in_force(
+            targets[indicator_id], entity_id=site.entity_id, site_id=site_id, year=month.year
+        )
+        verdict = rules.verdict(value, target, indicator.direction)
+        result.append(
+            {
+                "indicator_code": indicator.code,
+                "indicator_name": indicator.name,
+                "unit": indicator.unit,
+                "direction": indicator.direction,
+                "site_id": site_id,
+                "month": month,
+                "value": value,
+                "target": float(target) if target is not None else None,
+                "on_target": verdict.on_target if verdict else None,
+                "gap": float(verdict.gap) if verdict else None,
+            }
+        )
+    return result

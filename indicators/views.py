@@ -1,0 +1,368 @@
+"""Indicator definitions, targets, measurements (form, Excel import), API clients. Views stay thin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
+from qualipref.lists import paginate, sort_queryset
+from qualipref.timeline import timeline_for
+from sites.access import WRITE, get_for_user, scope_for
+from sites.models import Department
+
+from . import computed, selectors, services
+from .dashboard import WINDOW_MONTHS, build
+from .forms import (
+    IMPORT_HEADERS,
+    ApiClientForm,
+    ImportForm,
+    IndicatorForm,
+    MeasurementForm,
+    TargetForm,
+    import_row_factory,
+)
+from .models import ApiClient, Indicator, Measurement
+from .rules import month_label
+
+BREADCRUMB = ("Indicateurs", "indicators:indicator_list")
+
+
+def _crumbs(*extra):
+    return [(BREADCRUMB[0], reverse(BREADCRUMB[1])), *extra]
+
+
+def _writable_department(user) -> Department:
+    """The département whose definitions the user may change (quality manager or admin), else 403."""
+    ids = scope_for(user).ids("department", WRITE)
+    department = Department.objects.filter(pk__in=ids).order_by("code").first()
+    if department is None:
+        raise PermissionDenied("Votre rôle ne permet pas de modifier les indicateurs.")
+    return department
+
+
+def indicator_list(request):
+    indicators = selectors.indicators_for_user(request.user).annotate(
+        measurement_count=Count("measurements", distinct=True), last_period=Max("measurements__period")
+    )
+    indicators, sort = sort_queryset(
+        request, indicators, {"name": "name", "code": "code", "order": "order", "formula": "formula"}, "order"
+    )
+    scope = scope_for(request.user)
+    rows = [(i, selectors.how_computed(i)) for i in indicators]
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "rows": rows,
+            "sort": sort,
+            "can_define": bool(scope.ids("department", WRITE)),
+            "can_measure": bool(scope.site_ids(WRITE)),
+            "breadcrumbs": [("Indicateurs", None)],
+        },
+    )
+
+
+def indicator_detail(request, pk):
+    indicator = selectors.indicator_for_user(request.user, pk)
+    dashboard = build(request.user, indicator_ids=[indicator.pk], with_panels=False)
+    dashboard.blocks = [b for b in dashboard.blocks if b.rows]
+    charts = [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
+    scope = scope_for(request.user)
+    target_form = TargetForm(indicator=indicator, user=request.user) if scope.ids("entity", WRITE) else None
+    recent = (
+        selectors.measurements_for_user(request.user)
+        .filter(indicator=indicator)
+        .order_by("-period", "site__name")[:24]
+    )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "how": selectors.how_computed(indicator),
+            "computation": computed.get(indicator.computed_code) if indicator.is_computed else None,
+            "dashboard": dashboard,
+            "charts": charts,
+            "window": WINDOW_MONTHS,
+            "targets": selectors.targets_of(indicator, request.user).order_by(
+                "entity__order", "site__name", "year"
+            ),
+            "target_form": target_form,
+            "can_define": indicator.department_id in scope.ids("department", WRITE),
+            "can_target": bool(scope.ids("entity", WRITE)),
+            "can_measure": not indicator.is_computed and bool(scope.site_ids(WRITE)),
+            "recent": recent,
+            "timeline": timeline_for(indicator),
+            "breadcrumbs": _crumbs((indicator.name, None)),
+        },
+    )
+
+
+def indicator_edit(request, pk=None):
+    if pk:
+        indicator = selectors.indicator_for_user(request.user, pk)
+        if indicator.department_id not in scope_for(request.user).ids("department", WRITE):
+            raise PermissionDenied("Votre rôle ne permet pas de modifier les indicateurs.")
+        department = indicator.department
+    else:
+        indicator, department = None, _writable_department(request.user)
+    form = IndicatorForm(request.POST or None, instance=indicator, department=department)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.indicator_save(indicator=form.instance, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Indicateur « {saved.name} » enregistré.")
+            return redirect(saved)
+    title = f"Modifier « {indicator.name} »" if indicator else "Nouvel indicateur"
+    return render(
+        request, "indicators/form.html", {"form": form, "title": title, "breadcrumbs": _crumbs((title, None))}
+    )
+
+
+@require_POST
+def target_create(request, pk):
+    indicator = selectors.indicator_for_user(request.user, pk)
+    form = TargetForm(request.POST, indicator=indicator, user=request.user)
+    if form.is_valid():
+        try:
+            services.target_save(target=form.instance, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Cible enregistrée.")
+            return redirect(indicator)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+    return redirect(indicator)
+
+
+@require_POST
+def target_delete(request, pk):
+    target = selectors.target_for_user(request.user, pk, perm=WRITE)
+    indicator = target.indicator
+    services.target_delete(target=target, by=request.user)
+    messages.success(request, "Cible supprimée.")
+    return redirect(indicator)
+
+
+# ---- measurements -----------------------------------------------------------------------------------
+
+
+def _measurements(request):
+    qs = selectors.measurements_for_user(request.user)
+    if indicator := request.GET.get("indicator"):
+        qs = qs.filter(indicator_id=indicator) if indicator.isdigit() else qs.none()
+    if site := request.GET.get("site"):
+        qs = qs.filter(site_id=site) if site.isdigit() else qs.none()
+    if year := request.GET.get("year"):
+        qs = qs.filter(period__year=year) if year.isdigit() else qs.none()
+    return qs
+
+
+def measurement_list(request):
+    qs, sort = sort_queryset(
+        request,
+        _measurements(request),
+        {"period": "period", "indicator": "indicator__name", "site": "site__name", "value": "value"},
+        "-period",
+    )
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "indicators/measurement_list.html",
+        {
+            "page_obj": paginate(request, qs),
+            "sort": sort,
+            "indicators": Indicator.objects.for_user(request.user).filter(formula=Indicator.Formula.MEASURED),
+            "sites": selectors.sites_for_user(request.user),
+            "can_measure": bool(scope.site_ids(WRITE)),
+            "breadcrumbs": _crumbs(("Mesures", None)),
+        },
+    )
+
+
+MEASUREMENT_COLUMNS = [
+    Column("Indicateur (code)", lambda m: m.indicator.code, 20),
+    Column("Indicateur", lambda m: m.indicator.name, 36),
+    Column("Site (code)", lambda m: m.site.code, 18),
+    Column("Site", lambda m: m.site.name, 20),
+    Column("Mois", lambda m: m.period, 12),
+    Column("Valeur", lambda m: m.value, 10),
+    Column("Origine", lambda m: m.get_source_display(), 12),
+    Column("Commentaire", lambda m: m.comment, 30),
+]
+
+
+def measurement_export(request):
+    qs = _measurements(request).order_by("indicator__order", "site__name", "period")
+    return xlsx_response("mesures-indicateurs.xlsx", [("Mesures", MEASUREMENT_COLUMNS, qs)])
+
+
+def measurement_create(request):
+    if not scope_for(request.user).site_ids(WRITE):
+        raise PermissionDenied("Votre rôle ne permet pas d'enregistrer des mesures.")
+    initial = {k: request.GET[k] for k in ("indicator", "site") if request.GET.get(k)}
+    form = MeasurementForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            measurement, outcome = services.measurement_record(
+                indicator=data["indicator"],
+                site=data["site"],
+                period=data["period"],
+                value=data["value"],
+                comment=data["comment"],
+                source=Measurement.Source.FORM,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            verb = {"created": "enregistrée",
+                    "updated": "mise à jour (l'ancienne valeur reste dans l'historique)",
+                    "unchanged": "inchangée"}[outcome]  # fmt: skip
+            messages.success(
+                request,
+                f"Mesure {verb} : {measurement.indicator.name}, {measurement.site.name}, "
+                f"{month_label(measurement.period, long=True)}.",
+            )
+            return redirect(measurement.indicator)
+    title = "Saisir une mesure"
+    return render(
+        request,
+        "indicators/form.html",
+        {
+            "form": form,
+            "title": title,
+            "help": "Une valeur déjà saisie pour le même mois et site est remplacée ; "
+            "l'historique garde l'ancienne.",
+            "breadcrumbs": _crumbs(("Mesures", reverse("indicators:measurement_list")), (title, None)),
+        },
+    )
+
+
+def measurement_import(request):
+    if not scope_for(request.user).site_ids(WRITE):
+        raise PermissionDenied("Votre rôle ne permet pas d'importer des mesures.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, file_error = None, None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_xlsx(form.cleaned_data["file"], IMPORT_HEADERS)
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            outcomes = []
+
+            def save(row_form):
+                data = row_form.cleaned_data
+                _, outcome = services.measurement_record(
+                    indicator=data["indicator"],
+                    site=data["site"],
+                    period=data["period"],
+                    value=data["value"],
+                    comment=data["comment"],
+                    source=Measurement.Source.IMPORT,
+                    by=request.user,
+                )
+                outcomes.append(outcome)
+                return outcome == "created"
+
+            result = import_rows(rows, import_row_factory(request.user), save, IMPORT_HEADERS)
+            if result.ok:
+                updated = outcomes.count("updated")
+                messages.success(
+                    request,
+                    f"Import terminé : {result.created} mesure(s) créée(s), {updated} mise(s) à jour, "
+                    f"{outcomes.count('unchanged')} inchangée(s).",
+                )
+                return redirect("indicators:measurement_list")
+    return render(
+        request,
+        "indicators/measurement_import.html",
+        {
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+            "headers": list(IMPORT_HEADERS),
+            "breadcrumbs": _crumbs(("Mesures", reverse("indicators:measurement_list")), ("Importer", None)),
+        },
+    )
+
+
+def import_template(request):
+    indicators = list(Indicator.objects.for_user(request.user).filter(formula=Indicator.Formula.MEASURED)[:2])
+    sites = selectors.sites_for_user(request.user)[:2]
+    examples = [[i.code, s.code, "2015-06", "", ""] for i in indicators for s in sites] or [
+        ["taux-decroche", "peytral", "2015-06", 71.5, ""]
+    ]
+    return template_response("modele-mesures.xlsx", "Mesures", list(IMPORT_HEADERS), examples)
+
+
+# ---- API clients ------------------------------------------------------------------------------------
+
+
+def api_client_list(request):
+    clients = selectors.api_clients_for_user(request.user).order_by("-active", "name")
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "indicators/api_client_list.html",
+        {
+            "clients": clients,
+            "can_define": bool(scope.ids("department", WRITE)),
+            "breadcrumbs": _crumbs(("Accès à l'API", None)),
+        },
+    )
+
+
+def api_client_create(request):
+    department = _writable_department(request.user)
+    form = ApiClientForm(request.POST or None, department=department, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client, token = services.api_client_create(
+                department=department,
+                name=form.cleaned_data["name"],
+                sites=form.cleaned_data["sites"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            # The token is shown once, on this response; only its hash is kept.
+            return render(
+                request,
+                "indicators/api_client_token.html",
+                {
+                    "client": client,
+                    "token": token,
+                    "breadcrumbs": _crumbs(
+                        ("Accès à l'API", reverse("indicators:api_client_list")), (client.name, None)
+                    ),
+                },
+            )
+    title = "Nouvel accès à l'API"
+    return render(
+        request,
+        "indicators/form.html",
+        {"form": form, "title": title, "help": "Le jeton sera affiché une seule fois, à la création.",
+         "breadcrumbs": _crumbs(("Accès à l'API", reverse("indicators:api_client_list")), (title, None))},
+    )  # fmt: skip
+
+
+@require_POST
+def api_client_revoke(request, pk):
+    client = get_for_user(ApiClient.objects.all(), request.user, perm=WRITE, pk=pk)
+    services.api_client_revoke(client=client, by=request.user)
+    messages.success(request, f"Le jeton de « {client.name} » est révoqué : ses appels seront refusés.")
+    return redirect("indicators:api_client_list")
