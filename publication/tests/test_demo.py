@@ -1,0 +1,35 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from complaints.selectors import yearly_complaints_by_site
+from publication import collect, demo
+from publication.models import Snapshot, SnapshotFigure
+from sites.models import Department
+from surveys import selectors as surveys
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_publishes_each_site_of_the_bouches_du_rhone_from_the_2015_data():
+    call_command("load_demo", stdout=io.StringIO())
+    snapshots = Snapshot.objects.filter(status="published").select_related("site")
+    assert sorted(s.site.code for s in snapshots) == sorted(
+        ["peytral", "saint-sebastien", "aix-en-provence", "arles", "istres"]
+    )
+    complaints = {
+        r["site_id"]: r
+        for r in yearly_complaints_by_site(department=Department.objects.get(code="13"), year=2015)["rows"]
+    }
+    for snapshot in snapshots:
+        figures = {(f.indicator_code, f.scope_label): f.value for f in snapshot.figures.all()}
+        on_time = complaints[snapshot.site_id]["on_time_share"]
+        assert figures[(collect.CODE_ON_TIME, "")] == Decimal(str(on_time)).quantize(Decimal("0.1"))
+        for rate in surveys.rates(site_ids=[snapshot.site_id], year=2015):
+            assert figures[(f"satisfaction-{rate.criterion_code}", rate.unit_name)] == rate.rate
+
+    counts = Snapshot.objects.count(), SnapshotFigure.objects.count()
+    demo.load()  # a second run (tests/test_load_demo.py runs the whole load twice)
+    assert (Snapshot.objects.count(), SnapshotFigure.objects.count()) == counts
