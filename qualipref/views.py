@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audits.selectors import readiness_overview
 from referential.selectors import label_overview
 
 
@@ -13,7 +14,11 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"entities": entities, "site_count": sum(len(e.sites.all()) for e in entities)},
+        {
+            "entities": entities,
+            "site_count": sum(len(e.sites.all()) for e in entities),
+            "readiness": readiness_overview(request.user) if entities else [],
+        },
     )
 
 

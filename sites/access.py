@@ -150,8 +150,12 @@ def readable_sites(user):
 
 
 def get_for_user(queryset, user, *, perm: str = READ, **lookups):
-    """Fetch one object of the user's scope: 404 outside it, 403 when `perm` is not held on it."""
-    obj = get_object_or_404(scope_for(user).filter_queryset(queryset), **lookups)
+    """Fetch one object of the user's scope: 404 outside it, 403 when `perm` is not held on it.
+
+    A model whose queryset defines its own `for_user` (rows readable at several levels) is scoped by it.
+    """
+    scoped = queryset.for_user(user) if hasattr(queryset, "for_user") else scope_for(user).filter_queryset(queryset)
+    obj = get_object_or_404(scoped, **lookups)
     if perm != READ and not scope_for(user).allows(obj, perm):
         raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
     return obj

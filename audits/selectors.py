@@ -1,0 +1,430 @@
+"""Every read of the audits app, scoped by the user, with the joins it needs (constant query counts).
+
+Figures other apps read (indicators, annual report, steering calendar) are the functions under
+"Figures for other apps": plain data, no request, no user (the caller scopes by département or ids).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from referential.models import Criterion, Engagement, FindingType, LabelScope
+from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.models import Entity, Site
+
+from . import links, readiness
+from .models import Audit, AuditPlanLine, Finding, SelfAssessmentRow
+from .services import ERR_NOT_ASSIGNED, can_write_finding, can_write_findings
+
+FINDINGS_WRITE = "findings_write"
+DONE_SELF_ASSESSMENT = (Audit.Status.REPORT_ISSUED, Audit.Status.CLOSED)
+
+
+# ---- getters ------------------------------------------------------------------------------------------
+
+
+def audit_for_user(user, pk, *, perm: str = READ) -> Audit:
+    """One audit of the user's scope (404 outside). perm WRITE: may edit the audit (403 otherwise);
+    FINDINGS_WRITE: may write its findings (writers of the entity, or an assigned auditor)."""
+    queryset = Audit.objects.select_related("entity__department", "referential", "status_changed_by")
+    if perm == FINDINGS_WRITE:
+        audit = get_for_user(queryset, user, pk=pk)
+        if not can_write_findings(user, audit):
+            raise PermissionDenied(ERR_NOT_ASSIGNED)
+        return audit
+    return get_for_user(queryset, user, perm=perm, pk=pk)
+
+
+def finding_for_user(user, pk, *, write: bool = False) -> Finding:
+    finding = get_object_or_404(
+        Finding.objects.for_user(user).select_related(
+            "audit__entity",
+            "audit__referential",
+            "entity",
+            "department",
+            "site",
+            "finding_type",
+            "module",
+            "engagement",
+            "criterion",
+            "verified_by",
+            "status_changed_by",
+        ),
+        pk=pk,
+    )
+    if write and not can_write_finding(user, finding):
+        raise PermissionDenied(
+            ERR_NOT_ASSIGNED if finding.audit_id else "Votre rôle ne permet pas cette action."
+        )
+    return finding
+
+
+# ---- lists ----------------------------------------------------------------------------------------------
+
+
+def finding_types(referential=None):
+    """Finding types in display order (of one referential, or of all)."""
+    qs = FindingType.objects.order_by("order", "pk")
+    return list(qs.filter(referential=referential) if referential else qs)
+
+
+def type_columns(types) -> list[FindingType]:
+    """One column per type code (types of several referentials share a code)."""
+    seen, columns = set(), []
+    for t in types:
+        if t.code not in seen:
+            seen.add(t.code)
+            columns.append(t)
+    return columns
+
+
+def audits_for_user(user, *, columns=None):
+    """Audits of the user's scope with their entity, modules, sites, and finding counts per type code
+    (annotation `n_<code>`): three queries whatever the number of audits."""
+    columns = columns if columns is not None else type_columns(finding_types())
+    annotations = {
+        f"n_{t.code}": Count("findings", filter=Q(findings__finding_type__code=t.code)) for t in columns
+    }
+    return (
+        Audit.objects.for_user(user)
+        .select_related("entity", "referential")
+        .prefetch_related("modules", "sites")
+        .annotate(n_findings=Count("findings"), **annotations)
+    )
+
+
+def findings_for_user(user):
+    """Findings (of audits and général) of the user's scope, ready for a list or an export."""
+    return Finding.objects.for_user(user).select_related(
+        "audit", "entity", "department", "site", "finding_type", "module", "engagement", "criterion"
+    )
+
+
+def audit_findings(audit: Audit):
+    return list(
+        Finding.objects.filter(audit=audit)
+        .select_related("finding_type", "site", "module", "engagement", "criterion", "gap_sheet")
+        .order_by("finding_type__order", "number", "pk")
+    )
+
+
+def audit_detail(audit: Audit) -> dict:
+    """Everything the audit page and its PDF show, in a constant number of queries."""
+    findings = audit_findings(audit)
+    types = finding_types(audit.referential)
+    counts = defaultdict(int)
+    for f in findings:
+        counts[f.finding_type_id] += 1
+    rows = list(
+        SelfAssessmentRow.objects.filter(audit=audit)
+        .select_related("engagement__module", "criterion", "finding")
+        .order_by("order")
+        if audit.is_self_assessment
+        else []
+    )
+    return {
+        "audit": audit,
+        "modules": list(audit.modules.order_by("number")),
+        "sites": list(audit.sites.all()),
+        "reception_points": list(audit.reception_points.select_related("site")),
+        "auditors": list(audit.auditors.all()),
+        "plan_lines": list(AuditPlanLine.objects.filter(audit=audit).order_by("date", "time", "pk")),
+        "findings": findings,
+        "type_counts": [(t, counts.get(t.pk, 0)) for t in types],
+        "gap_sheets": [f for f in findings if hasattr(f, "gap_sheet")],
+        "nonconformities": [f for f in findings if f.finding_type.code.endswith("nonconformity")],
+        "checklist_rows": rows,
+        "checklist_missing": sum(1 for r in rows if not r.answer),
+    }
+
+
+# ---- cycle comparison -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleComparison:
+    entity: Entity
+    audits: list[Audit]
+    types: list[FindingType]
+    # rows: (type, [count per audit])
+    rows: list[tuple[FindingType, list[int]]] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
+
+
+def cycle_comparison(user, entity_pk, *, include_self_assessments: bool = False) -> CycleComparison:
+    """Findings per type for each audit of an entity, side by side (oldest first); three queries."""
+    entity = get_for_user(Entity.objects.select_related("department"), user, pk=entity_pk)
+    audits_qs = Audit.objects.filter(entity=entity).order_by("start_on", "pk")
+    if not include_self_assessments:
+        audits_qs = audits_qs.exclude(kind=Audit.Kind.SELF_ASSESSMENT)
+    audits = list(audits_qs)
+    counts = {
+        (r["audit_id"], r["finding_type__code"]): r["n"]
+        for r in Finding.objects.filter(audit__in=audits)
+        .values("audit_id", "finding_type__code")
+        .annotate(n=Count("pk"))
+    }
+    types = type_columns(finding_types())
+    rows = [(t, [counts.get((a.pk, t.code), 0) for a in audits]) for t in types]
+    totals = [sum(r[1][i] for r in rows) for i in range(len(audits))]
+    return CycleComparison(entity, audits, types, rows, totals)
+
+
+# ---- readiness ------------------------------------------------------------------------------------------
+
+
+def readiness_overview(
+    user, *, today: dt.date | None = None, entity_ids=None
+) -> list[readiness.EntityReadiness]:
+    """Readiness of each entity of the user's scope (or of `entity_ids` within it), per module of its
+    label scope. About nine queries, whatever the number of entities, findings and self-assessments."""
+    today = today or timezone.localdate()
+    entities = Entity.objects.for_user(user).order_by("department__code", "order", "name")
+    if entity_ids is not None:
+        entities = entities.filter(pk__in=entity_ids)
+    entities = list(entities)
+    ids = [e.pk for e in entities]
+    scopes = list(
+        LabelScope.objects.filter(entity_id__in=ids)
+        .exclude(status=LabelScope.Status.WITHDRAWN)
+        .select_related("module")
+        .order_by("module__number")
+    )
+    module_ids = {s.module_id for s in scopes}
+
+    # Open findings whose type calls for an action.
+    open_rows = list(
+        Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
+        .exclude(status=Finding.Status.VERIFIED_CLOSED)
+        .values("pk", "entity_id", "module_id", "finding_type_id", "status")
+    )
+    types = {t.pk: t for t in FindingType.objects.filter(pk__in={r["finding_type_id"] for r in open_rows})}
+    with_actions = links.findings_with_actions(
+        [r["pk"] for r in open_rows if r["status"] == Finding.Status.OPEN]
+    )
+    overdue = links.overdue_actions_by_entity_module(ids, today)
+
+    # The items a self-assessment checks: criteria, or engagements without criteria.
+    engagements = list(
+        Engagement.objects.filter(module_id__in=module_ids)
+        .order_by("order", "code")
+        .values("pk", "code", "module_id")
+    )
+    criteria = defaultdict(list)
+    for c in (
+        Criterion.objects.filter(engagement__module_id__in=module_ids)
+        .order_by("order", "code")
+        .values("pk", "code", "engagement_id")
+    ):
+        criteria[c["engagement_id"]].append(c)
+    items_by_module = defaultdict(list)  # module id -> [(engagement id, criterion id, code)]
+    for e in engagements:
+        for c in criteria.get(e["pk"]) or [None]:
+            items_by_module[e["module_id"]].append(
+                (e["pk"], c["pk"] if c else None, c["code"] if c else e["code"])
+            )
+
+    # Last answer per entity and item over the finished self-assessments (oldest first: the last wins).
+    last_answer: dict[tuple[int, int, int | None], str] = {}
+    for r in (
+        SelfAssessmentRow.objects.filter(
+            audit__entity_id__in=ids,
+            audit__kind=Audit.Kind.SELF_ASSESSMENT,
+            audit__status__in=DONE_SELF_ASSESSMENT,
+        )
+        .order_by("audit__end_on", "audit_id")
+        .values_list("audit__entity_id", "engagement_id", "criterion_id", "answer")
+    ):
+        last_answer[(r[0], r[1], r[2])] = r[3]
+
+    # Next audit: the earliest date to come, from the label scope or a planned audit covering the module;
+    # failing that, the label scope's date even if passed (it then asks to plan again).
+    next_audit: dict[tuple[int, int], dt.date] = {}
+    passed: dict[tuple[int, int], dt.date] = {}
+    candidates = [((s.entity_id, s.module_id), s.next_audit_on) for s in scopes if s.next_audit_on]
+    candidates += [
+        ((entity_id, module_id), start_on)
+        for entity_id, module_id, start_on in Audit.modules.through.objects.filter(
+            audit__entity_id__in=ids, audit__status=Audit.Status.PLANNED, audit__start_on__gte=today
+        )
+        .exclude(audit__kind=Audit.Kind.SELF_ASSESSMENT)
+        .values_list("audit__entity_id", "module_id", "audit__start_on")
+    ]
+    for key, date in candidates:
+        target = next_audit if date >= today else passed
+        if key not in target or date < target[key]:
+            target[key] = date
+    for key, date in passed.items():
+        next_audit.setdefault(key, date)
+
+    open_by = defaultdict(lambda: defaultdict(int))  # (entity, module) -> type id -> n
+    without = defaultdict(int)
+    for r in open_rows:
+        key = (r["entity_id"], r["module_id"])
+        open_by[key][r["finding_type_id"]] += 1
+        if r["status"] == Finding.Status.OPEN and r["pk"] not in with_actions:
+            without[key] += 1
+
+    def inputs(entity_id, module_id, number, title):
+        key = (entity_id, module_id)
+        type_counts = tuple(
+            readiness.TypeCount(types[t].label, types[t].label_plural, n, types[t].blocks_label)
+            for t, n in sorted(open_by[key].items(), key=lambda kv: (types[kv[0]].order, kv[0]))
+        )
+        never, not_compliant = [], []
+        for e_id, c_id, code in items_by_module.get(module_id, []):
+            answer = last_answer.get((entity_id, e_id, c_id))
+            if answer is None:
+                never.append(code)
+            elif answer == SelfAssessmentRow.Answer.NOT_COMPLIANT:
+                not_compliant.append(code)
+        date = next_audit.get(key)
+        return readiness.ModuleInputs(
+            module_number=number,
+            module_title=title,
+            open_by_type=type_counts,
+            without_action=without[key],
+            overdue_actions=overdue.get(key, 0),
+            never_self_assessed=tuple(never),
+            not_compliant_last=tuple(not_compliant),
+            days_to_next_audit=(date - today).days if date else None,
+        )
+
+    scopes_by_entity = defaultdict(list)
+    for s in scopes:
+        scopes_by_entity[s.entity_id].append(s)
+    result = []
+    for entity in entities:
+        modules = [
+            inputs(entity.pk, s.module_id, s.module.number, s.module.title)
+            for s in scopes_by_entity[entity.pk]
+        ]
+        key = (entity.pk, None)
+        if open_by.get(key) or without.get(key) or overdue.get(key):
+            modules.append(inputs(entity.pk, None, 0, "Constats sans module"))
+        result.append(readiness.assess_entity(entity.pk, entity.name, modules))
+    return result
+
+
+# ---- figures for other apps -----------------------------------------------------------------------------
+
+
+def finding_counts(*, department, year: int, kinds=None, entity_ids=None) -> dict[Entity, dict[str, int]]:
+    """{entity: {finding type code: number}} for the findings of the audits that started in `year`
+    (of `kinds`, e.g. [Audit.Kind.EXTERNAL]), entities of `department` in their order. Two queries."""
+    audits = Audit.objects.filter(entity__department=department, start_on__year=year)
+    if kinds:
+        audits = audits.filter(kind__in=list(kinds))
+    if entity_ids is not None:
+        audits = audits.filter(entity_id__in=entity_ids)
+    rows = (
+        Finding.objects.filter(audit__in=audits)
+        .values("entity_id", "finding_type__code")
+        .annotate(n=Count("pk"))
+    )
+    by_entity = defaultdict(dict)
+    for r in rows:
+        by_entity[r["entity_id"]][r["finding_type__code"]] = r["n"]
+    entities = Entity.objects.filter(pk__in=list(by_entity)).order_by("order", "name")
+    return {e: by_entity[e.pk] for e in entities}
+
+
+@dataclass
+class FindingGroup:
+    finding_type: FindingType
+    findings: list[Finding]
+
+
+def general_findings(*, department, year: int) -> list[FindingGroup]:
+    """The général findings (whole département) observed in `year`, grouped by type in the type order
+    ("Points forts généraux", "Points sensibles généraux", "Pistes de progrès générales"). One query."""
+    findings = list(
+        Finding.objects.filter(department=department, entity__isnull=True, observed_on__year=year)
+        .select_related("finding_type")
+        .order_by("finding_type__order", "number", "pk")
+    )
+    groups: dict[int, FindingGroup] = {}
+    for f in findings:
+        groups.setdefault(f.finding_type_id, FindingGroup(f.finding_type, [])).findings.append(f)
+    return list(groups.values())
+
+
+def open_nonconformity_counts(*, entity_ids=None, site_ids=None, on: dt.date | None = None) -> dict:
+    """Open non-conformities (minor and major, not verified closed): {"entities": {entity id: n},
+    "sites": {site id: n}} (entity-wide findings count for the entity only). `on`: as of that date
+    (findings observed until then). One query."""
+    qs = Finding.objects.filter(finding_type__code__endswith="nonconformity", entity__isnull=False).exclude(
+        status=Finding.Status.VERIFIED_CLOSED
+    )
+    if on is not None:
+        qs = qs.filter(observed_on__lte=on)
+    if entity_ids is not None:
+        qs = qs.filter(entity_id__in=entity_ids)
+    if site_ids is not None:
+        site_entities = Site.objects.filter(pk__in=site_ids).values("entity_id")
+        qs = qs.filter(Q(site_id__in=site_ids) | Q(site__isnull=True, entity_id__in=site_entities))
+    entities, sites = defaultdict(int), defaultdict(int)
+    for entity_id, site_id in qs.values_list("entity_id", "site_id"):
+        entities[entity_id] += 1
+        if site_id:
+            sites[site_id] += 1
+    return {"entities": dict(entities), "sites": dict(sites)}
+
+
+def audits_of_year(
+    *, department, year: int, kinds=None, include_self_assessments: bool = False
+) -> list[Audit]:
+    """Audits that started in `year` in `department` (for the report's "label events"), with their
+    entity and finding counts per type code (`n_<code>`)."""
+    qs = Audit.objects.filter(entity__department=department, start_on__year=year)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    elif not include_self_assessments:
+        qs = qs.exclude(kind=Audit.Kind.SELF_ASSESSMENT)
+    columns = type_columns(finding_types())
+    annotations = {
+        f"n_{t.code}": Count("findings", filter=Q(findings__finding_type__code=t.code)) for t in columns
+    }
+    return list(
+        qs.select_related("entity")
+        .annotate(n_findings=Count("findings"), **annotations)
+        .order_by("start_on", "entity__order")
+    )
+
+
+def self_assessments_between(*, department, start: dt.date, end: dt.date) -> list[Audit]:
+    """Self-assessments whose deadline (end date) falls in [start, end], for the steering calendar."""
+    return list(
+        Audit.objects.filter(
+            entity__department=department, kind=Audit.Kind.SELF_ASSESSMENT, end_on__range=(start, end)
+        )
+        .select_related("entity")
+        .order_by("end_on", "entity__order")
+    )
+
+
+def writable_entities(user):
+    return Entity.objects.filter(pk__in=scope_for(user).ids("entity", WRITE)).order_by("order", "name")
+
+
+__all__ = [
+    "audit_for_user",
+    "finding_for_user",
+    "audits_for_user",
+    "findings_for_user",
+    "audit_detail",
+    "cycle_comparison",
+    "readiness_overview",
+    "finding_counts",
+    "general_findings",
+    "open_nonconformity_counts",
+    "audits_of_year",
+    "self_assessments_between",
+]
