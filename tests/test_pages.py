@@ -49,12 +49,26 @@ def test_the_arles_referent_sees_only_arles_on_the_home_page(client, arles_refer
     assert "Istres" not in html
 
 
-def test_the_home_page_runs_a_constant_number_of_queries(
-    client, quality_manager, labelled, django_assert_max_num_queries
-):
+def test_the_home_page_runs_a_constant_number_of_queries(client, quality_manager, labelled,
+                                                          django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import EntityFactory, SiteFactory
+
     client.force_login(quality_manager)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(20):
         client.get("/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    for n in range(3):
+        entity = EntityFactory(department=quality_manager.memberships.get().department, code=f"extra-{n}")
+        SiteFactory(entity=entity)
+        SiteFactory(entity=entity)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/")
+    assert "7 entités labellisées et 11 sites" in response.content.decode()
+    assert len(large) == len(small)
 
 
 def test_the_home_page_of_a_user_without_site_says_what_to_do(client, db):
