@@ -1,0 +1,495 @@
+"""Pages of the surveys app (logged-in users). Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import modelformset_factory
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from qualipref.excel import Column, ImportFileError, xlsx_response
+from qualipref.lists import paginate, sort_queryset
+from qualipref.timeline import timeline_for
+from sites.access import READ, WRITE, require, scope_for
+from sites.models import Department
+
+from . import charts, exports, qr, rates, selectors, services
+from .forms import CampaignForm, CriterionForm, ImportForm, ResultsForm, UnitForm
+from .imports import import_results
+from .models import CAMPAIGN_WORKFLOW, Campaign, Criterion, SurveyUnit
+
+STATUS_BADGES = {
+    Campaign.Status.PLANNED: "secondary",
+    Campaign.Status.OPEN: "primary",
+    Campaign.Status.CLOSED: "warning",
+    Campaign.Status.PUBLISHED: "success",
+}
+TRANSITION_LABELS = {
+    Campaign.Status.OPEN: "Ouvrir le questionnaire en ligne",
+    Campaign.Status.CLOSED: "Clore la campagne",
+    Campaign.Status.PUBLISHED: "Publier les résultats",
+}
+
+
+def _crumbs(*items):
+    return [("Enquêtes de satisfaction", reverse("surveys:campaign_list")), *items]
+
+
+def _campaign_context(request, campaign, **extra):
+    scope = scope_for(request.user)
+    return {
+        "campaign": campaign,
+        "status_badge": STATUS_BADGES[campaign.status],
+        "can_manage": scope.allows(campaign, WRITE),
+        "can_enter_results": bool(scope.site_ids(WRITE)) and not campaign.results_locked,
+        **extra,
+    }
+
+
+# ---- list ---------------------------------------------------------------------------------------------
+
+
+class CampaignFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label="Année")
+    population = django_filters.ChoiceFilter(
+        label="Population", choices=Campaign.Population.choices, empty_label="Toutes"
+    )
+    status = django_filters.ChoiceFilter(label="Statut", choices=Campaign.Status.choices, empty_label="Tous")
+
+    class Meta:
+        model = Campaign
+        fields = ["year", "population", "status"]
+
+
+SORTS = {"year": "year", "name": "name", "population": "population", "status": "status", "mean": "mean_rate"}
+
+
+def _filtered_campaigns(request):
+    campaign_filter = CampaignFilter(request.GET, queryset=selectors.campaigns_for_user(request.user))
+    queryset, sort = sort_queryset(request, campaign_filter.qs, SORTS, "-year")
+    return campaign_filter, queryset, sort
+
+
+def campaign_list(request):
+    campaign_filter, queryset, sort = _filtered_campaigns(request)
+    page = paginate(request, queryset)
+    for campaign in page.object_list:
+        campaign.badge = STATUS_BADGES[campaign.status]
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {
+            "page_obj": page,
+            "filter": campaign_filter,
+            "sort": sort,
+            "can_create": bool(scope_for(request.user).ids("department", WRITE)),
+            "export_url": reverse("surveys:campaign_list_export"),
+            "breadcrumbs": [("Enquêtes de satisfaction", None)],
+        },
+    )
+
+
+def campaign_list_export(request):
+    _filter, queryset, _sort = _filtered_campaigns(request)
+    columns = [
+        Column("Année", lambda c: c.year, 8),
+        Column("Campagne", lambda c: c.name, 44),
+        Column("Population", lambda c: c.get_population_display(), 24),
+        Column("Statut", lambda c: c.get_status_display(), 12),
+        Column("Début", lambda c: c.starts_on, 12),
+        Column("Fin", lambda c: c.ends_on, 12),
+        Column("Unités", lambda c: c.unit_count, 8),
+        Column("Répondants déclarés", lambda c: c.respondents, 12),
+        Column("Réponses en ligne", lambda c: c.response_count, 12),
+        Column("Taux moyen (%)", lambda c: round(c.mean_rate, 1) if c.mean_rate is not None else None, 12),
+    ]
+    return xlsx_response("campagnes-enquete.xlsx", [("Campagnes", columns, queryset)])
+
+
+# ---- campaign -----------------------------------------------------------------------------------------
+
+
+def campaign_create(request):
+    department_ids = scope_for(request.user).ids("department", WRITE)
+    if not department_ids:
+        raise PermissionDenied("Seul(e) la chargé(e) de mission qualité crée les campagnes.")
+    departments = Department.objects.filter(pk__in=department_ids)
+    form = CampaignForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        department, copy = data.pop("department"), data.pop("copy_from_previous")
+        try:
+            campaign = services.campaign_create(
+                department=department, by=request.user, copy_from_previous=copy, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Campagne « {campaign.name} » créée.")
+            return redirect(campaign)
+    return render(
+        request,
+        "surveys/campaign_form.html",
+        {"form": form, "breadcrumbs": _crumbs(("Nouvelle campagne", None)), "title": "Nouvelle campagne"},
+    )
+
+
+def campaign_update(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "population"}
+        services.campaign_update(campaign=campaign, by=request.user, **fields)
+        messages.success(request, "Campagne enregistrée.")
+        return redirect(campaign)
+    return render(
+        request,
+        "surveys/campaign_form.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "title": f"Modifier « {campaign.name} »",
+            "breadcrumbs": _crumbs((campaign.name, campaign.get_absolute_url()), ("Modifier", None)),
+        },
+    )
+
+
+def campaign_detail(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    context = _campaign_context(
+        request,
+        campaign,
+        matrix=matrix,
+        scale=rates.SCALE,
+        transitions=[
+            (
+                status,
+                "Ouvrir la campagne"
+                if status == Campaign.Status.OPEN and campaign.population != Campaign.Population.USERS
+                else TRANSITION_LABELS[status],
+            )
+            for status in sorted(CAMPAIGN_WORKFLOW.allowed(campaign.status), key=list(Campaign.Status).index)
+        ],
+        can_add_unit=bool(selectors.writable_site_ids(request.user)),
+        timeline=timeline_for(campaign),
+        breadcrumbs=_crumbs((campaign.name, None)),
+    )
+    return render(request, "surveys/campaign_detail.html", context)
+
+
+@require_POST
+def campaign_transition(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
+    try:
+        campaign = services.campaign_transition(
+            campaign=campaign, status=request.POST.get("status", ""), by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Campagne au statut « {campaign.get_status_display()} ».")
+    return redirect(campaign)
+
+
+def campaign_comparison(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    matrix = selectors.campaign_matrix(
+        campaign, site_ids=selectors.readable_site_ids(request.user), with_previous=True
+    )
+    return render(
+        request,
+        "surveys/campaign_comparison.html",
+        _campaign_context(
+            request,
+            campaign,
+            matrix=matrix,
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Comparaison", None)),
+        ),
+    )
+
+
+def campaign_charts(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    chart_list = [
+        (
+            criterion,
+            charts.criterion_chart(
+                criterion.label,
+                [(unit.name, cell.rate) for unit, cell in matrix.column(criterion)],
+                criterion.target_rate,
+            ),
+            matrix.column(criterion),
+        )
+        for criterion in matrix.criteria
+    ]
+    return render(
+        request,
+        "surveys/campaign_charts.html",
+        _campaign_context(
+            request,
+            campaign,
+            matrix=matrix,
+            charts=chart_list,
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Graphiques", None)),
+        ),
+    )
+
+
+CriterionFormSet = modelformset_factory(Criterion, form=CriterionForm, extra=1, can_delete=True)
+
+
+def campaign_criteria(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
+    queryset = campaign.criteria.select_related("engagement").order_by("order", "pk")
+    formset = CriterionFormSet(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            with transaction.atomic():
+                for form in formset.forms:
+                    if not form.has_changed() and not form.instance.pk:
+                        continue
+                    criterion = form.instance
+                    if formset.can_delete and formset._should_delete_form(form):
+                        if criterion.pk:
+                            services.criterion_delete(criterion=criterion, by=request.user)
+                        continue
+                    criterion.campaign = campaign
+                    if not criterion.code:
+                        criterion.code = slugify(criterion.label)[:40]
+                    services.criterion_save(criterion=criterion, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Critères enregistrés.")
+            return redirect("surveys:campaign_criteria", pk=campaign.pk)
+    return render(
+        request,
+        "surveys/campaign_criteria.html",
+        _campaign_context(
+            request,
+            campaign,
+            formset=formset,
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Critères", None)),
+        ),
+    )
+
+
+def campaign_results(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    writable = selectors.writable_site_ids(request.user)
+    if not writable:
+        raise PermissionDenied("Votre rôle ne permet pas de saisir des résultats.")
+    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.results_save(campaign=campaign, values=form.values(), by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Résultats enregistrés ({changed} taux modifié{'s' if changed > 1 else ''})."
+            )
+            return redirect(campaign)
+    elif request.method == "POST":
+        messages.error(
+            request,
+            "Certains taux sont invalides : corrigez les cases signalées en rouge. Rien n'a été enregistré.",
+        )
+    return render(
+        request,
+        "surveys/campaign_results.html",
+        _campaign_context(
+            request,
+            campaign,
+            form=form,
+            matrix=matrix,
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Saisie des résultats", None)),
+        ),
+    )
+
+
+def campaign_import(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    writable = selectors.writable_site_ids(request.user)
+    if not writable:
+        raise PermissionDenied("Votre rôle ne permet pas d'importer des résultats.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = import_results(
+                campaign=campaign,
+                upload=form.cleaned_data["file"],
+                writable_site_ids=writable,
+                by=request.user,
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    f"Import terminé : {result.created} taux enregistré{'s' if result.created > 1 else ''}, "
+                    f"{result.unchanged} inchangé{'s' if result.unchanged > 1 else ''}.",
+                )
+                return redirect(campaign)
+    return render(
+        request,
+        "surveys/campaign_import.html",
+        _campaign_context(
+            request,
+            campaign,
+            form=form,
+            result=result,
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Import Excel", None)),
+        ),
+    )
+
+
+def campaign_import_template(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    units = SurveyUnit.objects.filter(
+        campaign=campaign, site_id__in=selectors.writable_site_ids(request.user)
+    ).order_by("order", "name")
+    if request.GET.get("format") == "matrix":
+        return exports.matrix_template(campaign, units)
+    return exports.long_template(campaign, units)
+
+
+def campaign_export(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    return exports.campaign_export(matrix)
+
+
+# ---- units --------------------------------------------------------------------------------------------
+
+
+def _unit_form_save(request, form, unit):
+    data = form.cleaned_data
+    return services.unit_save(
+        unit=unit,
+        by=request.user,
+        reception_points=list(data["reception_points"]),
+        strengths=UnitForm.lines(data["strengths"]),
+        vigilance=UnitForm.lines(data["vigilance"]),
+    )
+
+
+def unit_create(request, pk):
+    campaign = selectors.campaign_for_user(request.user, pk)
+    writable = selectors.writable_site_ids(request.user)
+    if not writable:
+        raise PermissionDenied("Votre rôle ne permet pas d'ajouter une unité.")
+    form = UnitForm(
+        request.POST or None, campaign=campaign, site_ids=writable, instance=SurveyUnit(campaign=campaign)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                unit = _unit_form_save(request, form, form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Unité « {unit.name} » ajoutée.")
+            return redirect(unit)
+    return render(
+        request,
+        "surveys/unit_form.html",
+        {
+            "form": form,
+            "campaign": campaign,
+            "title": "Nouvelle unité enquêtée",
+            "breadcrumbs": _crumbs((campaign.name, campaign.get_absolute_url()), ("Nouvelle unité", None)),
+        },
+    )
+
+
+def unit_update(request, pk):
+    unit = selectors.unit_for_user(request.user, pk, perm=WRITE)
+    form = UnitForm(
+        request.POST or None,
+        campaign=unit.campaign,
+        site_ids=selectors.writable_site_ids(request.user),
+        instance=unit,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                unit = _unit_form_save(request, form, form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Unité enregistrée.")
+            return redirect(unit)
+    return render(
+        request,
+        "surveys/unit_form.html",
+        {
+            "form": form,
+            "campaign": unit.campaign,
+            "unit": unit,
+            "title": f"Modifier « {unit.name} »",
+            "breadcrumbs": _crumbs(
+                (unit.campaign.name, unit.campaign.get_absolute_url()),
+                (unit.name, unit.get_absolute_url()),
+                ("Modifier", None),
+            ),
+        },
+    )
+
+
+def unit_detail(request, pk):
+    unit = selectors.unit_for_user(request.user, pk)
+    campaign = unit.campaign
+    matrix = selectors.campaign_matrix(campaign, site_ids=[unit.site_id], with_previous=True)
+    row = next(r for r in matrix.rows if r.unit.pk == unit.pk)
+    url = qr.questionnaire_url(unit)
+    return render(
+        request,
+        "surveys/unit_detail.html",
+        _campaign_context(
+            request,
+            campaign,
+            unit=unit,
+            row=row,
+            matrix=matrix,
+            reception_points=unit.reception_points.order_by("order", "name"),
+            response_count=unit.responses.count(),
+            questionnaire_url=url,
+            qr_inline=qr.qr_svg_inline(url, scale=3),
+            can_edit_unit=scope_for(request.user).allows(unit, WRITE),
+            timeline=timeline_for(unit),
+            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), (unit.name, None)),
+        ),
+    )
+
+
+def unit_qr_svg(request, pk):
+    unit = selectors.unit_for_user(request.user, pk)
+    response = HttpResponse(
+        qr.qr_svg(qr.questionnaire_url(unit), title=unit.name), content_type="image/svg+xml"
+    )
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="qr-{unit.site.code}-{unit.code}.svg"'
+    return response
+
+
+def unit_poster_pdf(request, pk):
+    unit = selectors.unit_for_user(request.user, pk)
+    response = HttpResponse(qr.poster_pdf(unit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="affiche-{unit.site.code}-{unit.code}.pdf"'
+    return response
+
+
+__all__ = ["READ", "require", "forms"]
