@@ -1,0 +1,117 @@
+"""The 2015 report rendered: the PDF's text (pdftotext), its print features, and the workbook's values."""
+
+import io
+import re
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.annual import annual_report_context
+from reports.annual.build import annual_report_file
+from reports.annual.typography import NBSP
+
+from .conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_pdf_reads_the_seed_figures(demo_2015):
+    text = _squash(demo_2015.text)
+    assert "Bilan annuel de la démarche qualité" in text
+    assert "Bouches-du-Rhône (13)" in text
+    assert "Label Qualipref 2.0" in text and "4 entités labellisées" in text
+    assert "Sur ces 44 réclamations" in text
+    assert "100 % dans le délai de 15 jours calendaires" in text
+    assert "942" in text and "tweets" in text
+    assert "6 numéros de « Qualipref en 13 »" in text
+    assert "51,5 %" in text  # Saint-Sébastien, cartes grises: opening hours
+    assert "30 avril 2015" in text  # the users' committee
+    assert "Perspectives 2016" in text
+    assert "Aucune donnée" not in text  # every section has its data in the demo
+
+
+def test_the_pdf_has_a_cover_a_table_of_contents_with_page_numbers_and_page_n_of_m(demo_2015):
+    pages = demo_2015.text.split("\f")
+    count = demo_2015.pdf.page_count
+    assert len([p for p in pages if p.strip()]) == count
+    assert "Page" not in pages[0]  # the cover has no footer
+    assert "Sommaire" in pages[1]
+    toc = {
+        m.group(1): int(m.group(2)) for m in re.finditer(r"(I+V?|IV|V) – .*?[. ]+(\d+)\s*$", pages[1], re.M)
+    }
+    assert set(toc) == {"I", "II", "III", "IV", "V"}
+    assert list(toc.values()) == sorted(toc.values())
+    # each section starts on the page the table of contents gives
+    for number, page in toc.items():
+        assert re.search(rf"^\s*{number} – ", pages[page - 1], re.M), (number, page)
+    for index, page in enumerate(pages[1:count], start=2):
+        assert f"Page {index} sur {count}" in page
+
+
+def test_french_typography_no_line_starts_with_a_high_punctuation_mark(demo_2015):
+    assert f"87{NBSP}%" in demo_2015.html
+    assert f"Points forts{NBSP}:" in demo_2015.html
+    assert f"30{NBSP}avril 2015" in demo_2015.html
+    for line in demo_2015.text.splitlines():
+        assert not line.strip().startswith(("%", ":", "?", "!", "»")), line
+
+
+def test_charts_are_vector_images_and_fonts_are_set_on_html(demo_2015):
+    assert demo_2015.html.count('src="data:image/svg+xml;base64,') >= 2
+    assert 'font-family: "DejaVu Sans"' in demo_2015.html
+    assert "break-inside: avoid" in demo_2015.html
+    assert "target-counter(attr(href), page)" in demo_2015.html
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=demo_2015.pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "DejaVu-Sans" in fonts and "emb" in fonts
+
+
+def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(demo_2015):
+    book = demo_2015.workbook
+    sheets = ["Synthèse", "Faits marquants", "Actions par site", "Enquête usagers", "Constats par entité"]
+    sheets += ["Réclamations", "Indicateurs", "Perspectives 2016", "Échéances"]
+    assert set(sheets) <= set(book.sheetnames)
+    complaints = book["Réclamations"]
+    assert [c.value for c in complaints[1]][:3] == ["Site", "Entité", "Reçues"]
+    total = next(row for row in complaints.iter_rows(values_only=True) if row[0] == "Total")
+    assert total[2] == 44 and isinstance(total[2], int)
+    assert total[5] == 100.0
+    surveys = book["Enquête usagers"]
+    assert [c.value for c in surveys[1]][:3] == ["Unité", "Site", "Accueil téléphonique (%)"]
+    rows = {row[0]: row[2:] for row in surveys.iter_rows(min_row=2, values_only=True)}
+    assert rows["Saint-Sébastien – cartes grises et permis"][3] == 51.5
+    summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert summary["tweets"] == 942
+    events = book["Faits marquants"]
+    assert events.cell(2, 1).number_format == "DD/MM/YYYY"
+
+
+def test_a_year_without_data_says_so_in_each_section(org):
+    context = annual_report_context(department=org.bdr, year=2031)
+    assert context["evaluation"]["complaints"]["has_data"] is False
+    text = _squash(pdf_text(annual_report_file(department=org.bdr, year=2031).content))
+    for heading in ("I – Le pilotage", "II – Les actions réalisées", "III – L'évaluation",
+                    "IV – Les indicateurs qualité", "V – Perspectives 2032"):  # fmt: skip
+        assert heading in text
+    assert "Aucune réclamation enregistrée pour 2031." in text
+    assert "Aucune donnée d'indicateur pour 2031." in text
+    assert "Aucune action prévue pour 2032." in text
+    book = load_workbook(
+        io.BytesIO(annual_report_file(department=org.bdr, year=2031, output_format="xlsx").content)
+    )
+    assert book["Réclamations"].cell(2, 1).value == "Aucune donnée"
+
+
+def test_the_archival_variant_is_pdf_a(org):
+    built = annual_report_file(department=org.bdr, year=2015, variant="pdf/a-3b")
+    assert built.filename.endswith("-pdfa.pdf")
+    meta = subprocess.run(["pdfinfo", "-meta", "-"], input=built.content, capture_output=True, check=True)
+    assert 'pdfaid:part="3"' in meta.stdout.decode()  # the PDF/A-3 identification in the XMP metadata
+    with pytest.raises(ValueError, match="Format inconnu"):
+        annual_report_file(department=org.bdr, year=2015, output_format="docx")

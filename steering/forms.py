@@ -1,0 +1,330 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from qualipref.attachments.validators import validate_upload
+from referential.models import Engagement, Module
+from referential.selectors import current_referential
+from sites.access import WRITE, scope_for
+from sites.models import Entity, Site, User
+
+from .models import (
+    Agent,
+    Committee,
+    CrisisExercise,
+    Deadline,
+    Decision,
+    Document,
+    LabelEvent,
+    Meeting,
+    Newsletter,
+    PressRelease,
+    SocialMediaCount,
+    Training,
+)
+from .services import VERSION_FILE_REQUIRED
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _department_users(department):
+    return User.objects.filter(memberships__department=department, is_active=True).distinct()
+
+
+class DepartmentFormMixin:
+    """Forms of département rows: the département comes from the user's writable ones."""
+
+    def _setup_department(self, user):
+        departments = scope_for(user).ids("department", WRITE)
+        from sites.models import Department
+
+        self.fields["department"].queryset = Department.objects.filter(pk__in=departments)
+        if len(departments) == 1:
+            self.fields["department"].initial = next(iter(departments))
+            self.fields["department"].widget = forms.HiddenInput()
+
+
+class CommitteeForm(DepartmentFormMixin, forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["department", "name", "kind", "frequency", "description", "active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["department"]
+        else:
+            self._setup_department(user)
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(User.objects.none(), required=False, label="Utilisateur")
+    name = forms.CharField(
+        label="ou personne extérieure", required=False, max_length=150, help_text="Nom et prénom."
+    )
+    organisation = forms.CharField(label="Organisme", required=False, max_length=150)
+    role = forms.CharField(label="Rôle dans le comité", required=False, max_length=100)
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _department_users(committee.department)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not data.get("name", "").strip():
+            raise ValidationError("Choisissez un utilisateur ou saisissez le nom d'une personne extérieure.")
+        return data
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "location", "attendees", "other_attendees", "agenda", "minutes"]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.CheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "other_attendees": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.committee = committee
+        self.instance.department_id = committee.department_id
+        self.fields["attendees"].queryset = committee.members.select_related("user")
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "owner", "due_on"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due_on": DATE}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        self.instance.department_id = meeting.department_id
+        self.fields["owner"].queryset = _department_users(meeting.department)
+
+
+class NarrowScopeFormMixin:
+    """Département, then optionally an entity or a site among those the user may write."""
+
+    def _setup_scope(self, user):
+        scope = scope_for(user)
+        from sites.models import Department
+
+        departments = scope.ids("department", WRITE)
+        entity_ids = scope.ids("entity", WRITE)
+        site_ids = scope.site_ids(WRITE)
+        dept_ids = set(departments) | set(
+            Entity.objects.filter(pk__in=entity_ids).values_list("department_id", flat=True)
+        )
+        self.fields["department"].queryset = Department.objects.filter(pk__in=dept_ids)
+        if len(dept_ids) == 1:
+            self.fields["department"].initial = next(iter(dept_ids))
+            self.fields["department"].widget = forms.HiddenInput()
+        self.fields["entity"].queryset = Entity.objects.filter(pk__in=entity_ids)
+        self.fields["site"].queryset = Site.objects.filter(pk__in=site_ids)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        from .scoping import narrow_allows
+
+        probe = self.instance
+        probe.department = data.get("department") or getattr(probe, "department", None)
+        probe.entity = data.get("entity")
+        probe.site = data.get("site")
+        if probe.site and not probe.entity:
+            probe.entity = probe.site.entity
+        if probe.department_id and not narrow_allows(self.user, probe, WRITE):
+            raise ValidationError(
+                "Votre rôle ne permet pas d'enregistrer à ce niveau : choisissez votre entité ou votre site."
+            )
+        return data
+
+
+class DeadlineForm(NarrowScopeFormMixin, forms.ModelForm):
+    class Meta:
+        model = Deadline
+        fields = [
+            "department",
+            "entity",
+            "site",
+            "title",
+            "kind",
+            "frequency",
+            "starts_on",
+            "ends_on",
+            "until",
+            "responsible",
+            "remind_days",
+            "notes",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "until": DATE,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_scope(user)
+        self.fields["responsible"].queryset = User.objects.filter(
+            memberships__department__in=self.fields["department"].queryset, is_active=True
+        ).distinct()
+        self.fields["remind_days"].max_value = 90
+        self.fields["remind_days"].widget.attrs["max"] = 90
+
+
+class DocumentForm(NarrowScopeFormMixin, forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = [
+            "department",
+            "entity",
+            "site",
+            "reference",
+            "title",
+            "kind",
+            "module",
+            "engagement",
+            "owner",
+            "review_on",
+        ]
+        widgets = {"review_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_scope(user)
+        referential = current_referential()
+        self.fields["module"].queryset = Module.objects.filter(referential=referential).order_by("number")
+        self.fields["engagement"].queryset = Engagement.objects.filter(
+            module__referential=referential
+        ).select_related("module")
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__department__in=self.fields["department"].queryset, is_active=True
+        ).distinct()
+
+
+class DocumentVersionForm(forms.Form):
+    label = forms.CharField(label="Version", max_length=20, help_text="Par exemple 1.0 ou 2.")
+    issued_on = forms.DateField(label="Date", widget=DATE)
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, Word, OpenDocument… 10 Mo au plus.",
+        error_messages={"required": VERSION_FILE_REQUIRED},
+    )
+    changes = forms.CharField(label="Modifications", max_length=255, required=False)
+    make_current = forms.BooleanField(label="Version en vigueur", required=False, initial=True)
+
+    def __init__(self, *args, document, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if self.document.versions.filter(label=label).exists():
+            raise ValidationError(f"La version « {label} » existe déjà pour ce document.")
+        return label
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Document.Status.choices)
+
+
+class AgentForm(forms.ModelForm):
+    class Meta:
+        model = Agent
+        fields = [
+            "site",
+            "last_name",
+            "first_name",
+            "job_title",
+            "user",
+            "reception_duties",
+            "took_post_on",
+            "left_on",
+        ]
+        widgets = {"took_post_on": DATE, "left_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = Site.objects.filter(pk__in=scope_for(user).site_ids(WRITE))
+        self.fields["site"].queryset = sites
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__department__entities__sites__in=sites, is_active=True
+        ).distinct()
+        self.fields["user"].required = False
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["topic", "title", "trained_on", "provider", "hours"]
+        widgets = {"trained_on": DATE}
+
+
+class YearFilterForm(forms.Form):
+    annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
+
+
+class PressReleaseForm(DepartmentFormMixin, forms.ModelForm):
+    class Meta:
+        model = PressRelease
+        fields = ["department", "issued_on", "event", "channel", "text"]
+        widgets = {"issued_on": DATE, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["department"]
+        else:
+            self._setup_department(user)
+
+
+class CrisisExerciseForm(PressReleaseForm):
+    class Meta:
+        model = CrisisExercise
+        fields = ["department", "held_on", "scenario", "cip_activated", "lessons"]
+        widgets = {"held_on": DATE, "lessons": forms.Textarea(attrs={"rows": 4})}
+
+
+class NewsletterForm(PressReleaseForm):
+    class Meta:
+        model = Newsletter
+        fields = ["department", "title", "number", "published_on", "summary"]
+        widgets = {"published_on": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class SocialMediaCountForm(PressReleaseForm):
+    class Meta:
+        model = SocialMediaCount
+        fields = ["department", "network", "month", "posts"]
+        widgets = {"month": forms.DateInput(attrs={"type": "month"}, format="%Y-%m")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].input_formats = ["%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%m/%Y"]
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        return month.replace(day=1) if month else month
+
+
+class LabelEventForm(PressReleaseForm):
+    class Meta:
+        model = LabelEvent
+        fields = ["department", "happened_on", "kind", "title", "detail"]
+        widgets = {"happened_on": DATE, "detail": forms.Textarea(attrs={"rows": 3})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Fichier Excel (.xlsx)")

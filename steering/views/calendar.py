@@ -1,0 +1,255 @@
+import calendar as pycalendar
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qualipref.excel import Column, xlsx_response
+from qualipref.timeline import timeline_for
+from sites.access import WRITE, scope_for
+
+from .. import selectors, services
+from ..forms import DeadlineForm
+from ..ical import feed_for_user
+from ..models import CalendarFeedToken, Deadline
+from .common import allows_write, crumbs, get_narrow
+
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
+
+
+def _month_from(request, today):
+    raw = request.GET.get("mois", "")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.replace(day=1)
+
+
+def _filtered_deadlines(request):
+    deadlines = selectors.deadlines_for_user(request.user)
+    kind = request.GET.get("type", "")
+    if kind in Deadline.Kind.values:
+        deadlines = deadlines.filter(kind=kind)
+    return deadlines, kind
+
+
+def calendar_month(request):
+    today = timezone.localdate()
+    first = _month_from(request, today)
+    last = first + relativedelta(months=1, days=-1)
+    deadlines, kind = _filtered_deadlines(request)
+    items = selectors.calendar_items(deadlines, first, last, today=today)
+    by_day: dict[dt.date, list] = {}
+    for item in items:
+        # a period (May–June survey) shows on its first day in the month and is marked as a period
+        day = max(item.occurrence.starts_on, first)
+        by_day.setdefault(day, []).append(item)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append(
+            [{"date": d, "in_month": d.month == first.month, "items": by_day.get(d, [])} for d in week]
+        )
+    return render(
+        request,
+        "steering/calendar_month.html",
+        {
+            "month_label": f"{MONTHS[first.month - 1]} {first.year}",
+            "first": first,
+            "previous": (first - relativedelta(months=1)).strftime("%Y-%m"),
+            "next": (first + relativedelta(months=1)).strftime("%Y-%m"),
+            "current": today.strftime("%Y-%m"),
+            "weeks": weeks,
+            "weekdays": WEEKDAYS,
+            "today": today,
+            "items": items,
+            "kind": kind,
+            "kinds": Deadline.Kind.choices,
+            "can_write": scope_for(request.user).can(WRITE),
+            "breadcrumbs": crumbs(("Pilotage", None), ("Calendrier des échéances", None)),
+        },
+    )
+
+
+def calendar_list(request):
+    today = timezone.localdate()
+    year_raw = request.GET.get("annee", "")
+    if year_raw.isdigit():
+        start = dt.date(int(year_raw), 1, 1)
+        end = dt.date(int(year_raw), 12, 31)
+    else:
+        start, end = today - relativedelta(months=1), today + relativedelta(months=12)
+    deadlines, kind = _filtered_deadlines(request)
+    items = selectors.calendar_items(deadlines, start, end, today=today)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "calendrier-echeances.xlsx",
+            [
+                (
+                    "Échéances",
+                    [
+                        Column("Date", lambda i: i.occurrence.starts_on, 12),
+                        Column(
+                            "Fin de période",
+                            lambda i: i.occurrence.ends_on if i.occurrence.is_period else None,
+                            14,
+                        ),
+                        Column("Échéance", lambda i: i.deadline.title, 40),
+                        Column("Type", lambda i: i.deadline.get_kind_display(), 24),
+                        Column("Périodicité", lambda i: i.deadline.get_frequency_display(), 14),
+                        Column("Périmètre", lambda i: i.deadline.scope_label, 28),
+                        Column("Responsable", lambda i: str(i.deadline.responsible or ""), 24),
+                        Column("État", lambda i: i.status_label, 12),
+                    ],
+                    items,
+                )
+            ],
+        )
+    return render(
+        request,
+        "steering/calendar_list.html",
+        {
+            "items": items,
+            "start": start,
+            "end": end,
+            "year": year_raw,
+            "years": range(today.year - 2, today.year + 3),
+            "kind": kind,
+            "kinds": Deadline.Kind.choices,
+            "today": today,
+            "can_write": scope_for(request.user).can(WRITE),
+            "breadcrumbs": crumbs(("Calendrier des échéances", "steering:calendar"), ("Liste", None)),
+        },
+    )
+
+
+def deadline_detail(request, pk):
+    deadline = get_narrow(
+        Deadline, request.user, pk, queryset=Deadline.objects.select_related("responsible", "entity", "site")
+    )
+    today = timezone.localdate()
+    items = selectors.calendar_items(
+        Deadline.objects.filter(pk=deadline.pk),
+        today - relativedelta(months=6),
+        today + relativedelta(months=12),
+        today=today,
+    )
+    return render(
+        request,
+        "steering/deadline_detail.html",
+        {
+            "deadline": deadline,
+            "items": items,
+            "today": today,
+            "can_write": allows_write(request.user, deadline),
+            "timeline": timeline_for(deadline),
+            "breadcrumbs": crumbs(("Calendrier des échéances", "steering:calendar"), (str(deadline), None)),
+        },
+    )
+
+
+def _deadline_form_page(request, form, title, cancel_url):
+    if request.method == "POST" and form.is_valid():
+        try:
+            deadline = services.deadline_save(deadline=form.instance, by=request.user)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, f"Échéance « {deadline} » enregistrée.")
+            return redirect(deadline)
+    return render(
+        request,
+        "steering/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumbs": crumbs(("Calendrier des échéances", "steering:calendar"), (title, None)),
+        },
+    )
+
+
+def deadline_create(request):
+    if not scope_for(request.user).can(WRITE):
+        raise PermissionDenied("Votre rôle ne permet pas d'ajouter une échéance.")
+    form = DeadlineForm(request.POST or None, user=request.user)
+    return _deadline_form_page(request, form, "Nouvelle échéance", reverse("steering:calendar"))
+
+
+def deadline_update(request, pk):
+    deadline = get_narrow(Deadline, request.user, pk, write=True)
+    form = DeadlineForm(request.POST or None, instance=deadline, user=request.user)
+    return _deadline_form_page(request, form, f"Modifier « {deadline} »", deadline.get_absolute_url())
+
+
+@require_POST
+def occurrence_done(request, pk):
+    deadline = get_narrow(Deadline, request.user, pk, write=True)
+    try:
+        occurrence_on = dt.date.fromisoformat(request.POST.get("occurrence", ""))
+        services.occurrence_mark_done(
+            deadline=deadline,
+            occurrence_on=occurrence_on,
+            by=request.user,
+            note=request.POST.get("note", "")[:255],
+        )
+    except ValueError:
+        messages.error(request, "Date d'occurrence invalide.")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, f"Occurrence du {occurrence_on:%d/%m/%Y} marquée comme faite.")
+    return redirect(deadline)
+
+
+def feed_settings(request):
+    token = CalendarFeedToken.objects.filter(user=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("steering_public:calendar_feed", args=[token.token]))
+        if token
+        else ""
+    )
+    return render(
+        request,
+        "steering/feed_settings.html",
+        {
+            "token": token,
+            "feed_url": feed_url,
+            "breadcrumbs": crumbs(("Calendrier des échéances", "steering:calendar"), ("Abonnement", None)),
+        },
+    )
+
+
+@require_POST
+def feed_regenerate(request):
+    services.feed_token_regenerate(user=request.user)
+    messages.success(request, "Nouvelle adresse d'abonnement créée : l'ancienne ne fonctionne plus.")
+    return redirect("steering:feed_settings")
+
+
+@require_POST
+def feed_revoke(request):
+    services.feed_token_revoke(user=request.user)
+    messages.success(request, "Abonnement révoqué : l'adresse ne fonctionne plus.")
+    return redirect("steering:feed_settings")
+
+
+def calendar_feed(request, token):
+    """Public (no login): the secret token identifies the user; an unknown token is a 404."""
+    row = CalendarFeedToken.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        raise Http404
+    response = HttpResponse(feed_for_user(row.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="qualipref.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

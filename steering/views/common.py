@@ -1,0 +1,36 @@
+"""Helpers shared by the steering views: access getters and the page skeleton."""
+
+from django.urls import reverse
+
+from sites.access import READ, WRITE, get_for_user, scope_for
+
+from ..scoping import get_narrow_for_user, narrow_allows
+
+
+def can_write(user) -> bool:
+    return scope_for(user).can(WRITE)
+
+
+def department_writer(user) -> bool:
+    return bool(scope_for(user).ids("department", WRITE))
+
+
+def get_scoped(model, user, pk, *, write=False, queryset=None):
+    """404 outside the scope, 403 when writing without the right (département, entity or site rows)."""
+    queryset = queryset if queryset is not None else model.objects.all()
+    return get_for_user(queryset, user, perm=WRITE if write else READ, pk=pk)
+
+
+def get_narrow(model, user, pk, *, write=False, queryset=None):
+    queryset = queryset if queryset is not None else model.objects.all()
+    return get_narrow_for_user(queryset, user, perm=WRITE if write else READ, pk=pk)
+
+
+def allows_write(user, obj) -> bool:
+    if hasattr(obj, "site_id") and hasattr(obj, "entity_id") and obj.SCOPE_LEVEL == "department":
+        return narrow_allows(user, obj, WRITE)
+    return scope_for(user).allows(obj, WRITE)
+
+
+def crumbs(*pairs):
+    return [(label, reverse(name) if name and not name.startswith("/") else name) for label, name in pairs]

@@ -1,0 +1,229 @@
+from dateutil.relativedelta import relativedelta
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
+from qualipref.lists import paginate, sort_queryset
+from qualipref.timeline import timeline_for
+from sites.access import WRITE, scope_for
+from sites.models import Site
+
+from .. import imports, selectors, services, training_rules
+from ..forms import AgentForm, ImportForm, TrainingForm
+from ..models import Agent, Training
+from .common import crumbs, get_scoped
+
+
+def _status(agent, today):
+    if not agent.reception_duties or agent.left_on:
+        return "", "Sans mission d'accueil" if not agent.left_on else "Parti(e)"
+    status = training_rules.agent_status(agent.training_due_on, today)
+    return training_rules.BADGES[status], training_rules.LABELS[status]
+
+
+def training_list(request):
+    today = timezone.localdate()
+    site_ids = scope_for(request.user).site_ids()
+    compliance = selectors.compliance_by_site(site_ids, today)
+    years = services.training_validity_years(compliance[0].site.entity.department) if compliance else 4
+    agents = selectors.agents_for_user(request.user)
+    site, state = request.GET.get("site", ""), request.GET.get("etat", "")
+    if site.isdigit():
+        agents = agents.filter(site_id=int(site))
+    soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
+    if state == "a-renouveler":
+        agents = agents.filter(
+            reception_duties=True, left_on__isnull=True, training_due_on__gt=today, training_due_on__lte=soon
+        )
+    elif state == "hors-delai":
+        agents = agents.filter(reception_duties=True, left_on__isnull=True).exclude(training_due_on__gt=today)
+    agents, sort = sort_queryset(
+        request,
+        agents,
+        {"nom": "last_name", "site": "site__name", "echeance": "training_due_on", "poste": "took_post_on"},
+        "nom",
+    )
+    page = paginate(request, agents)
+    for agent in page:
+        agent.badge, agent.status_label = _status(agent, today)
+    return render(
+        request,
+        "steering/training_list.html",
+        {
+            "compliance": compliance,
+            "years": years,
+            "page_obj": page,
+            "sort": sort,
+            "site": site,
+            "state": state,
+            "sites": Site.objects.filter(pk__in=site_ids),
+            "today": today,
+            "can_write": scope_for(request.user).can(WRITE),
+            "breadcrumbs": crumbs(
+                ("Registres des modules", "steering:register_list"), ("Formations des agents", None)
+            ),
+        },
+    )
+
+
+def training_export(request):
+    trainings = selectors.trainings_for_user(request.user).order_by(
+        "agent__site__name", "agent__last_name", "-trained_on"
+    )
+    agents = selectors.agents_for_user(request.user).order_by("site__name", "last_name")
+    return xlsx_response(
+        "formations.xlsx",
+        [
+            (
+                "Formations",
+                [
+                    Column("Site", lambda t: t.agent.site.code, 16),
+                    Column("Nom", lambda t: t.agent.last_name, 18),
+                    Column("Prénom", lambda t: t.agent.first_name, 16),
+                    Column("Thème", lambda t: t.get_topic_display(), 30),
+                    Column("Date", lambda t: t.trained_on, 12),
+                    Column("Organisme", lambda t: t.provider, 22),
+                    Column("Intitulé", lambda t: t.title, 30),
+                ],
+                trainings,
+            ),
+            (
+                "Agents",
+                [
+                    Column("Site", lambda a: a.site.name, 16),
+                    Column("Nom", lambda a: a.last_name, 18),
+                    Column("Prénom", lambda a: a.first_name, 16),
+                    Column("Fonction", lambda a: a.job_title, 24),
+                    Column("Missions d'accueil", lambda a: a.reception_duties, 10),
+                    Column("Prise de poste", lambda a: a.took_post_on, 12),
+                    Column("Départ", lambda a: a.left_on, 12),
+                    Column("Dernière formation à l'accueil", lambda a: a.last_reception_training, 14),
+                    Column("Formation à renouveler avant", lambda a: a.training_due_on, 14),
+                ],
+                agents,
+            ),
+        ],
+    )
+
+
+def training_import_template(request):
+    return template_response(
+        "modele-import-formations.xlsx",
+        "Formations",
+        list(imports.TRAINING_HEADERS),
+        imports.TRAINING_EXAMPLE,
+    )
+
+
+def training_import(request):
+    if not scope_for(request.user).can(WRITE):
+        raise PermissionDenied("Votre rôle ne permet pas d'importer des formations.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, file_error = None, ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.import_trainings(form.cleaned_data["file"], user=request.user)
+        except ImportFileError as e:
+            file_error = str(e)
+        else:
+            if result.ok:
+                messages.success(
+                    request,
+                    f"Import terminé : {result.created} formation(s) ajoutée(s), "
+                    f"{result.unchanged} déjà présente(s).",
+                )
+                return redirect("steering:training_list")
+    return render(
+        request,
+        "steering/import.html",
+        {
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+            "title": "Importer le registre des formations",
+            "template_url": reverse("steering:training_import_template"),
+            "cancel_url": reverse("steering:training_list"),
+            "breadcrumbs": crumbs(("Formations des agents", "steering:training_list"), ("Import", None)),
+        },
+        status=400 if result is not None or file_error else 200,
+    )
+
+
+def agent_detail(request, pk):
+    agent = get_scoped(Agent, request.user, pk, queryset=Agent.objects.select_related("site", "user"))
+    writable = scope_for(request.user).allows(agent, WRITE)
+    today = timezone.localdate()
+    agent.badge, agent.status_label = _status(agent, today)
+    return render(
+        request,
+        "steering/agent_detail.html",
+        {
+            "agent": agent,
+            "trainings": agent.trainings.order_by("-trained_on"),
+            "can_write": writable,
+            "training_form": TrainingForm(initial={"topic": Training.Topic.RECEPTION}) if writable else None,
+            "timeline": timeline_for(agent),
+            "breadcrumbs": crumbs(("Formations des agents", "steering:training_list"), (str(agent), None)),
+        },
+    )
+
+
+def _agent_form_page(request, form, title, cancel_url):
+    if request.method == "POST" and form.is_valid():
+        agent = services.agent_save(agent=form.instance, by=request.user)
+        messages.success(request, f"Fiche de {agent} enregistrée.")
+        return redirect(agent)
+    return render(
+        request,
+        "steering/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumbs": crumbs(("Formations des agents", "steering:training_list"), (title, None)),
+        },
+    )
+
+
+def agent_create(request):
+    if not scope_for(request.user).can(WRITE):
+        raise PermissionDenied("Votre rôle ne permet pas d'ajouter un agent.")
+    form = AgentForm(request.POST or None, user=request.user)
+    return _agent_form_page(request, form, "Nouvel agent", reverse("steering:training_list"))
+
+
+def agent_update(request, pk):
+    agent = get_scoped(Agent, request.user, pk, write=True)
+    form = AgentForm(request.POST or None, instance=agent, user=request.user)
+    return _agent_form_page(request, form, f"Modifier la fiche de {agent}", agent.get_absolute_url())
+
+
+@require_POST
+def training_add(request, pk):
+    agent = get_scoped(Agent, request.user, pk, write=True, queryset=Agent.objects.select_related("site"))
+    form = TrainingForm(request.POST)
+    form.instance.agent = agent
+    if form.is_valid():
+        try:
+            services.training_add(agent=agent, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, "Formation enregistrée.")
+            return redirect(agent)
+    else:
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    return redirect(agent)
+
+
+@require_POST
+def training_delete(request, pk):
+    training = get_object_or_404(Training.objects.select_related("agent"), pk=pk)
+    agent = get_scoped(Agent, request.user, training.agent_id, write=True)
+    services.training_delete(training=training, by=request.user)
+    messages.success(request, "Formation supprimée.")
+    return redirect(agent)
