@@ -116,5 +116,15 @@ def _celery_worker(stray_connections_ended):
 @pytest.fixture
 def celery_worker_app(_celery_worker, transactional_db):
     """A real worker for a test whose rows must be committed for the worker to see them."""
-    _celery_worker.conf.task_always_eager = False
-    return _celery_worker
+    app = _celery_worker
+    app.conf.update(task_always_eager=False, result_backend=settings_broker(), task_ignore_result=False)
+    # The result backend is cached per thread on first use; an eager test earlier in the session may
+    # have cached the disabled one.
+    app._local.__dict__.pop("backend", None)
+    return app
+
+
+def settings_broker():
+    from django.conf import settings
+
+    return settings.CELERY_BROKER_URL
