@@ -154,7 +154,10 @@ def get_for_user(queryset, user, *, perm: str = READ, **lookups):
 
     A model whose queryset defines its own `for_user` (rows readable at several levels) is scoped by it.
     """
-    scoped = queryset.for_user(user) if hasattr(queryset, "for_user") else scope_for(user).filter_queryset(queryset)
+    if hasattr(queryset, "for_user"):
+        scoped = queryset.for_user(user)
+    else:
+        scoped = scope_for(user).filter_queryset(queryset)
     obj = get_object_or_404(scoped, **lookups)
     if perm != READ and not scope_for(user).allows(obj, perm):
         raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
