@@ -30,7 +30,7 @@ def test_the_committee_member_opens_the_dashboard_and_downloads_the_months_pack(
     assert prefecture.get_by_text("Hors cible").first.is_visible()
     # The trend charts load as they come into view.
     prefecture.locator(".trend").first.scroll_into_view_if_needed()
-    prefecture.locator(".trend svg").first.wait_for()
+    prefecture.locator(".trend").first.locator("svg").first.wait_for()
     assert "Cible" in prefecture.locator(".trend").first.inner_html()
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "dashboard.png"), full_page=True)
