@@ -1,0 +1,375 @@
+"""Accessibility in a real browser: axe-core finds no serious or critical violation on the main pages,
+and the keyboard alone reaches the main actions.
+
+axe-core comes from the npm package pinned in package.json, vendored at static/vendor/axe-core and read
+from disk. It is injected with `context.add_init_script(path=...)`: Playwright hands the script to the
+browser through the DevTools protocol (Page.addScriptToEvaluateOnNewDocument), which the page's
+Content-Security-Policy does not govern, so the check keeps working under a CSP without 'unsafe-inline'
+(an inline <script> tag, as `page.add_script_tag(content=...)` would insert, would be blocked).
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser import page  # noqa: F401 - fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = {"serious", "critical"}
+PASSWORD = "qualipref2015"
+
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ['violations']});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => {
+      const d = (n.any[0] || {}).data;
+      const c = d && d.contrastRatio ? ` (${d.fgColor} on ${d.bgColor}: ${d.contrastRatio}:1)` : '';
+      return n.target.join(' ') + c;
+    }),
+  }));
+}"""
+
+
+def _first(queryset):
+    obj = queryset.order_by("pk").first()
+    assert obj is not None, f"the demo data has no {queryset.model.__name__}"
+    return obj
+
+
+def public_pages():
+    """The pages anyone reaches without logging in."""
+    from sites.models import Department, Site
+    from surveys.models import SurveyUnit
+
+    site = _first(Site.objects.filter(code="istres"))
+    unit = _first(SurveyUnit.objects.filter(campaign__status="open").select_related("site"))
+    return [
+        ("connexion", reverse("login")),
+        ("résultats publiés", reverse("publication:index")),
+        ("données ouvertes", reverse("publication:open_data")),
+        ("résultats d'un département", reverse("publication:department", args=[_first(Department.objects).code])),
+        ("résultats d'un site", reverse("publication:site", args=[site.code])),
+        ("formulaire de réclamation", reverse("complaints_public:request_form", args=[site.code])),
+        ("questionnaire : choix du service", reverse("surveys_public:start", args=["saint-sebastien"])),
+        ("questionnaire", reverse("surveys_public:questionnaire", args=[unit.site.code, unit.code])),
+    ]
+
+
+def internal_pages():
+    """Home, every list page, one detail page of each main object, the dashboard and the main forms."""
+    from actionplans.models import Action, ActionPlan
+    from audits.models import Audit, Finding
+    from complaints.models import Request
+    from indicators.models import Indicator
+    from publication.models import Snapshot
+    from referential.models import Referential
+    from sites.models import Entity, Site
+    from steering.models import Agent, Committee, Deadline, Decision, Document, Meeting, PressRelease
+    from surveys.models import Campaign, SurveyUnit
+
+    audit = _first(Audit.objects)
+    self_assessment = _first(Audit.objects.filter(kind=Audit.Kind.SELF_ASSESSMENT))
+    finding = _first(Finding.objects.filter(audit__isnull=False))
+    campaign = _first(Campaign.objects.filter(status="open"))
+    entity = _first(Entity.objects)
+    pages = [
+        ("accueil", reverse("home")),
+        # lists
+        ("organisation", reverse("sites:organisation")),
+        ("référentiel", reverse("referential:index")),
+        ("audits", reverse("audits:audit_list")),
+        ("constats", reverse("audits:finding_list")),
+        ("préparation du label", reverse("audits:readiness")),
+        ("enquêtes", reverse("surveys:campaign_list")),
+        ("réclamations", reverse("complaints:request_list")),
+        ("modèles de réponse", reverse("complaints:model_answer_list")),
+        ("actions", reverse("actionplans:action_list")),
+        ("tableau des actions", reverse("actionplans:action_board")),
+        ("mes actions", reverse("actionplans:my_actions")),
+        ("boucle d'amélioration", reverse("actionplans:loop")),
+        ("plans d'actions", reverse("actionplans:plan_list")),
+        ("indicateurs", reverse("indicators:indicator_list")),
+        ("mesures", reverse("indicators:measurement_list")),
+        ("clients de l'API", reverse("indicators:api_client_list")),
+        ("comités", reverse("steering:committee_list")),
+        ("réunions", reverse("steering:meeting_list")),
+        ("calendrier", reverse("steering:calendar")),
+        ("calendrier en liste", reverse("steering:calendar_list")),
+        ("abonnement au calendrier", reverse("steering:feed_settings")),
+        ("documents", reverse("steering:document_list")),
+        ("formations", reverse("steering:training_list")),
+        ("registres", reverse("steering:register_list")),
+        ("registre des communiqués", reverse("steering:register_entries", args=["communiques"])),
+        ("publications", reverse("publication_admin:snapshot_list")),
+        ("tableau de bord du COPIL", reverse("dashboard:index")),
+        ("dossiers du COPIL", reverse("dashboard:pack_list")),
+        ("bilan annuel", reverse("reports:index")),
+        # details
+        ("site", reverse("sites:site_detail", args=[_first(Site.objects).code])),
+        ("entité", reverse("sites:entity_detail", args=[entity.pk])),
+        ("détail du référentiel", reverse("referential:detail", args=[_first(Referential.objects).pk])),
+        ("audit", reverse("audits:audit_detail", args=[audit.pk])),
+        ("grille d'auto-évaluation", reverse("audits:checklist", args=[self_assessment.pk])),
+        ("constat", reverse("audits:finding_detail", args=[finding.pk])),
+        ("préparation d'une entité", reverse("audits:readiness_entity", args=[entity.pk])),
+        ("comparaison des cycles", reverse("audits:cycle_comparison", args=[entity.pk])),
+        ("campagne d'enquête", reverse("surveys:campaign_detail", args=[campaign.pk])),
+        ("résultats par critère", reverse("surveys:campaign_criteria", args=[campaign.pk])),
+        ("graphiques d'enquête", reverse("surveys:campaign_charts", args=[campaign.pk])),
+        ("comparaison d'enquêtes", reverse("surveys:campaign_comparison", args=[campaign.pk])),
+        ("saisie des résultats", reverse("surveys:campaign_results", args=[campaign.pk])),
+        ("unité d'enquête", reverse("surveys:unit_detail", args=[_first(SurveyUnit.objects).pk])),
+        ("réclamation", reverse("complaints:request_detail", args=[_first(Request.objects).pk])),
+        ("plan d'actions", reverse("actionplans:plan_detail", args=[_first(ActionPlan.objects).pk])),
+        ("action", reverse("actionplans:action_detail", args=[_first(Action.objects).pk])),
+        ("indicateur", reverse("indicators:indicator_detail", args=[_first(Indicator.objects).pk])),
+        ("comité", reverse("steering:committee_detail", args=[_first(Committee.objects).pk])),
+        ("réunion", reverse("steering:meeting_detail", args=[_first(Meeting.objects).pk])),
+        ("décision", reverse("steering:decision_detail", args=[_first(Decision.objects).pk])),
+        ("échéance", reverse("steering:deadline_detail", args=[_first(Deadline.objects).pk])),
+        ("document", reverse("steering:document_detail", args=[_first(Document.objects).pk])),
+        ("agent formé", reverse("steering:agent_detail", args=[_first(Agent.objects).pk])),
+        (
+            "communiqué du registre",
+            reverse("steering:register_detail", args=["communiques", _first(PressRelease.objects).pk]),
+        ),
+        ("publication préparée", reverse("publication_admin:snapshot_detail", args=[_first(Snapshot.objects).pk])),
+        # forms
+        ("nouvelle réclamation", reverse("complaints:request_create")),
+        ("nouvel audit", reverse("audits:audit_create")),
+        ("nouveau constat", reverse("audits:finding_create", args=[audit.pk])),
+        ("nouvelle campagne", reverse("surveys:campaign_create")),
+        ("nouvelle action", reverse("actionplans:action_create")),
+        ("nouvel indicateur", reverse("indicators:indicator_create")),
+        ("saisie d'une mesure", reverse("indicators:measurement_create")),
+        ("nouveau comité", reverse("steering:committee_create")),
+        ("nouveau document", reverse("steering:document_create")),
+        ("nouvelle échéance", reverse("steering:deadline_create")),
+    ]
+    return pages
+
+
+def more_forms():
+    """The other create and edit forms, where labels and error messages matter most."""
+    from actionplans.models import ActionPlan
+    from audits.models import Audit, Finding
+    from complaints.models import Request
+    from indicators.models import Indicator
+    from sites.models import Site
+    from steering.models import Committee, Meeting
+    from surveys.models import Campaign
+
+    audit = _first(Audit.objects)
+    finding = _first(Finding.objects.filter(audit__isnull=False))
+    request = _first(Request.objects.filter(status__in=["received", "in_progress"]))
+    meeting = _first(Meeting.objects)
+    return [
+        ("modifier une réclamation", reverse("complaints:request_edit", args=[request.pk])),
+        ("répondre à une réclamation", reverse("complaints:request_answer", args=[request.pk])),
+        ("importer des réclamations", reverse("complaints:request_import")),
+        ("nouveau modèle de réponse", reverse("complaints:model_answer_create")),
+        ("modifier un audit", reverse("audits:audit_edit", args=[audit.pk])),
+        ("rapport d'audit", reverse("audits:audit_report_edit", args=[audit.pk])),
+        ("modifier un constat", reverse("audits:finding_edit", args=[finding.pk])),
+        ("fiche d'écart", reverse("audits:gap_sheet_edit", args=[finding.pk])),
+        ("importer des constats", reverse("audits:findings_import", args=[audit.pk])),
+        ("nouveau constat général", reverse("audits:general_finding_create")),
+        ("modifier une campagne", reverse("surveys:campaign_update", args=[_first(Campaign.objects).pk])),
+        ("nouvelle unité d'enquête", reverse("surveys:unit_create", args=[_first(Campaign.objects).pk])),
+        ("importer des résultats", reverse("surveys:campaign_import", args=[_first(Campaign.objects).pk])),
+        ("nouveau plan d'actions", reverse("actionplans:plan_create")),
+        ("importer un plan", reverse("actionplans:plan_import", args=[_first(ActionPlan.objects).pk])),
+        ("modifier un indicateur", reverse("indicators:indicator_edit", args=[_first(Indicator.objects).pk])),
+        ("importer des mesures", reverse("indicators:measurement_import")),
+        ("nouveau client de l'API", reverse("indicators:api_client_create")),
+        ("nouvelle réunion", reverse("steering:meeting_create", args=[_first(Committee.objects).pk])),
+        ("modifier une réunion", reverse("steering:meeting_update", args=[meeting.pk])),
+        ("nouvel agent", reverse("steering:agent_create")),
+        ("importer des formations", reverse("steering:training_import")),
+        ("nouveau communiqué", reverse("steering:register_create", args=["communiques"])),
+        ("préparer une publication", reverse("publication_admin:snapshot_prepare", args=[_first(Site.objects).code])),
+    ]
+
+
+def login(page, base_url, username="qualite"):  # noqa: F811
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def _settle(page):  # noqa: F811
+    """Scroll through the page so content loaded on view (the dashboard's trend charts) is there, then wait."""
+    page.evaluate(
+        """async () => {
+          for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+            window.scrollTo(0, y);
+            await new Promise(r => setTimeout(r, 30));
+          }
+          window.scrollTo(0, 0);
+        }"""
+    )
+    if page.locator("[hx-trigger]").count():
+        try:
+            page.wait_for_load_state("networkidle", timeout=5000)
+        except PlaywrightError:  # a page still polling is checked as it stands
+            pass
+
+
+def check(page, label):  # noqa: F811
+    """Run axe on the page as it stands; return a readable paragraph if it has serious or critical violations."""
+    assert page.evaluate("typeof axe") == "object", f"axe-core was not injected into {page.url}"
+    violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
+    if not violations:
+        return []
+    lines = [f"{label} ({page.url}):"]
+    for v in violations:
+        targets = ", ".join(v["targets"][:6]) + (" …" if len(v["targets"]) > 6 else "")
+        lines.append(f"  - {v['id']} [{v['impact']}] {v['help']} -> {targets}")
+    return ["\n".join(lines)]
+
+
+def axe_failures(page, base_url, pages):  # noqa: F811
+    """Open each page and run axe on it; collect every failure so one run reports them all."""
+    failures = []
+    for label, path in pages:
+        try:
+            response = page.goto(f"{base_url}{path}")
+        except PlaywrightError as exc:
+            failures.append(f"{label} ({path}): not checked, {exc.message.splitlines()[0]}")
+            continue
+        if response is None or response.status != 200:
+            failures.append(f"{label} ({path}): not checked, HTTP {response.status if response else '?'}")
+            continue
+        _settle(page)
+        failures += check(page, label)
+    return failures
+
+
+def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_server):  # noqa: F811
+    call_command("load_demo", stdout=io.StringIO())
+    base = live_server.url
+    page.context.add_init_script(path=str(AXE))
+
+    failures = axe_failures(page, base, public_pages())
+    # The public complaint form with its error messages, then the acknowledgement.
+    page.goto(f"{base}{reverse('complaints_public:request_form', args=['istres'])}")
+    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_text("Votre demande n'a pas été enregistrée").wait_for()
+    failures += check(page, "formulaire de réclamation en erreur")
+    page.get_by_label("Objet").fill("Attente trop longue")
+    page.get_by_label("Votre message").fill("Une heure d'attente au guichet des titres.")
+    page.get_by_label("Vos nom et prénom").fill("Jeanne Martin")
+    page.get_by_label("Votre adresse électronique ou postale").fill("jeanne.martin@exemple.fr")
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_url("**/reclamation/merci/")
+    failures += check(page, "accusé de réception d'une réclamation")
+    failures += axe_failures(page, base, [("merci du questionnaire", reverse("surveys_public:thanks", args=["istres"]))])
+
+    login(page, base)
+    failures += axe_failures(page, base, internal_pages() + more_forms())
+    # The main menu, opened.
+    page.goto(f"{base}/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("button").first.click()
+    page.locator(".dropdown-menu.show").first.wait_for()
+    failures += check(page, "menu principal ouvert")
+    # A form sent empty shows its errors.
+    page.goto(f"{base}{reverse('complaints:request_create')}")
+    page.locator("main").get_by_role("button", name="Enregistrer").click()
+    page.locator(".invalid-feedback").first.wait_for()
+    failures += check(page, "nouvelle réclamation en erreur")
+    assert not failures, "axe-core violations (serious or critical):\n" + "\n".join(failures)
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
+    text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim(),
+    inMain: !!el.closest('main'), inNav: !!el.closest('nav'),
+    visible: box.width > 1 && box.height > 1,
+    ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+  };
+}"""
+
+
+def focused(page):  # noqa: F811
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, wanted, limit=80):  # noqa: F811
+    """Press Tab until the focused element satisfies `wanted`; each element on the way must show its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        el = focused(page)
+        assert el is None or (el["visible"] and el["ring"]), f"focus is not visible on {el}"
+        if el and wanted(el):
+            return el
+    raise AssertionError(f"{limit} presses of Tab never reached the element looked for")
+
+
+def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page, live_server):  # noqa: F811
+    from complaints.models import Request
+
+    call_command("load_demo", stdout=io.StringIO())
+    base = live_server.url
+    # Logging in: the skip link first, then the two fields and the button, without the mouse.
+    page.goto(f"{base}/accounts/login/")
+    tab_to(page, lambda el: el["name"] == "username")
+    page.keyboard.type("agent.istres")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+
+    # The skip link comes first, shows itself, and takes the focus to the content.
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["text"] == "Aller au contenu" and first["visible"] and first["ring"], first
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#contenu")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.keyboard.press("Tab")
+    assert focused(page)["inMain"], "after the skip link, Tab goes on inside the main content"
+
+    # The main navigation: open "Évaluation" with Enter, go to the complaints with Tab and Enter.
+    page.goto(f"{base}/")
+    menu = tab_to(page, lambda el: el["inNav"] and el["text"] == "Évaluation")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name="Réclamations et demandes").is_visible()
+    tab_to(page, lambda el: el["text"] == "Réclamations et demandes", limit=10)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}{reverse('complaints:request_list')}")
+    assert menu["tag"] == "a"
+
+    # "Nouvelle demande", then the form filled and sent from the keyboard.
+    tab_to(page, lambda el: el["inMain"] and el["text"] == "Nouvelle demande")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}{reverse('complaints:request_create')}")
+    tab_to(page, lambda el: el["name"] == "subject")
+    page.keyboard.type("Guichet fermé sans affichage")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "description"
+    page.keyboard.type("Guichet des étrangers fermé mardi matin sans explication.")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "requester_name"
+    page.keyboard.type("Jeanne Martin")
+    tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Enregistrer", limit=10)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/nouvelle/" not in url)
+    created = Request.objects.get(subject="Guichet fermé sans affichage")
+    assert created.requester_name == "Jeanne Martin" and created.site.code == "istres"
+    assert page.get_by_role("heading", name=created.reference).count() or created.reference in page.content()
