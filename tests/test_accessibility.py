@@ -373,3 +373,23 @@ def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page,
     created = Request.objects.get(subject="Guichet fermé sans affichage")
     assert created.requester_name == "Jeanne Martin" and created.site.code == "istres"
     assert page.get_by_role("heading", name=created.reference).count() or created.reference in page.content()
+
+
+def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, live_server):  # noqa: F811
+    from complaints.models import Request
+
+    call_command("load_demo", stdout=io.StringIO())
+    page.goto(f"{live_server.url}{reverse('complaints_public:request_form', args=['istres'])}")
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Aller au contenu"
+    page.keyboard.press("Enter")
+    tab_to(page, lambda el: el["name"] == "subject")
+    page.keyboard.type("Horaires affichés inexacts")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Le panneau indique une ouverture à 8 h 30, le guichet ouvre à 9 h.")
+    tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Envoyer", limit=10)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/reclamation/merci/" in url)  # the form keeps the #contenu of the skip link
+    request = Request.objects.get(subject="Horaires affichés inexacts")
+    assert request.site.code == "istres" and request.channel == "web_form"
+    assert page.locator(".reference").inner_text() == request.reference
