@@ -8,6 +8,7 @@ Content-Security-Policy does not govern, so the check keeps working under a CSP 
 (an inline <script> tag, as `page.add_script_tag(content=...)` would insert, would be blocked).
 """
 
+import contextlib
 import io
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def public_pages():
         ("connexion", reverse("login")),
         ("résultats publiés", reverse("publication:index")),
         ("données ouvertes", reverse("publication:open_data")),
-        ("résultats d'un département", reverse("publication:department", args=[_first(Department.objects).code])),
+        (
+            "résultats d'un département",
+            reverse("publication:department", args=[_first(Department.objects).code]),
+        ),
         ("résultats d'un site", reverse("publication:site", args=[site.code])),
         ("formulaire de réclamation", reverse("complaints_public:request_form", args=[site.code])),
         ("questionnaire : choix du service", reverse("surveys_public:start", args=["saint-sebastien"])),
@@ -141,7 +145,10 @@ def internal_pages():
             "communiqué du registre",
             reverse("steering:register_detail", args=["communiques", _first(PressRelease.objects).pk]),
         ),
-        ("publication préparée", reverse("publication_admin:snapshot_detail", args=[_first(Snapshot.objects).pk])),
+        (
+            "publication préparée",
+            reverse("publication_admin:snapshot_detail", args=[_first(Snapshot.objects).pk]),
+        ),
         # forms
         ("nouvelle réclamation", reverse("complaints:request_create")),
         ("nouvel audit", reverse("audits:audit_create")),
@@ -195,7 +202,10 @@ def more_forms():
         ("nouvel agent", reverse("steering:agent_create")),
         ("importer des formations", reverse("steering:training_import")),
         ("nouveau communiqué", reverse("steering:register_create", args=["communiques"])),
-        ("préparer une publication", reverse("publication_admin:snapshot_prepare", args=[_first(Site.objects).code])),
+        (
+            "préparer une publication",
+            reverse("publication_admin:snapshot_prepare", args=[_first(Site.objects).code]),
+        ),
     ]
 
 
@@ -208,7 +218,7 @@ def login(page, base_url, username="qualite"):  # noqa: F811
 
 
 def _settle(page):  # noqa: F811
-    """Scroll through the page so content loaded on view (the dashboard's trend charts) is there, then wait."""
+    """Scroll through the page so what loads on view (the dashboard's trend charts) is there, then wait."""
     page.evaluate(
         """async () => {
           for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
@@ -219,14 +229,12 @@ def _settle(page):  # noqa: F811
         }"""
     )
     if page.locator("[hx-trigger]").count():
-        try:
+        with contextlib.suppress(PlaywrightError):  # a page still polling is checked as it stands
             page.wait_for_load_state("networkidle", timeout=5000)
-        except PlaywrightError:  # a page still polling is checked as it stands
-            pass
 
 
 def check(page, label):  # noqa: F811
-    """Run axe on the page as it stands; return a readable paragraph if it has serious or critical violations."""
+    """Run axe on the page as it stands; a readable paragraph if it has serious or critical violations."""
     assert page.evaluate("typeof axe") == "object", f"axe-core was not injected into {page.url}"
     violations = [v for v in page.evaluate(RUN_AXE) if v["impact"] in FAILING_IMPACTS]
     if not violations:
@@ -273,7 +281,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url("**/reclamation/merci/")
     failures += check(page, "accusé de réception d'une réclamation")
-    failures += axe_failures(page, base, [("merci du questionnaire", reverse("surveys_public:thanks", args=["istres"]))])
+    failures += axe_failures(
+        page, base, [("merci du questionnaire", reverse("surveys_public:thanks", args=["istres"]))]
+    )
 
     login(page, base)
     failures += axe_failures(page, base, internal_pages() + more_forms())
@@ -389,7 +399,8 @@ def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, 
     page.keyboard.type("Le panneau indique une ouverture à 8 h 30, le guichet ouvre à 9 h.")
     tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Envoyer", limit=10)
     page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/reclamation/merci/" in url)  # the form keeps the #contenu of the skip link
+    # The form posts to its own address, which keeps the #contenu of the skip link.
+    page.wait_for_url(lambda url: "/reclamation/merci/" in url)
     request = Request.objects.get(subject="Horaires affichés inexacts")
     assert request.site.code == "istres" and request.channel == "web_form"
     assert page.locator(".reference").inner_text() == request.reference
