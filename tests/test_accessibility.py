@@ -292,6 +292,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live
     page.get_by_role("navigation", name="Navigation principale").get_by_role("button").first.click()
     page.locator(".dropdown-menu.show").first.wait_for()
     failures += check(page, "menu principal ouvert")
+    # The "page not found" page.
+    assert page.goto(f"{base}/audits/999999/").status == 404
+    failures += check(page, "page introuvable")
     # A form sent empty shows its errors.
     page.goto(f"{base}{reverse('complaints:request_create')}")
     page.locator("main").get_by_role("button", name="Enregistrer").click()
