@@ -3,6 +3,7 @@
 Figures for indicators and the annual report (plain data, every number counted in the database):
 
 - ``action_figures(*, start, end, site_ids=None, entity_ids=None, department=None)``
+- ``overdue_action_counts(*, site_ids, today=None)`` (the steering committee's dashboard)
 - ``actions_done_in_year(*, department, year)``
 - ``communication_actions(*, department, year)``
 - ``outlook(*, department, year)``
@@ -264,6 +265,38 @@ def action_figures(
         ["origin_kind"], lambda r: origin_labels.get(r["origin_kind"], r["origin_kind"])
     )
     return totals
+
+
+def overdue_action_counts(*, site_ids, today: dt.date | None = None) -> dict:
+    """Open actions past their due date on `today`, for these sites, counted as `action_figures` counts
+    "overdue" (cancelled actions and actions of closed plans left out; an action without sites is for
+    every site of its entity): {"sites": {site id: n}, "entities": {entity id: n}, "total": n}.
+
+    One query, which reads only the overdue actions (not every action of the sites' history).
+    """
+    today = today or timezone.localdate()
+    site_ids = list(site_ids)
+    overdue = (
+        _scoped(site_ids=site_ids)
+        .filter(status__in=Action.OPEN_STATUSES, due_on__lt=today)
+        .exclude(plan__status=ActionPlan.Status.CLOSED)
+    )
+    rows = (
+        Action.objects.filter(pk__in=overdue.values("pk"))
+        .order_by()
+        .values_list("pk", "entity_id", "sites__id")
+    )
+    sites: dict[int, int] = {}
+    entities: dict[int, set[int]] = {}
+    for pk, entity_id, site_id in rows:
+        entities.setdefault(entity_id, set()).add(pk)
+        if site_id is not None:
+            sites[site_id] = sites.get(site_id, 0) + 1
+    return {
+        "sites": sites,
+        "entities": {entity_id: len(pks) for entity_id, pks in entities.items()},
+        "total": sum(len(pks) for pks in entities.values()),
+    }
 
 
 def _year_actions(department, year):
