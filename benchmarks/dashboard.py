@@ -151,6 +151,132 @@ def generate(departments: int, years: int, sites_per: int = 5, indicators_per: i
     print(f"Génération : {time.perf_counter() - start:.0f} s, {Measurement.objects.count()} mesures.")
 
 
+REGISTERS_SQL = [
+    # One approved action plan per entity and year.
+    """
+    INSERT INTO actionplans_actionplan
+        (created_at, updated_at, year, title, status, approved_on, approved_by_committee, notes, entity_id)
+    SELECT now(), now(), y, 'Plan ' || y, 'approved', make_date(y, 1, 15), '', '', e.id
+    FROM sites_entity e
+    JOIN sites_department d ON d.id = e.department_id AND d.code LIKE 'B%%'
+    CROSS JOIN generate_series(%(first_year)s, %(last_year)s) y
+    ON CONFLICT DO NOTHING
+    """,
+    # 12 actions per plan, one due each month: done (on time or late), 1 in 20 cancelled, 1 in 10 still
+    # open once due (overdue), planned when not yet due.
+    """
+    INSERT INTO actionplans_action
+        (created_at, updated_at, title, description, category, origin_kind, origin_text, due_on, status,
+         progress, completed_on, verification_note, cancel_reason, entity_id, owner_id, plan_id)
+    SELECT now(), now(), 'Action ' || x.plan_id || '-' || x.n, '', 'improvement', 'free_text', '', x.due_on,
+           x.status, 0,
+           CASE WHEN x.status = 'done'
+                THEN LEAST(current_date, x.due_on - 10 + ((x.plan_id + x.n) %% 15)::int) END,
+           '', CASE WHEN x.status = 'cancelled' THEN 'Abandonnée' ELSE '' END,
+           x.entity_id, %(owner)s, x.plan_id
+    FROM (
+        SELECT p.id AS plan_id, p.entity_id, n, make_date(p.year, n, 28) AS due_on,
+               CASE WHEN make_date(p.year, n, 28) >= current_date THEN 'planned'
+                    WHEN (p.id + n) %% 20 = 0 THEN 'cancelled'
+                    WHEN (p.id + n) %% 10 = 1 THEN 'in_progress'
+                    ELSE 'done' END AS status
+        FROM actionplans_actionplan p
+        JOIN sites_entity e ON e.id = p.entity_id
+        JOIN sites_department d ON d.id = e.department_id AND d.code LIKE 'B%%'
+        CROSS JOIN generate_series(1, 12) n
+    ) x
+    """,
+    # Two actions in three name one site of their entity; the others are for the whole entity.
+    """
+    INSERT INTO actionplans_action_sites (action_id, site_id)
+    SELECT a.id, min(s.id) FROM actionplans_action a JOIN sites_site s ON s.entity_id = a.entity_id
+    WHERE a.id %% 3 <> 0 AND a.title LIKE 'Action %%'
+    GROUP BY a.id
+    """,
+    # 10 agents per site (8 with reception duties), each with one reception training, some expired.
+    """
+    INSERT INTO steering_agent
+        (created_at, updated_at, last_name, first_name, job_title, reception_duties, took_post_on, site_id)
+    SELECT now(), now(), 'Agent ' || n, 'Prénom ' || n, '', n %% 5 <> 0, current_date - n * 400, s.id
+    FROM sites_site s
+    JOIN sites_entity e ON e.id = s.entity_id
+    JOIN sites_department d ON d.id = e.department_id AND d.code LIKE 'B%%'
+    CROSS JOIN generate_series(1, 10) n
+    ON CONFLICT DO NOTHING
+    """,
+    """
+    INSERT INTO steering_training (created_at, updated_at, topic, title, trained_on, provider, agent_id)
+    SELECT now(), now(), 'reception', 'Accueil',
+           GREATEST(a.took_post_on, current_date - ((a.id * 97) %% 2500)::int), '', a.id
+    FROM steering_agent a WHERE a.last_name LIKE 'Agent %%'
+    ON CONFLICT DO NOTHING
+    """,
+    # One request a week per site over the years: answered and closed (on time or late), except the last
+    # five weeks' (open, the oldest of them overdue).
+    """
+    INSERT INTO complaints_request
+        (created_at, updated_at, site_id, reference, kind, channel, received_on, subject, description,
+         requester_name, requester_contact, status, acknowledged_on, answered_on, answer, closed_on,
+         deadline_days, deadline_kind, due_on, answer_days, answered_on_time)
+    SELECT now(), now(), x.site_id, 'B-' || x.site_id || '-' || x.n, 'complaint', 'post', x.received, 'Objet',
+           '', 'Usager', 'usager@exemple.fr',
+           CASE WHEN x.open THEN 'in_progress' ELSE 'closed' END, x.received,
+           CASE WHEN NOT x.open THEN x.received + x.days END,
+           CASE WHEN x.open THEN '' ELSE 'Réponse envoyée.' END,
+           CASE WHEN NOT x.open THEN x.received + x.days + 1 END,
+           15, 'calendar', x.received + 15,
+           CASE WHEN NOT x.open THEN x.days END,
+           CASE WHEN NOT x.open THEN x.days <= 15 END
+    FROM (
+        SELECT s.id AS site_id, n, current_date - n * 7 - (s.id %% 7)::int AS received, n <= 5 AS open,
+               ((n * 7 + s.id) %% 20)::int AS days
+        FROM sites_site s
+        JOIN sites_entity e ON e.id = s.entity_id
+        JOIN sites_department d ON d.id = e.department_id AND d.code LIKE 'B%%'
+        CROSS JOIN generate_series(1, %(weeks)s) n
+    ) x
+    ON CONFLICT DO NOTHING
+    """,
+]
+
+
+def generate_registers(years: int):
+    """The registers the dashboard's side panels read, in every département: action plans and actions,
+    agents and their trainings, complaints (skipped when already there)."""
+    from django.db import connection
+
+    from actionplans.models import Action
+    from complaints.models import Request
+    from sites.models import User
+    from steering.models import Agent
+
+    if Action.objects.filter(entity__department__code="B00").exists():
+        return
+    start = time.perf_counter()
+    owner = User.objects.get(username="bench.copil")
+    today = dt.date.today()
+    params = {
+        "first_year": today.year - years,
+        "last_year": today.year,
+        "owner": owner.pk,
+        "weeks": years * 52,
+    }
+    with connection.cursor() as cursor:
+        for sql in REGISTERS_SQL:
+            cursor.execute(sql, params)
+        for table in (
+            "actionplans_action",
+            "actionplans_action_sites",
+            "steering_agent",
+            "complaints_request",
+        ):
+            cursor.execute(f"ANALYZE {table}")
+    print(
+        f"Registres : {Action.objects.count()} actions, {Agent.objects.count()} agents, "
+        f"{Request.objects.count()} demandes ({time.perf_counter() - start:.0f} s)."
+    )
+
+
 def timed(client, pages: dict[str, str], runs: int) -> dict[str, dict]:
     """Each page's first call (cold: the process has served none of it yet, nor the pages listed after it),
     then `runs` rounds in which every page is called once in turn (warm), so that a load spike on the
@@ -193,6 +319,7 @@ def main():
     from sites.models import User
 
     generate(args.departments, args.years)
+    generate_registers(args.years)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE indicators_measurement")
     client = Client()
@@ -214,7 +341,9 @@ def main():
     with override_settings(DEBUG=False):
         results = timed(client, pages, args.runs)
         for label, url in pages.items():
-            reset_queries()  # the log is a bounded deque, full after the generation: counts would read 0
+            # The request itself empties the query log (request_started → reset_queries): emptied first, the
+            # capture's start index is 0 and the count is right (it read 0 before).
+            reset_queries()
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             r = results[label]
