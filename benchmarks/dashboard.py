@@ -152,18 +152,20 @@ def generate(departments: int, years: int, sites_per: int = 5, indicators_per: i
 
 
 REGISTERS_SQL = [
-    # One approved action plan per entity and year.
+    # One action plan per entity and year, closed after two years.
     """
     INSERT INTO actionplans_actionplan
         (created_at, updated_at, year, title, status, approved_on, approved_by_committee, notes, entity_id)
-    SELECT now(), now(), y, 'Plan ' || y, 'approved', make_date(y, 1, 15), '', '', e.id
+    SELECT now(), now(), y, 'Plan ' || y,
+           CASE WHEN y < %(last_year)s - 2 THEN 'closed' ELSE 'approved' END, make_date(y, 1, 15),
+           '', '', e.id
     FROM sites_entity e
     JOIN sites_department d ON d.id = e.department_id AND d.code LIKE 'B%%'
     CROSS JOIN generate_series(%(first_year)s, %(last_year)s) y
     ON CONFLICT DO NOTHING
     """,
-    # 12 actions per plan, one due each month: done (on time or late), 1 in 20 cancelled, 1 in 10 still
-    # open once due (overdue), planned when not yet due.
+    # 12 actions per plan, one due each month: done (on time or late), 1 in 20 cancelled, 1 in 10 of
+    # those due in the last two years still open (overdue), planned when not yet due.
     """
     INSERT INTO actionplans_action
         (created_at, updated_at, title, description, category, origin_kind, origin_text, due_on, status,
@@ -178,7 +180,8 @@ REGISTERS_SQL = [
         SELECT p.id AS plan_id, p.entity_id, n, make_date(p.year, n, 28) AS due_on,
                CASE WHEN make_date(p.year, n, 28) >= current_date THEN 'planned'
                     WHEN (p.id + n) %% 20 = 0 THEN 'cancelled'
-                    WHEN (p.id + n) %% 10 = 1 THEN 'in_progress'
+                    WHEN (p.id + n) %% 10 = 1 AND make_date(p.year, n, 28) >= current_date - 730
+                         THEN 'in_progress'
                     ELSE 'done' END AS status
         FROM actionplans_actionplan p
         JOIN sites_entity e ON e.id = p.entity_id

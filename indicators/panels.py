@@ -50,14 +50,14 @@ def overdue_complaints(
     site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
 ) -> Figures:
     """Requests still open whose answer is overdue today (complaints app, one query)."""
-    from complaints.selectors import request_figures
+    from complaints.selectors import overdue_counts
 
-    rows = request_figures(site_ids=site_ids, start=None, end=None, group_by=("site", "entity"), today=today)
-    sites = {row["site_id"]: row["overdue_now"] for row in rows}
+    counts = overdue_counts(site_ids=site_ids, today=today)
+    sites = {s: counts.get(s, 0) for s in site_ids}
     entities: dict[int, int] = defaultdict(int)
-    for row in rows:
-        entities[row["entity_id"]] += row["overdue_now"]
-    return Figures({s: sites.get(s, 0) for s in site_ids}, dict(entities), sum(sites.values()))
+    for site_id, entity_id in (entity_of or _entities_of(site_ids)).items():
+        entities[entity_id] += sites.get(site_id, 0)
+    return Figures(sites, dict(entities), sum(sites.values()))
 
 
 def overdue_actions(site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None) -> Figures:
@@ -65,7 +65,8 @@ def overdue_actions(site_ids: list[int], today: dt.date, entity_of: dict[int, in
     from actionplans.selectors import overdue_action_counts
 
     counts = overdue_action_counts(site_ids=site_ids, today=today)
-    return Figures({s: counts["sites"].get(s, 0) for s in site_ids}, counts["entities"], counts["total"])
+    entities = {e: counts["entities"].get(e, 0) for e in (entity_of or _entities_of(site_ids)).values()}
+    return Figures({s: counts["sites"].get(s, 0) for s in site_ids}, entities, counts["total"])
 
 
 def open_nonconformities(
