@@ -4,10 +4,12 @@
 
 Builds, in a dedicated PostgreSQL database (qp_bench_dashboard, created if missing; set
 BENCH_DATABASE_URL to use another), 100 départements × 5 sites × 30 indicators × 10 years of monthly
-measurements (1.8 million rows, bulk inserts), then times, in the same run and the same process, the
-dashboard of one département against a trivial logged-in page (the home page), as a committee member.
-Goal: the dashboard within 2× the trivial page. Data are kept between runs (generation is skipped
-when already there).
+measurements (1.8 million rows, bulk inserts) plus the registers the side panels read (actions,
+agents and trainings, complaints), then times, in the same run and the same process, the dashboard of
+one département against a trivial logged-in page (the home page), as a committee member of that
+département (its scope: 5 sites, 30 indicators) on the current month — cold first calls reported apart,
+then warm rounds interleaving the pages. Goal: the dashboard within 2× the trivial page. Data are kept
+between runs (generation is skipped when already there).
 """
 
 from __future__ import annotations
