@@ -3,6 +3,7 @@
 Figures for indicators and the annual report (plain data, every number counted in the database):
 
 - ``action_figures(*, start, end, site_ids=None, entity_ids=None, department=None)``
+- ``overdue_action_counts(*, site_ids, today=None)`` (the steering committee's dashboard)
 - ``actions_done_in_year(*, department, year)``
 - ``communication_actions(*, department, year)``
 - ``outlook(*, department, year)``
@@ -264,6 +265,45 @@ def action_figures(
         ["origin_kind"], lambda r: origin_labels.get(r["origin_kind"], r["origin_kind"])
     )
     return totals
+
+
+def overdue_action_counts(*, site_ids, today: dt.date | None = None) -> dict:
+    """Open actions past their due date on `today`, for these sites, counted as `action_figures` counts
+    "overdue" (cancelled actions and actions of closed plans left out; an action without sites is for
+    every site of its entity): {"sites": {site id: n}, "entities": {entity id: n}, "total": n}.
+
+    One query, which reads only the overdue actions (not every action of the sites' history).
+    """
+    today = today or timezone.localdate()
+    site_ids = list(site_ids)
+    # The same scope as `_scoped`, written so that PostgreSQL starts from the sites' links and their
+    # entities' actions (both indexed) rather than from every overdue action of the country: the
+    # candidates are the actions naming one of the sites and those of the sites' entities; among them an
+    # action is kept when it names one of the sites or names none (for its whole entity).
+    open_due = {"status__in": Action.OPEN_STATUSES, "due_on__lt": today}
+    named = Action.sites.through.objects.filter(
+        site_id__in=site_ids, **{f"action__{k}": v for k, v in open_due.items()}
+    ).values("action_id")
+    site_entities = Site.objects.filter(pk__in=site_ids).values("entity_id")
+    of_entities = Action.objects.filter(entity_id__in=site_entities, **open_due).order_by().values("pk")
+    rows = (
+        Action.objects.filter(pk__in=named.union(of_entities))
+        .exclude(plan__status=ActionPlan.Status.CLOSED)
+        .order_by()
+        .values_list("pk", "entity_id", "sites__id")
+    )
+    wanted = set(site_ids)
+    links: dict[int, tuple[int, set]] = {}
+    for pk, entity_id, site_id in rows:
+        links.setdefault(pk, (entity_id, set()))[1].add(site_id)
+    sites: dict[int, int] = {}
+    entities: dict[int, int] = {}
+    for entity_id, named_sites in links.values():
+        if named_sites == {None} or named_sites & wanted:
+            entities[entity_id] = entities.get(entity_id, 0) + 1
+            for site_id in named_sites & wanted:
+                sites[site_id] = sites.get(site_id, 0) + 1
+    return {"sites": sites, "entities": entities, "total": sum(entities.values())}
 
 
 def _year_actions(department, year):

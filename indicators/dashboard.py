@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from reports import charts
 
@@ -45,12 +47,45 @@ class Cell:
     def month_label(self) -> str:
         return rules.month_label(self.month) if self.month else ""
 
+    @property
+    def html(self) -> str:
+        """The cell's content on the page: one string per cell rather than a dozen template lookups and
+        tags for each of the page's hundreds of cells (the value, its month when older, the verdict with
+        the gap, the target)."""
+        target = (
+            format_html('<div class="small text-body-secondary">cible {}</div>', self.target_display)
+            if self.target is not None
+            else ""
+        )
+        if self.value is None:
+            return format_html('<span class="text-body-secondary">—</span>{}', target)
+        stale = (
+            format_html('<div class="small text-body-secondary">({})</div>', self.month_label)
+            if self.stale
+            else ""
+        )
+        verdict = (
+            format_html(
+                '<div><span class="badge text-bg-{}">{} ({})</span></div>',
+                self.verdict.badge,
+                self.verdict.label,
+                self.gap_display,
+            )
+            if self.verdict
+            else ""
+        )
+        return format_html(
+            '<span class="fs-5 fw-semibold">{}</span>{}{}{}', self.display, stale, verdict, target
+        )
+
 
 @dataclass
 class Row:
     indicator: Indicator
     how: str
     cells: list[Cell]
+    detail_url: str = ""
+    trend_url: str = ""  # the 12-month chart, loaded by htmx when shown
 
 
 @dataclass
@@ -157,6 +192,16 @@ class Dashboard:
         )
 
 
+def url_maker(name: str, arity: int):
+    """`reverse(name, args=...)` for integer arguments, resolved once: the page links every row to its
+    indicator and its chart, and a `reverse` per row costs more than the rest of the row's rendering."""
+    sentinels = [900_000_001 + n for n in range(arity)]
+    pattern = reverse(name, args=sentinels).replace("{", "{{").replace("}", "}}")
+    for n, sentinel in enumerate(sentinels):
+        pattern = pattern.replace(str(sentinel), f"{{{n}}}")
+    return pattern.format
+
+
 def default_month(today: dt.date | None = None) -> dt.date:
     return (today or timezone.localdate()).replace(day=1)
 
@@ -208,11 +253,18 @@ def build(
     panel_values = {}
     deadlines: list[panels.DeadlineItem] = []
     if with_panels and site_ids:
-        panel_values = {key: (title, fn(site_ids, today)) for key, title, fn in panels.site_panels()}
+        entity_of = {s.pk: s.entity_id for s in sites}
+        panel_values = {
+            key: (title, fn(site_ids, today, entity_of=entity_of)) for key, title, fn in panels.site_panels()
+        }
         for source in panels.deadline_sources():
             deadlines.extend(source(site_ids, today))
         deadlines.sort(key=lambda d: d.due_on)
 
+    detail_url = url_maker("indicators:indicator_detail", 1)
+    trend_url = url_maker("dashboard:trend", 2)
+    department_trend_url = url_maker("dashboard:department_trend", 1)
+    month_param = month.strftime("%Y-%m")
     blocks = []
     departments = list({s.entity.department_id: s.entity.department for s in sites}.values())
     for department in departments:
@@ -224,6 +276,8 @@ def build(
                         indicator,
                         selectors.how_computed(indicator),
                         [_cell(indicator, None, months, values, {}, month)],
+                        detail_url=detail_url(indicator.pk),
+                        trend_url=f"{department_trend_url(indicator.pk)}?month={month_param}",
                     )
                 )
         if block.rows:
@@ -234,7 +288,15 @@ def build(
             if indicator.department_id != entity.department_id or _level(indicator) == "department":
                 continue
             cells = [_cell(indicator, site, months, values, targets, month) for site in block.sites]
-            block.rows.append(Row(indicator, selectors.how_computed(indicator), cells))
+            block.rows.append(
+                Row(
+                    indicator,
+                    selectors.how_computed(indicator),
+                    cells,
+                    detail_url=detail_url(indicator.pk),
+                    trend_url=f"{trend_url(indicator.pk, entity.pk)}?month={month_param}",
+                )
+            )
         for title, figures in panel_values.values():
             per_site = [figures.sites.get(s.pk) for s in block.sites]
             block.panels.append(

@@ -1,7 +1,9 @@
 """The dashboard's side figures, read from the other apps' selectors (one call each, for every site).
 
-Each panel returns `Figures` (per site, per entity, in total) and each deadline source a list of
-dated items, so the dashboard runs a constant number of queries whatever the number of sites.
+Each panel is `panel(site_ids, today, entity_of=None) -> Figures` (per site, per entity, in total;
+`entity_of` maps each site to its entity when the caller already has it, sparing a query) and each
+deadline source a list of dated items, so the dashboard runs a constant number of queries whatever the
+number of sites.
 """
 
 from __future__ import annotations
@@ -44,29 +46,32 @@ def _entities_of(site_ids: list[int]) -> dict[int, int]:
     return dict(Site.objects.filter(pk__in=site_ids).values_list("pk", "entity_id"))
 
 
-def overdue_complaints(site_ids: list[int], today: dt.date) -> Figures:
+def overdue_complaints(
+    site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
+) -> Figures:
     """Requests still open whose answer is overdue today (complaints app, one query)."""
-    from complaints.selectors import request_figures
+    from complaints.selectors import overdue_counts
 
-    rows = request_figures(site_ids=site_ids, start=None, end=None, group_by=("site", "entity"), today=today)
-    sites = {row["site_id"]: row["overdue_now"] for row in rows}
+    counts = overdue_counts(site_ids=site_ids, today=today)
+    sites = {s: counts.get(s, 0) for s in site_ids}
     entities: dict[int, int] = defaultdict(int)
-    for row in rows:
-        entities[row["entity_id"]] += row["overdue_now"]
-    return Figures({s: sites.get(s, 0) for s in site_ids}, dict(entities), sum(sites.values()))
+    for site_id, entity_id in (entity_of or _entities_of(site_ids)).items():
+        entities[entity_id] += sites.get(site_id, 0)
+    return Figures(sites, dict(entities), sum(sites.values()))
 
 
-def overdue_actions(site_ids: list[int], today: dt.date) -> Figures:
+def overdue_actions(site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None) -> Figures:
     """Open actions past their due date (action plans; an action of the whole entity counts for it)."""
-    from actionplans.selectors import action_figures
+    from actionplans.selectors import overdue_action_counts
 
-    figures = action_figures(start=dt.date(1900, 1, 1), end=today, site_ids=site_ids, today=today)
-    sites = {row["key"]: row["overdue"] for row in figures["by_site"] if row["key"] is not None}
-    entities = {row["key"]: row["overdue"] for row in figures["by_entity"]}
-    return Figures({s: sites.get(s, 0) for s in site_ids}, entities, figures["overdue"])
+    counts = overdue_action_counts(site_ids=site_ids, today=today)
+    entities = {e: counts["entities"].get(e, 0) for e in (entity_of or _entities_of(site_ids)).values()}
+    return Figures({s: counts["sites"].get(s, 0) for s in site_ids}, entities, counts["total"])
 
 
-def open_nonconformities(site_ids: list[int], today: dt.date) -> Figures:
+def open_nonconformities(
+    site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
+) -> Figures:
     """Non-conformities not closed (audits; those of the whole entity count for the entity only)."""
     from audits.selectors import open_nonconformity_counts
 
@@ -74,18 +79,20 @@ def open_nonconformities(site_ids: list[int], today: dt.date) -> Figures:
     sites = {s: counts["sites"].get(s, 0) for s in site_ids}
     entities = counts["entities"]
     per_entity_sites: dict[int, int] = defaultdict(int)
-    for site_id, entity_id in _entities_of(site_ids).items():
+    for site_id, entity_id in (entity_of or _entities_of(site_ids)).items():
         per_entity_sites[entity_id] += sites[site_id]
     wide = {e: n - per_entity_sites.get(e, 0) for e, n in entities.items() if n > per_entity_sites.get(e, 0)}
     return Figures(sites, entities, sum(entities.values()), entity_wide=wide)
 
 
-def training_compliance(site_ids: list[int], today: dt.date) -> Figures:
+def training_compliance(
+    site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
+) -> Figures:
     """Share of reception agents trained within the referential's validity (steering's register)."""
     from steering.selectors import training_compliance as source
 
     rows = source(site_ids, today)
-    entity_of = _entities_of(site_ids)
+    entity_of = entity_of or _entities_of(site_ids)
     sites = {row["site_id"]: row["rate"] for row in rows}
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:

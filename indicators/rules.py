@@ -84,6 +84,14 @@ def target_in_force(
     return chosen.value if chosen else None
 
 
+def shared_target(targets: Iterable[TargetRow], *, entity_ids: Iterable[int], year: int) -> Decimal | None:
+    """The target of a département-wide figure (crisis exercises, newsletters…), which has no site: the
+    entity-wide target in force in `year` when every entity of `entity_ids` has the same one, else None."""
+    entity_wide = [t for t in targets if t.site_id is None]
+    found = {target_in_force(entity_wide, entity_id=e, site_id=0, year=year) for e in entity_ids}
+    return found.pop() if len(found) == 1 else None
+
+
 @dataclass(frozen=True)
 class Verdict:
     on_target: bool

@@ -4,7 +4,8 @@ Figures for other apps (stable names, plain data):
 
 - ``monthly_values(*, indicators, site_ids, start, end) -> {(indicator_id, site_id, month): float}``
 - ``indicator_table(*, department, site_ids, start, end, codes=None) -> list[dict]``: every active
-  indicator's monthly value per site with its target and verdict (for the annual report's section IV).
+  indicator's monthly value per site with its target and verdict (the annual report's section IV,
+  publication); département-wide indicators come as rows with site_id None (level "department").
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Avg, Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, DateField, FloatField, Func, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from sites.access import READ, get_for_user, scope_for
 from sites.models import Site
@@ -61,6 +62,18 @@ def sites_for_user(user, *, entity_id: int | None = None) -> list[Site]:
 # ---- values ----------------------------------------------------------------------------------------
 
 
+class MonthOf(Func):
+    """The first day of a date's month, as a date. Unlike TruncMonth on PostgreSQL, the date is not
+    turned into a timestamp with time zone first (a time-zone conversion per row, several times slower
+    on large windows) and the database returns a plain date."""
+
+    template = "CAST(DATE_TRUNC('month', CAST(%(expressions)s AS timestamp)) AS date)"
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="DATE(%(expressions)s, 'start of month')")
+
+
 def monthly_values(
     *,
     indicators: Iterable[Indicator],
@@ -83,20 +96,22 @@ def monthly_values(
     values: dict[tuple[int, int | None, dt.date], float] = {}
     measured = {i.pk: i for i in indicators if not i.is_computed}
     if measured and site_ids:
+        # Plain dates and floats from the database: no time-zone conversion of the month per row (as a
+        # timestamp with time zone would need) and no Decimal per value (the value is rounded below).
         rows = (
             Measurement.objects.filter(
                 indicator_id__in=list(measured), site_id__in=site_ids, period__gte=start, period__lte=end
             )
-            .annotate(month=TruncMonth("period"))
+            .annotate(month=MonthOf("period"))
             .order_by()
             .values("indicator_id", "site_id", "month")
-            .annotate(mean=Avg("value"), total=Sum("value"), n=Count("pk"))
+            .annotate(mean=Cast(Avg("value"), FloatField()), total=Cast(Sum("value"), FloatField()))
+            .values_list("indicator_id", "site_id", "month", "mean", "total")
         )
-        for row in rows:
-            indicator = measured[row["indicator_id"]]
-            month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-            value = row["total"] if indicator.aggregation == Indicator.Aggregation.SUM else row["mean"]
-            values[(indicator.pk, row["site_id"], month)] = round(float(value), 2)
+        summed = {pk for pk, i in measured.items() if i.aggregation == Indicator.Aggregation.SUM}
+        for indicator_id, site_id, month, mean, total in rows:
+            value = total if indicator_id in summed else mean
+            values[(indicator_id, site_id, month)] = round(value, 2)
     groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         if indicator.is_computed and computed.get(indicator.computed_code) and site_ids:
@@ -138,13 +153,14 @@ def targets_by_indicator(
 ) -> dict[int, list[rules.TargetRow]]:
     """Every target of these indicators for these entities (one query)."""
     result: dict[int, list[rules.TargetRow]] = defaultdict(list)
-    rows = Target.objects.filter(
-        indicator__in=[i.pk for i in indicators], entity_id__in=list(entity_ids)
-    ).values("indicator_id", "entity_id", "site_id", "year", "value")
-    for row in rows:
-        result[row["indicator_id"]].append(
-            rules.TargetRow(row["entity_id"], row["site_id"], row["year"], row["value"])
-        )
+    # No ordering: the model's default one would join four tables to sort rows used as a set.
+    rows = (
+        Target.objects.filter(indicator__in=[i.pk for i in indicators], entity_id__in=list(entity_ids))
+        .order_by()
+        .values_list("indicator_id", "entity_id", "site_id", "year", "value")
+    )
+    for indicator_id, entity_id, site_id, year, value in rows:
+        result[indicator_id].append(rules.TargetRow(entity_id, site_id, year, value))
     return result
 
 
@@ -166,8 +182,11 @@ def indicator_table(
 ) -> list[dict]:
     """Monthly values of a département's active indicators per site, with the target and verdict.
 
-    Returns [{indicator_code, indicator_name, unit, direction, site_id, month, value, target, on_target,
-    gap}] ordered by indicator, site and month; a month without a value is left out.
+    Returns [{indicator_code, indicator_name, description, unit, unit_label, direction, level, site_id,
+    month, value, target, on_target, gap}] ordered by indicator, site and month; a month without a value is
+    left out. A département-wide indicator (crisis exercises, newsletters…) gives rows of its own with
+    level "department" and site_id None, computed from the sites asked; its target is the entity-wide
+    target that all their entities share (`rules.shared_target`), if any.
     """
     department_id = getattr(department, "pk", department)
     indicators = list(
@@ -176,26 +195,46 @@ def indicator_table(
     if codes is not None:
         wanted = set(codes)
         indicators = [i for i in indicators if i.code in wanted]
-    sites = {s.pk: s for s in Site.objects.filter(pk__in=list(site_ids), entity__department_id=department_id)}
-    values = monthly_values(indicators=indicators, site_ids=list(sites), start=start, end=end)
-    targets = targets_by_indicator(indicators, {s.entity_id for s in sites.values()})
+    entity_of = dict(
+        Site.objects.filter(pk__in=list(site_ids), entity__department_id=department_id)
+        .order_by()
+        .values_list("pk", "entity_id")
+    )
+    values = monthly_values(
+        indicators=indicators,
+        site_ids=list(entity_of),
+        start=start,
+        end=end,
+        site_departments=dict.fromkeys(entity_of, department_id),
+    )
+    entity_ids = sorted(set(entity_of.values()))
+    targets = targets_by_indicator(indicators, entity_ids) if indicators else {}
     order = {i.pk: n for n, i in enumerate(indicators)}
     by_pk = {i.pk: i for i in indicators}
     result = []
+    # Département-wide rows (site None) first, then each site's.
     for (indicator_id, site_id, month), value in sorted(
-        values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2])
+        values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] is not None, kv[0][1] or 0, kv[0][2])
     ):
-        indicator, site = by_pk[indicator_id], sites[site_id]
-        target = rules.target_in_force(
-            targets[indicator_id], entity_id=site.entity_id, site_id=site_id, year=month.year
-        )
+        indicator = by_pk[indicator_id]
+        if site_id is None:
+            target = rules.shared_target(
+                targets.get(indicator_id, []), entity_ids=entity_ids, year=month.year
+            )
+        else:
+            target = rules.target_in_force(
+                targets.get(indicator_id, []), entity_id=entity_of[site_id], site_id=site_id, year=month.year
+            )
         verdict = rules.verdict(value, target, indicator.direction)
         result.append(
             {
                 "indicator_code": indicator.code,
                 "indicator_name": indicator.name,
+                "description": indicator.description,
                 "unit": indicator.unit,
+                "unit_label": indicator.get_unit_display(),
                 "direction": indicator.direction,
+                "level": "site" if site_id is not None else "department",
                 "site_id": site_id,
                 "month": month,
                 "value": value,

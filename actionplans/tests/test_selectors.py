@@ -76,3 +76,33 @@ def test_outlook_lists_next_years_actions_by_entity(org, rows):
         ("Préfecture des Bouches-du-Rhône", [rows["other_year"].title])
     ]
     assert selectors.outlook(department=org.vaucluse, year=2015) == []
+
+
+def test_overdue_action_counts_match_action_figures_per_site_entity_and_total(org, rows, quality_manager):
+    prefecture = ActionPlanFactory(entity=org.prefecture, year=2015)
+    common = {"owner": quality_manager, "start_on": D(2015, 1, 5)}
+    # Overdue on two sites of the préfecture (counted once for the entity), overdue for the whole préfecture
+    # (no site), overdue in a closed plan (left out), not yet due (left out).
+    ActionFactory(plan=prefecture, sites=[org.peytral, org.saint_sebastien], due_on=D(2026, 1, 31), **common)
+    ActionFactory(plan=prefecture, due_on=D(2026, 2, 28), status="in_progress", **common)
+    closed = ActionPlanFactory(entity=org.prefecture, year=2014, status="closed", approved_on=D(2014, 1, 10))
+    ActionFactory(plan=closed, sites=[org.peytral], due_on=D(2015, 6, 30), **common)
+    ActionFactory(plan=prefecture, sites=[org.peytral], due_on=TODAY, **common)
+    site_ids = [org.peytral.pk, org.saint_sebastien.pk, org.arles.pk, org.aix.pk]
+
+    counts = selectors.overdue_action_counts(site_ids=site_ids, today=TODAY)
+
+    figures = selectors.action_figures(start=D(1900, 1, 1), end=TODAY, site_ids=site_ids, today=TODAY)
+    # open_late (Peytral), other_year (whole préfecture), the two-site one and the entity-wide one
+    assert counts["total"] == figures["overdue"] == 4
+    assert counts["entities"] == {r["key"]: r["overdue"] for r in figures["by_entity"] if r["overdue"]}
+    assert counts["sites"] == {
+        r["key"]: r["overdue"] for r in figures["by_site"] if r["key"] is not None and r["overdue"]
+    }
+    assert counts["sites"] == {org.peytral.pk: 2, org.saint_sebastien.pk: 1}
+    assert counts["entities"] == {org.prefecture.pk: 4}
+    assert selectors.overdue_action_counts(site_ids=[org.avignon.pk], today=TODAY) == {
+        "sites": {},
+        "entities": {},
+        "total": 0,
+    }

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from complaints.models import Kind
-from complaints.selectors import request_figures, yearly_complaints_by_site
+from complaints.selectors import overdue_counts, request_figures, yearly_complaints_by_site
 from complaints.services import request_transition
 
 from .factories import make_request
@@ -98,3 +98,16 @@ def test_a_paused_request_is_not_counted_overdue(org, referential):
     request_transition(request=request, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5))
     rows = request_figures(site_ids=[org.istres.pk], start=None, end=None, group_by=(), today=D(2015, 6, 1))
     assert rows[0]["overdue_now"] == 0
+
+
+def test_overdue_counts_per_site_match_request_figures(register, django_assert_num_queries):
+    org = register
+    paused = make_request(org.arles, received_on=D(2015, 5, 2))
+    request_transition(request=paused, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5))
+    sites = [org.arles.pk, org.istres.pk, org.peytral.pk, org.avignon.pk]
+    with django_assert_num_queries(1):
+        counts = overdue_counts(site_ids=sites, today=D(2015, 6, 1))
+    assert counts == {org.istres.pk: 1}  # the paused Arles request is not overdue
+    rows = request_figures(site_ids=sites, start=None, end=None, group_by=("site",), today=D(2015, 6, 1))
+    assert {r["site_id"]: r["overdue_now"] for r in rows if r["overdue_now"]} == counts
+    assert overdue_counts(site_ids=sites, today=D(2015, 5, 17)) == {}  # due on the 17th: not late yet

@@ -345,55 +345,32 @@ def audits(department: Department, year: int, entities: list[dict]) -> dict | No
 
 
 def _indicator_rows(department: Department, year: int, sites: list[dict]) -> list[dict] | None:
-    """Monthly values of the département's active indicators per site (None for a département-level
-    indicator), with the target in force and whether it is met — through the indicators app's
-    selectors `monthly_values` and `targets_by_indicator` and its pure rules."""
-    if get_selector("indicators", "monthly_values") is None:
+    """Monthly values of the département's active indicators per site (site None for a département-wide
+    indicator), with the target in force and whether it is met: the indicators app's `indicator_table`."""
+    table = get_selector("indicators", "indicator_table")
+    if table is None:
         return None
-    from indicators import rules
-    from indicators.models import Indicator
-
-    module = importlib.import_module("indicators.selectors")
-    indicators = list(Indicator.objects.filter(department=department, active=True).order_by("order", "name"))
-    entity_of = {s["id"]: s["entity_id"] for s in sites}
-    entity_ids = sorted(set(entity_of.values()))
-    values = module.monthly_values(
-        indicators=indicators, site_ids=list(entity_of), start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)
+    rows = table(
+        department=department,
+        site_ids=[s["id"] for s in sites],
+        start=dt.date(year, 1, 1),
+        end=dt.date(year, 12, 31),
     )
-    targets = module.targets_by_indicator(indicators, entity_ids)
-    order = {i.pk: n for n, i in enumerate(indicators)}
-    by_pk = {i.pk: i for i in indicators}
-    rows = []
-    for (indicator_id, site_id, month), value in sorted(
-        values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] or 0, kv[0][2])
-    ):
-        indicator = by_pk[indicator_id]
-        if site_id is not None:
-            target = rules.target_in_force(
-                targets[indicator_id], entity_id=entity_of[site_id], site_id=site_id, year=year
-            )
-        else:  # a département-level figure: the target the entities share, if they share one
-            shared = {
-                rules.target_in_force(targets[indicator_id], entity_id=e, site_id=0, year=year)
-                for e in entity_ids
-            }
-            target = shared.pop() if len(shared) == 1 else None
-        verdict = rules.verdict(value, target, indicator.direction)
-        rows.append(
-            {
-                "indicator_code": indicator.code,
-                "indicator_name": indicator.name,
-                "description": indicator.description,
-                "unit": indicator.get_unit_display(),
-                "direction": indicator.direction,
-                "site_id": site_id,
-                "month": month,
-                "value": float(value),
-                "target": float(target) if target is not None else None,
-                "on_target": verdict.on_target if verdict else None,
-            }
-        )
-    return rows
+    return [
+        {
+            "indicator_code": row["indicator_code"],
+            "indicator_name": row["indicator_name"],
+            "description": row["description"],
+            "unit": row["unit_label"],
+            "direction": row["direction"],
+            "site_id": row["site_id"],
+            "month": row["month"],
+            "value": float(row["value"]),
+            "target": row["target"],
+            "on_target": row["on_target"],
+        }
+        for row in rows
+    ]
 
 
 def indicators(department: Department, year: int, sites: list[dict]) -> list[dict] | None:
