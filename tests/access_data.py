@@ -45,31 +45,6 @@ from steering.models import (
 )
 from surveys.models import Campaign, Criterion, Result, SurveyUnit
 
-from . import factories as f
-
-# The personas of the root conftest (same names, roles and scopes), plus the application's administrator.
-PERSONAS = {
-    "admin": ("admin", "admin", "bdr", None, None, {"is_staff": True, "is_superuser": True}),
-    "quality_manager": ("qualite", "quality_manager", "bdr", None, None, {}),
-    "arles_referent": ("referent.arles", "site_referent", "bdr", "arles_entity", "arles", {}),
-    "istres_agent": ("agent.istres", "agent", "bdr", "istres_entity", "istres", {}),
-    "committee_member": ("copil", "committee", "bdr", None, None, {}),
-    "auditor": ("auditeur", "auditor", "bdr", None, None, {}),
-    "outsider": ("referent.vaucluse", "site_referent", "vaucluse", "vaucluse_entity", "avignon", {}),
-}
-
-
-def make_persona(org, name):
-    username, role, department, entity, site, fields = PERSONAS[name]
-    return f.persona(
-        username,
-        role,
-        getattr(org, department),
-        entity=getattr(org, entity) if entity else None,
-        site=getattr(org, site) if site else None,
-        **fields,
-    )
-
 
 def _attach(parent, by, name):
     return Attachment.objects.create(
