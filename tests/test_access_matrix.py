@@ -7,7 +7,8 @@ Rows of every kind are built once for the module in two scopes: Aix-en-Provence 
 none of the site personas holds) and Avignon (Vaucluse). For each URL naming a row (pk, slug, code…):
 - the administrator reaches it (the control: the row exists and the URL is right);
 - a logged-in persona outside the row's scope gets 404 on GET and POST, the anonymous visitor the login page;
-- on a write URL, the read-only roles inside the scope (committee member, auditor not assigned) get 403;
+- on a write URL, the read-only roles inside the scope (committee member, auditor not assigned) get 403,
+  and so does the Arles referent on the writes of a département row (but the few listed with a reason);
 - and nothing in the database changes (a checksum of every table).
 URLs that name no row (lists, exports, create forms) must not show the rows of another scope, and the
 read-only roles get 403 when they post to a create form.
@@ -73,6 +74,16 @@ def forbidden_markers(persona: str) -> set[str]:
 
 # Read-only roles inside the Bouches-du-Rhône scope: their posts to a write URL answer 403.
 READ_ONLY = ("committee_member", "auditor")
+# The Arles referent writes only on its site and entity: its posts to the writes of a département row
+# answer 403 too, except where a site writer acts on the département's row for its own site (the reason).
+SITE_WRITER = "arles_referent"
+SITE_WRITERS_MAY = {
+    "complaints:model_answer_edit": "the département's model answers are kept by any of its site writers",
+    "indicators:target_create": "a referent sets the targets of its own entity and sites",
+    "surveys:campaign_results": "a referent enters the results of its site's survey units",
+    "surveys:campaign_import": "a referent imports the results of its site's survey units",
+    "surveys:unit_create": "a referent adds the survey units of its site",
+}
 
 # ---- the matrix ----------------------------------------------------------------------------------------
 
@@ -409,6 +420,7 @@ def test_every_url_pattern_is_in_the_matrix():
     names = {name for _, name, _ in patterns}
     stale = sorted((set(MATRIX) | set(ALLOWED)) - names)
     assert not stale, f"The matrix names patterns that no longer exist: {stale}"
+    assert set(SITE_WRITERS_MAY) | LISTS_OF_ROWS <= set(MATRIX)
 
 
 # ---- the data, built once for the module --------------------------------------------------------------
@@ -631,10 +643,13 @@ def test_access_matrix(world, name, row, scope):
 
     if row.write and scope in (None, "aix"):
         # read-only roles inside the scope: 403, and nothing written
-        for persona in READ_ONLY:
+        read_only = READ_ONLY
+        if row.level == "department" and scope == "aix" and name not in SITE_WRITERS_MAY:
+            read_only += (SITE_WRITER,)
+        for persona in read_only:
             response = clients[persona].post(url)
             if response.status_code != 403:
-                problems.append(f"{persona} (read-only) POST {url}: {response.status_code}, expected 403")
+                problems.append(f"{persona} (may not write it) POST {url}: {response.status_code}, not 403")
             check_unchanged(persona, "POST")
 
     # one checksum for the whole case (one per request would triple the matrix's time)
