@@ -32,41 +32,45 @@ def org(db):
 
 
 @pytest.fixture
+def administrator(org):
+    """The application's administrator (superuser, like the demo's `admin`): every département."""
+    return f.named_persona(org, "admin")
+
+
+@pytest.fixture
 def quality_manager(org):
-    return f.persona("qualite", "quality_manager", org.bdr)
+    return f.named_persona(org, "quality_manager")
 
 
 @pytest.fixture
 def arles_referent(org):
-    return f.persona("referent.arles", "site_referent", org.bdr, entity=org.arles_entity, site=org.arles)
+    return f.named_persona(org, "arles_referent")
 
 
 @pytest.fixture
 def peytral_referent(org):
-    return f.persona("referent.peytral", "site_referent", org.bdr, entity=org.prefecture, site=org.peytral)
+    return f.named_persona(org, "peytral_referent")
 
 
 @pytest.fixture
 def istres_agent(org):
-    return f.persona("agent.istres", "agent", org.bdr, entity=org.istres_entity, site=org.istres)
+    return f.named_persona(org, "istres_agent")
 
 
 @pytest.fixture
 def committee_member(org):
-    return f.persona("copil", "committee", org.bdr)
+    return f.named_persona(org, "committee_member")
 
 
 @pytest.fixture
 def auditor(org):
-    return f.persona("auditeur", "auditor", org.bdr)
+    return f.named_persona(org, "auditor")
 
 
 @pytest.fixture
 def outsider(org):
     """The Vaucluse (84) referent: sees nothing of département 13."""
-    return f.persona(
-        "referent.vaucluse", "site_referent", org.vaucluse, entity=org.vaucluse_entity, site=org.avignon
-    )
+    return f.named_persona(org, "outsider")
 
 
 @pytest.fixture(scope="session")

@@ -277,6 +277,7 @@ def audit_pdf(request, pk):
 
 @require_POST
 def self_assessments_schedule(request):
+    require(request.user, WRITE)  # read-only roles: 403 before the form is even read
     form = ScheduleForm(request.POST, entities=_writable_entities(request.user))
     if not form.is_valid():
         messages.error(request, "Choisissez une entité et une année valides.")

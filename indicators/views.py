@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
-from sites.access import WRITE, get_for_user, scope_for
+from sites.access import WRITE, get_for_user, require, scope_for
 from sites.models import Department
 
 from . import computed, selectors, services
@@ -129,6 +129,7 @@ def indicator_edit(request, pk=None):
 @require_POST
 def target_create(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
+    require(request.user, WRITE)  # read-only roles: 403 before the form is even read
     form = TargetForm(request.POST, indicator=indicator, user=request.user)
     if form.is_valid():
         try:

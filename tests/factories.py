@@ -99,3 +99,30 @@ def persona(username, role, department, *, entity=None, site=None, **fields):
     user = UserFactory(username=username, **fields)
     Membership.objects.get_or_create(user=user, role=role, department=department, entity=entity, site=site)
     return user
+
+
+# The named personas of the root conftest and of the access matrix: username, role, and the attributes of
+# `build_organisation()` naming their département, entity and site; extra user fields.
+PERSONAS = {
+    "admin": ("admin", "admin", "bdr", None, None, {"is_staff": True, "is_superuser": True}),
+    "quality_manager": ("qualite", "quality_manager", "bdr", None, None, {}),
+    "arles_referent": ("referent.arles", "site_referent", "bdr", "arles_entity", "arles", {}),
+    "peytral_referent": ("referent.peytral", "site_referent", "bdr", "prefecture", "peytral", {}),
+    "istres_agent": ("agent.istres", "agent", "bdr", "istres_entity", "istres", {}),
+    "committee_member": ("copil", "committee", "bdr", None, None, {}),
+    "auditor": ("auditeur", "auditor", "bdr", None, None, {}),
+    "outsider": ("referent.vaucluse", "site_referent", "vaucluse", "vaucluse_entity", "avignon", {}),
+}
+
+
+def named_persona(org, name):
+    """The persona `name` of PERSONAS on the organisation `org` (see build_organisation)."""
+    username, role, department, entity, site, fields = PERSONAS[name]
+    return persona(
+        username,
+        role,
+        getattr(org, department),
+        entity=getattr(org, entity) if entity else None,
+        site=getattr(org, site) if site else None,
+        **fields,
+    )

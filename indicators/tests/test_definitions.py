@@ -119,7 +119,7 @@ def test_the_definition_pages(client, org, pickup, quality_manager, committee_me
             reverse("indicators:target_create", args=[pickup.pk]),
             {"entity": org.aix_entity.pk, "year": 2017, "value": "85"},
         ).status_code
-        == 302
+        == 403
     )
     assert not pickup.targets.filter(year=2017).exists()
 
