@@ -188,6 +188,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (reports.services: the run stays queued and `reports.requeue_waiting_runs` sends it again).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Reserve one message at a time: documents take long, and a worker that loses the broker must
+# hand back as few reserved messages as possible (kombu's Redis transport can crash while doing so:
+# run the worker under a supervisor that restarts it, see docs/OPERATIONS.md).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
