@@ -131,6 +131,7 @@ class Recorder:
         self.samples: list[Sample] = []
         self.lock = threading.Lock()
         self.phase = "warm-up"
+        self.errors = collections.Counter()
 
     def add(self, kind, status, seconds):
         with self.lock:
@@ -142,7 +143,11 @@ class Browser:
         self.base, self.recorder, self.timeout = base, recorder, timeout
         self.session = requests.Session()
         self.cookies = CookieKeeper()
-        self.session.headers.update({"X-Forwarded-Proto": "https", "User-Agent": "qualipref-load"})
+        # One connection per request: no race with the server closing an idle keep-alive connection
+        # (gunicorn: 2 s), which a browser would hide by retrying and which would count here as unanswered.
+        self.session.headers.update(
+            {"X-Forwarded-Proto": "https", "User-Agent": "qualipref-load", "Connection": "close"}
+        )
         self.origin = "https://" + urlsplit(base).netloc
 
     def request(self, method, path, kind, data=None, follow=True):
@@ -155,8 +160,10 @@ class Browser:
             response = self.session.request(
                 method, url, data=data, headers=headers, allow_redirects=False, timeout=self.timeout
             )
-        except requests.RequestException:
+        except requests.RequestException as exc:
             self.recorder.add(kind, 0, time.perf_counter() - started)
+            with self.recorder.lock:
+                self.recorder.errors[(kind, f"{exc.__class__.__name__}: {exc}"[:160])] += 1
             return None
         self.recorder.add(kind, response.status_code, time.perf_counter() - started)
         self.cookies.update(response)
@@ -744,12 +751,18 @@ def main() -> int:
         services.stop_redis()
         outage_started = time.monotonic()
         print(f"  broker stopped at {outage_started - phase2:.0f} s of the phase", flush=True)
-        healthz(503, "during the outage")
-        for month in ("2015-05", "2015-06", "2015-07"):
-            ask_pack(month)
-            shared.stop.wait(args.outage / 4)
-        healthz(503, "during the outage, later")
+
+        def during_outage():  # on its own thread: the broker comes back on time however slow pages are
+            healthz(503, "during the outage")
+            for n, month in enumerate(("2015-05", "2015-06", "2015-07"), start=1):
+                ask_pack(month)
+                shared.stop.wait(max(0, outage_started + n * args.outage / 4 - time.monotonic()))
+            healthz(503, "during the outage, later")
+
+        activity = threading.Thread(target=during_outage, daemon=True)
+        activity.start()
         shared.stop.wait(max(0, outage_started + args.outage - time.monotonic()))
+        activity.join()
         services.start_redis()
         print(f"  broker back after {time.monotonic() - outage_started:.0f} s", flush=True)
         healthz(200, "after the outage")
@@ -835,6 +848,8 @@ def main() -> int:
         print(f"Packs whose sending failed while the broker was down (sent again by beat): {refused}")
         if services.restarts:
             print(f"Processes restarted by the supervisor: {dict(services.restarts)}")
+        for (kind, error), n in recorder.errors.most_common(5):
+            print(f"  unanswered {kind} ×{n}: {error}")
         server_errors = [s for s in samples if (s.status >= 500 or s.status == 0) and s.kind != "healthz"]
         if server_errors:
             failures.append(
