@@ -183,6 +183,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang when the broker is down: short connection timeouts
+# and a bounded publish retry (about 3 s in all), then the caller handles the failure
+# (reports.services: the run stays queued and `reports.requeue_waiting_runs` sends it again).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Reserve one message at a time: documents take long, and a worker that loses the broker must
+# hand back as few reserved messages as possible (kombu's Redis transport can crash while doing so:
+# run the worker under a supervisor that restarts it, see docs/OPERATIONS.md).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 # The beat schedule is gathered from each app's `schedule.py` (see qualipref.apps).
 CELERY_BEAT_SCHEDULE = {}
 

@@ -37,9 +37,12 @@ def _broker_status() -> str:
         return "not configured (tasks run eagerly)"
     from kombu import Connection
 
+    # Bounded wait: a broker that accepts connections but never answers is "down" within seconds
+    # (without socket timeouts the Redis client would wait forever and the health check with it).
+    options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "socket_connect_timeout": 2, "socket_timeout": 2}
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as exc:
         return f"error: {exc.__class__.__name__}"
     return "ok"

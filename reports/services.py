@@ -6,7 +6,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from sites.access import READ, scope_for
@@ -37,10 +37,47 @@ def report_run_request(
     )
     run.full_clean()
     run.save()
+    transaction.on_commit(lambda: report_run_enqueue(run.pk))
+    return run
+
+
+QUEUE_DOWN_MESSAGE = "En attente : file de traitement indisponible, nouvel essai automatique"
+STALE_AFTER = timezone.timedelta(minutes=15)
+
+
+def report_run_enqueue(run_id: int) -> bool:
+    """Send a queued run to the workers. When the broker is down the run stays queued (its message says
+    so) and the page answers anyway; `report_runs_requeue` sends it again once the broker is back."""
     from .tasks import execute_report_run
 
-    transaction.on_commit(lambda: execute_report_run.delay(run.pk))
-    return run
+    try:
+        execute_report_run.delay(run_id)
+    except Exception as exc:  # kombu OperationalError, socket errors…: never fail the request for it
+        logger.warning("Report run %s not queued, broker unavailable: %s", run_id, exc)
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            message=QUEUE_DOWN_MESSAGE, updated_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def report_runs_requeue(*, now=None) -> int:
+    """Send again the runs still waiting: those whose sending failed (broker down), and those queued for
+    more than 15 minutes (a message lost with the broker). Running a run twice is harmless (it is
+    claimed once). Returns how many were sent; stops at the first failure (the broker is still down)."""
+    now = now or timezone.now()
+    waiting = ReportRun.objects.filter(status=ReportRun.Status.QUEUED).filter(
+        models.Q(message=QUEUE_DOWN_MESSAGE) | models.Q(updated_at__lt=now - STALE_AFTER)
+    )
+    sent = 0
+    for run_id in waiting.order_by("created_at").values_list("pk", flat=True):
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            message="En attente de traitement", updated_at=now
+        )
+        if not report_run_enqueue(run_id):
+            break
+        sent += 1
+    return sent
 
 
 def _progress(run_id: int):
