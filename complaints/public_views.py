@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from qualipref import ratelimit
 from sites.models import Site
 
 from . import services
@@ -26,29 +26,6 @@ ERROR_RATE = (
 ERROR_TOO_LARGE = "Votre envoi est trop volumineux : raccourcissez votre message."
 
 
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _rate_key(request) -> str:
-    return f"complaints:public:{client_address(request)}"
-
-
-def _over_limit(request) -> bool:
-    return cache.get(_rate_key(request), 0) >= RATE_LIMIT
-
-
-def _count_submission(request) -> None:
-    key = _rate_key(request)
-    if cache.add(key, 1, RATE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.add(key, 1, RATE_WINDOW)
-
-
 def public_request(request, site_code):
     site = get_object_or_404(Site.objects.select_related("entity__department"), code=site_code)
     errors = []
@@ -57,11 +34,11 @@ def public_request(request, site_code):
         too_large = int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
         if too_large:
             errors.append(ERROR_TOO_LARGE)
-        elif _over_limit(request):
+        # Every attempt counts, valid or not.
+        elif ratelimit.hit("complaints", request, limit=RATE_LIMIT, window=RATE_WINDOW):
             errors.append(ERROR_RATE)
         else:
             form = PublicRequestForm(request.POST, site=site)
-            _count_submission(request)  # every attempt counts, valid or not
             if form.is_valid():
                 data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
                 try:

@@ -3,17 +3,16 @@ a rate limit per address (Django cache) and a signed one-visit token."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from qualipref import ratelimit
 from sites.models import Site
 
 from . import selectors, services
@@ -40,23 +39,6 @@ def read_token(token: str, unit) -> str:
     if data.get("u") != unit.pk:
         raise signing.BadSignature("token for another unit")
     return data["n"]
-
-
-def _rate_key(request) -> str:
-    # Only a hash of the address is kept, in the cache, for the window.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "surveys:rate:" + hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-
-
-def _over_limit(request) -> bool:
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
 
 
 def _site(site_code):
@@ -87,7 +69,7 @@ def questionnaire(request, site_code, unit_code):
         form = QuestionnaireForm(initial={"token": new_token(unit)}, criteria=criteria)
         return render(request, "surveys/public/questionnaire.html", {**context, "form": form})
 
-    if _over_limit(request):
+    if ratelimit.hit("surveys", request, limit=RATE_LIMIT, window=RATE_WINDOW):
         return render(
             request, "surveys/public/closed.html", {**context, "message": RATE_LIMIT_MESSAGE}, status=429
         )
