@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..forms import DeadlineForm
 from ..ical import feed_for_user
 from ..models import CalendarFeedToken, Deadline
-from .common import allows_write, crumbs, get_narrow
+from .common import allows_write, crumbs, form_page, get_narrow
 
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -158,24 +158,15 @@ def deadline_detail(request, pk):
     )
 
 
-def _deadline_form_page(request, form, title, cancel_url):
-    if request.method == "POST" and form.is_valid():
-        try:
-            deadline = services.deadline_save(deadline=form.instance, by=request.user)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, f"Échéance « {deadline} » enregistrée.")
-            return redirect(deadline)
-    return render(
+def _deadline_form(request, form, title, cancel_url):
+    return form_page(
         request,
-        "steering/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": crumbs(("Calendrier des échéances", "steering:calendar"), (title, None)),
-        },
+        form,
+        title=title,
+        cancel_url=cancel_url,
+        trail=[("Calendrier des échéances", "steering:calendar")],
+        save=lambda deadline: services.deadline_save(deadline=deadline, by=request.user),
+        success=lambda deadline: f"Échéance « {deadline} » enregistrée.",
     )
 
 
@@ -183,13 +174,13 @@ def deadline_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter une échéance.")
     form = DeadlineForm(request.POST or None, user=request.user)
-    return _deadline_form_page(request, form, "Nouvelle échéance", reverse("steering:calendar"))
+    return _deadline_form(request, form, "Nouvelle échéance", reverse("steering:calendar"))
 
 
 def deadline_update(request, pk):
     deadline = get_narrow(Deadline, request.user, pk, write=True)
     form = DeadlineForm(request.POST or None, instance=deadline, user=request.user)
-    return _deadline_form_page(request, form, f"Modifier « {deadline} »", deadline.get_absolute_url())
+    return _deadline_form(request, form, f"Modifier « {deadline} »", deadline.get_absolute_url())
 
 
 @require_POST

@@ -1,5 +1,8 @@
 """Helpers shared by the steering views: access getters and the page skeleton."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sites.access import READ, WRITE, get_for_user, scope_for
@@ -34,3 +37,27 @@ def allows_write(user, obj) -> bool:
 
 def crumbs(*pairs):
     return [(label, reverse(name) if name and not name.startswith("/") else name) for label, name in pairs]
+
+
+def form_page(request, form, *, title, cancel_url, trail, save, success, done=None):
+    """The create/edit page of a steering record. On a valid POST, `save(instance)` (a service: a
+    ValidationError it raises goes back on the form), then the `success(obj)` message and a redirect
+    to `done(obj)` (the record itself by default); otherwise the form, with its errors in French."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, success(obj))
+            return redirect(done(obj) if done else obj)
+    return render(
+        request,
+        "steering/form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "breadcrumbs": crumbs(*trail, (title, None)),
+        },
+    )

@@ -17,7 +17,7 @@ from .. import selectors, services
 from ..forms import DocumentForm, DocumentVersionForm
 from ..models import Document, DocumentVersion
 from ..scoping import narrow_q
-from .common import allows_write, crumbs, get_narrow
+from .common import allows_write, crumbs, form_page, get_narrow
 
 REVIEW_SOON_DAYS = 30
 
@@ -142,20 +142,15 @@ def document_detail(request, pk):
     )
 
 
-def _document_form_page(request, form, title, cancel_url):
-    if request.method == "POST" and form.is_valid():
-        document = services.document_save(document=form.instance, by=request.user)
-        messages.success(request, f"Document « {document.title} » enregistré.")
-        return redirect(document)
-    return render(
+def _document_form(request, form, title, cancel_url):
+    return form_page(
         request,
-        "steering/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": crumbs(("Documents internes", "steering:document_list"), (title, None)),
-        },
+        form,
+        title=title,
+        cancel_url=cancel_url,
+        trail=[("Documents internes", "steering:document_list")],
+        save=lambda document: services.document_save(document=document, by=request.user),
+        success=lambda document: f"Document « {document.title} » enregistré.",
     )
 
 
@@ -163,13 +158,13 @@ def document_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter un document.")
     form = DocumentForm(request.POST or None, user=request.user)
-    return _document_form_page(request, form, "Nouveau document", reverse("steering:document_list"))
+    return _document_form(request, form, "Nouveau document", reverse("steering:document_list"))
 
 
 def document_update(request, pk):
     document = get_narrow(Document, request.user, pk, write=True)
     form = DocumentForm(request.POST or None, instance=document, user=request.user)
-    return _document_form_page(request, form, f"Modifier « {document.title} »", document.get_absolute_url())
+    return _document_form(request, form, f"Modifier « {document.title} »", document.get_absolute_url())
 
 
 @require_POST

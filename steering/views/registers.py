@@ -28,7 +28,7 @@ from ..forms import (
     SocialMediaCountForm,
 )
 from ..models import CrisisExercise, LabelEvent, Newsletter, PressRelease, SocialMediaCount
-from .common import crumbs, get_scoped
+from .common import crumbs, form_page, get_scoped
 
 
 @dataclass
@@ -234,23 +234,18 @@ def register_entries(request, slug):
 
 
 def _form_page(request, r, form, title, cancel_url):
-    if request.method == "POST" and form.is_valid():
-        entry = services.register_entry_save(entry=form.instance, by=request.user)
-        messages.success(request, f"{r.singular.capitalize()} enregistré(e) : {entry}.")
-        return redirect("steering:register_entries", slug=r.slug)
-    return render(
+    return form_page(
         request,
-        "steering/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": crumbs(
-                ("Registres des modules", "steering:register_list"),
-                (r.title, reverse("steering:register_entries", args=[r.slug])),
-                (title, None),
-            ),
-        },
+        form,
+        title=title,
+        cancel_url=cancel_url,
+        trail=[
+            ("Registres des modules", "steering:register_list"),
+            (r.title, reverse("steering:register_entries", args=[r.slug])),
+        ],
+        save=lambda entry: services.register_entry_save(entry=entry, by=request.user),
+        success=lambda entry: f"{r.singular.capitalize()} enregistré(e) : {entry}.",
+        done=lambda entry: reverse("steering:register_entries", args=[r.slug]),
     )
 
 

@@ -15,7 +15,7 @@ from sites.models import Site
 from .. import imports, selectors, services, training_rules
 from ..forms import AgentForm, ImportForm, TrainingForm
 from ..models import Agent, Training
-from .common import crumbs, get_scoped
+from .common import crumbs, form_page, get_scoped
 
 
 def _status(agent, today):
@@ -172,20 +172,15 @@ def agent_detail(request, pk):
     )
 
 
-def _agent_form_page(request, form, title, cancel_url):
-    if request.method == "POST" and form.is_valid():
-        agent = services.agent_save(agent=form.instance, by=request.user)
-        messages.success(request, f"Fiche de {agent} enregistrée.")
-        return redirect(agent)
-    return render(
+def _agent_form(request, form, title, cancel_url):
+    return form_page(
         request,
-        "steering/form.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "breadcrumbs": crumbs(("Formations des agents", "steering:training_list"), (title, None)),
-        },
+        form,
+        title=title,
+        cancel_url=cancel_url,
+        trail=[("Formations des agents", "steering:training_list")],
+        save=lambda agent: services.agent_save(agent=agent, by=request.user),
+        success=lambda agent: f"Fiche de {agent} enregistrée.",
     )
 
 
@@ -193,13 +188,13 @@ def agent_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter un agent.")
     form = AgentForm(request.POST or None, user=request.user)
-    return _agent_form_page(request, form, "Nouvel agent", reverse("steering:training_list"))
+    return _agent_form(request, form, "Nouvel agent", reverse("steering:training_list"))
 
 
 def agent_update(request, pk):
     agent = get_scoped(Agent, request.user, pk, write=True)
     form = AgentForm(request.POST or None, instance=agent, user=request.user)
-    return _agent_form_page(request, form, f"Modifier la fiche de {agent}", agent.get_absolute_url())
+    return _agent_form(request, form, f"Modifier la fiche de {agent}", agent.get_absolute_url())
 
 
 @require_POST
