@@ -15,6 +15,8 @@ import re
 import time
 import uuid
 
+from django.http import HttpRequest
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 _request = contextvars.ContextVar("qualipref_request", default=None)
@@ -42,6 +44,8 @@ def _username(request) -> str | None:
 class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         request = _request.get()
+        if request is None and isinstance(getattr(record, "request", None), HttpRequest):
+            request = record.request  # Django logs 4xx/5xx answers after the middleware has returned
         for name, value in (
             ("request_id", getattr(request, "request_id", None)),
             ("user", _username(request)),
@@ -58,6 +62,8 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s")
 
     def format(self, record):
+        # a copy: other handlers (JSON) see the same record and must keep the real None values
+        record = logging.makeLogRecord(record.__dict__)
         for name in ("request_id", "user"):
             if getattr(record, name, None) is None:
                 setattr(record, name, "-")
@@ -71,6 +77,7 @@ class JSONFormatter(JsonFormatter):
         super().__init__(
             "%(asctime)s %(levelname)s %(name)s %(message)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            reserved_attrs=[*RESERVED_ATTRS, "request", "taskName"],
             json_ensure_ascii=False,
         )
 

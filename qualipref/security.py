@@ -79,6 +79,9 @@ def lockout_response(request, original_response=None, credentials=None):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a French page that explains what to do, answered with 403."""
     security_log.warning(
-        "Jeton CSRF refusé sur %s : %s", request.path, reason, extra={"event": "csrf_failure", "reason": reason}
+        "Jeton CSRF refusé sur %s : %s",
+        request.path,
+        reason,
+        extra={"event": "csrf_failure", "reason": reason},
     )
     return render(request, "403_csrf.html", {"reason": reason}, status=403)

@@ -33,7 +33,9 @@ def is_logged_in(client):
 
 
 def security_events(caplog, event):
-    return [r for r in caplog.records if r.name == "qualipref.security" and getattr(r, "event", None) == event]
+    return [
+        r for r in caplog.records if r.name == "qualipref.security" and getattr(r, "event", None) == event
+    ]
 
 
 # ---- login throttling ------------------------------------------------------------------------------------
@@ -61,7 +63,9 @@ def test_repeated_failures_lock_the_login_even_with_the_right_password(client, q
     assert len(failures) == limit + 1 and {r.username for r in failures} == {"qualite"}
     lockouts = security_events(caplog, "login_locked_out")
     assert lockouts and lockouts[0].levelname == "WARNING" and lockouts[0].username == "qualite"
-    assert all(DEMO_PASSWORD not in r.getMessage() and "mauvais" not in r.getMessage() for r in caplog.records)
+    assert all(
+        DEMO_PASSWORD not in r.getMessage() and "mauvais" not in r.getMessage() for r in caplog.records
+    )
 
 
 @pytest.mark.django_db
@@ -137,7 +141,9 @@ def test_pages_carry_a_policy_that_forbids_inline_and_foreign_scripts(client, or
         for directive in ("script-src", "default-src"):
             assert "'unsafe-inline'" not in policy[directive] and "'unsafe-eval'" not in policy[directive]
         assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
-        assert not any(value.startswith(("http:", "https:", "*")) for values in policy.values() for value in values)
+        assert not any(
+            value.startswith(("http:", "https:", "*")) for values in policy.values() for value in values
+        )
 
 
 def template_files():
@@ -174,7 +180,7 @@ def test_no_template_holds_inline_script_or_event_handler():
 
 
 def test_the_scanner_catches_what_it_looks_for():
-    assert SCRIPT_TAG.findall('<script>alert(1)</script>') == [("", "alert(1)")]
+    assert SCRIPT_TAG.findall("<script>alert(1)</script>") == [("", "alert(1)")]
     assert EVENT_HANDLER.search('<button type="button" onclick="go()">')
     assert not EVENT_HANDLER.search('<button type="button" data-confirm="oui">')
 
@@ -265,7 +271,11 @@ def all_views():
 
 def test_only_the_token_authenticated_api_skips_csrf():
     exempt = sorted(
-        {f"{view.__module__}.{view.__name__}" for _route, view in all_views() if getattr(view, "csrf_exempt", False)}
+        {
+            f"{view.__module__}.{view.__name__}"
+            for _route, view in all_views()
+            if getattr(view, "csrf_exempt", False)
+        }
     )
     assert all(name.startswith("indicators.api.") for name in exempt), exempt
 
@@ -277,7 +287,9 @@ def test_only_the_token_authenticated_api_skips_csrf():
 def istres_request(org, referential, istres_agent):
     from complaints.tests.factories import make_request
 
-    return make_request(org.istres, by=istres_agent, received_on=dt.date(2015, 3, 1), assigned_to=istres_agent)
+    return make_request(
+        org.istres, by=istres_agent, received_on=dt.date(2015, 3, 1), assigned_to=istres_agent
+    )
 
 
 def attach(client, obj, upload):
@@ -331,7 +343,7 @@ def test_a_file_is_served_only_to_readers_of_its_parent(
     assert client.get(settings.MEDIA_URL + attachment.file.name).status_code == 404
 
 
-# ---- secrets -------------------------------------------------------------------------------------------------
+# ---- secrets ---------------------------------------------------------------------------------------------
 
 # Demo data and development-only values, documented as such.
 ALLOWED_VALUES = {
@@ -368,7 +380,15 @@ def test_no_secret_is_tracked_in_the_repository():
         if path.suffix in {".pem", ".key", ".p12", ".pfx"} or path.name.startswith(".env"):
             findings.append(f"{name}: key or environment file")
             continue
-        if "vendor" in path.parts or path.suffix in {".png", ".jpg", ".xlsx", ".pdf", ".woff", ".woff2", ".ico"}:
+        if "vendor" in path.parts or path.suffix in {
+            ".png",
+            ".jpg",
+            ".xlsx",
+            ".pdf",
+            ".woff",
+            ".woff2",
+            ".ico",
+        }:
             continue
         try:
             text = path.read_text(encoding="utf-8")
@@ -376,7 +396,10 @@ def test_no_secret_is_tracked_in_the_repository():
             continue
         for label, pattern in TOKEN_PATTERNS.items():
             findings += [f"{name}: {label}" for _ in pattern.finditer(text)]
-        if path.name in {"settings.py", "Dockerfile", "Makefile", "docker-compose.yml"} or path.suffix in CONFIG_SUFFIXES:
+        if (
+            path.name in {"settings.py", "Dockerfile", "Makefile", "docker-compose.yml"}
+            or path.suffix in CONFIG_SUFFIXES
+        ):
             for match in ASSIGNED_SECRET.finditer(text):
                 if match.group(1) not in ALLOWED_VALUES and not match.group(1).startswith("env."):
                     findings.append(f"{name}: {match.group(0)}")
@@ -398,3 +421,51 @@ def test_the_development_secret_key_is_only_a_debug_fallback():
     text = (ROOT / "qualipref" / "settings.py").read_text(encoding="utf-8")
     assert 'SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")' in text
     # the refusal itself is tested in tests/test_settings.py
+
+
+# ---- dependency audit ------------------------------------------------------------------------------------
+
+
+def load_audit():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("audit", ROOT / "scripts" / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_make_test_runs_the_dependency_audit_first():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: install audit$", makefile, re.MULTILINE)
+    assert re.search(r"^audit: install\n(?:\t.*\n)*\t\$\(PY\) scripts/audit.py$", makefile, re.MULTILINE)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"pip-audit' in pyproject
+
+
+def test_a_known_vulnerability_fails_the_audit_with_its_fix():
+    audit = load_audit()
+    report = {
+        "dependencies": [
+            {
+                "name": "django",
+                "version": "5.2.0",
+                "vulns": [{"id": "PYSEC-2025-1", "fix_versions": ["5.2.1"], "aliases": ["CVE-2025-0001"]}],
+            },
+            {"name": "celery", "version": "5.4.0", "vulns": []},
+        ],
+        "fixes": [],
+    }
+    lines, status = audit.summarise(report)
+    assert status == 1
+    assert "2 paquets, 2 audités, 0 non audités, 1 vulnérabilité(s)" in lines[0]
+    assert "VULNÉRABLE django 5.2.0 : PYSEC-2025-1 (CVE-2025-0001) — corrigé en 5.2.1" in lines[1]
+
+
+def test_a_clean_audit_passes_and_an_unreachable_service_is_reported_not_hidden():
+    audit = load_audit()
+    clean = {"dependencies": [{"name": "celery", "version": "5.4.0", "vulns": []}]}
+    assert audit.summarise(clean)[1] == 0
+    offline = {"dependencies": [{"name": "celery", "skip_reason": "Dependency not found on PyPI"}]}
+    lines, status = audit.summarise(offline)
+    assert status == audit.NOT_DONE and "audit non effectué" in lines[-1]
