@@ -470,3 +470,31 @@ def test_a_clean_audit_passes_and_an_unreachable_service_is_reported_not_hidden(
     offline = {"dependencies": [{"name": "celery", "skip_reason": "Dependency not found on PyPI"}]}
     lines, status = audit.summarise(offline)
     assert status == audit.NOT_DONE and "audit non effectué" in lines[-1]
+
+
+# ---- production settings -------------------------------------------------------------------------------
+
+
+def test_production_settings_use_secure_cookies_hsts_and_the_security_middleware():
+    from tests.test_settings import PROD_ENV, run_django
+
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps(["
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_SSL_REDIRECT, s.MIDDLEWARE, s.AUTHENTICATION_BACKENDS[0], s.CSRF_FAILURE_VIEW]))"
+    )
+    result = run_django(code, **PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    session, csrf, httponly, hsts, redirect, middleware, backend, csrf_view = json.loads(
+        result.stdout.strip().splitlines()[-1]
+    )
+    assert session and csrf and httponly and redirect and hsts >= 365 * 24 * 3600
+    for name in (
+        "csp.middleware.CSPMiddleware",
+        "axes.middleware.AxesMiddleware",
+        "qualipref.logs.RequestLogMiddleware",
+    ):
+        assert name in middleware
+    assert middleware[-1] == "axes.middleware.AxesMiddleware"
+    assert backend == "qualipref.security.LoginThrottleBackend"
+    assert csrf_view == "qualipref.security.csrf_failure"
