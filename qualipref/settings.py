@@ -151,6 +151,8 @@ AXES_FAILURE_LIMIT = _read("QUALIPREF_LOGIN_FAILURE_LIMIT", env.int, 5)
 AXES_COOLOFF_TIME = timedelta(minutes=_read("QUALIPREF_LOGIN_COOLOFF_MINUTES", env.int, 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Successful logins go to the logs (qualipref.security), not to an ever-growing table of addresses.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "qualipref.security.lockout_response"
 AXES_COOLOFF_MESSAGE = "Connexion bloquée après trop d'échecs : réessayez plus tard."
 AXES_PERMALOCK_MESSAGE = "Connexion bloquée après trop d'échecs : contactez l'administrateur."
