@@ -3,7 +3,8 @@
 `RequestLogMiddleware` gives each request an id (kept from a proxy's X-Request-ID when it looks like
 one), logs one line per request (method, path, status, duration) and one `access_denied` security
 event per 401/403/404/429 answer. `RequestContextFilter`, set on the handler, copies the current
-request's fields onto every record, whatever logger wrote it (Django, axes, the apps).
+request's fields onto every record, whatever logger wrote it (Django, axes, the apps), and a Celery
+task's name and id onto the lines written while it runs.
 LOG_FORMAT=json|plain picks the formatter (settings.py).
 """
 
@@ -54,6 +55,11 @@ class RequestContextFilter(logging.Filter):
         ):
             if not hasattr(record, name):
                 setattr(record, name, value)
+        if request is None and not hasattr(record, "task_id"):
+            from celery import current_task  # a task's lines carry its name and id
+
+            if current_task and current_task.request.id:
+                record.task_id, record.task_name = current_task.request.id, current_task.name
         return True
 
 

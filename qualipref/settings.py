@@ -211,6 +211,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The beat schedule is gathered from each app's `schedule.py` (see qualipref.apps).
 CELERY_BEAT_SCHEDULE = {}
+# Workers log through LOGGING below (JSON lines in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Uploads: size and type limits (qualipref.attachments.validators).
 UPLOAD_MAX_BYTES = _read("QUALIPREF_UPLOAD_MAX_BYTES", env.int, 10 * 1024 * 1024)

@@ -143,3 +143,16 @@ def test_production_logs_are_json_lines_on_stderr():
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     line = next(line for line in lines if line.get("event") == "demo")
     assert (line["logger"], line["level"], line["message"]) == ("qualipref.security", "WARNING", "Essai")
+
+
+def test_lines_written_by_a_celery_task_carry_its_name_and_id(json_lines):
+    from qualipref.celery import app
+
+    @app.task(name="tests.logging_probe")
+    def probe():
+        logging.getLogger("qualipref.tasks").info("Sonde")
+
+    result = probe.delay()
+    (line,) = [line for line in json_lines() if line["message"] == "Sonde"]
+    assert line["task_name"] == "tests.logging_probe" and line["task_id"] == result.id
+    assert line["request_id"] is None
