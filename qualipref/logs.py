@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -102,8 +103,16 @@ class RequestLogMiddleware:
             duration_ms = round((time.perf_counter() - start) * 1000, 1)
             response["X-Request-ID"] = request.request_id
             fields = {"status": response.status_code, "duration_ms": duration_ms}
-            request_log.info(
-                "%s %s %s %sms", request.method, request.path, response.status_code, duration_ms, extra=fields
+            # static files (served by WhiteNoise behind this middleware) only when they fail
+            quiet = request.path.startswith(settings.STATIC_URL) and response.status_code < 400
+            request_log.log(
+                logging.DEBUG if quiet else logging.INFO,
+                "%s %s %s %sms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra=fields,
             )
             if response.status_code in DENIED_STATUSES:
                 security_log.warning(
