@@ -50,7 +50,9 @@ def summarise(report: dict) -> tuple[list[str], int]:
 
 def run_pip_audit(service: str) -> tuple[dict | None, str]:
     command = [
-        os.path.join(os.path.dirname(sys.executable), "pip-audit"),
+        sys.executable,
+        "-m",
+        "pip_audit",
         "--local",
         "--skip-editable",
         "--format",
