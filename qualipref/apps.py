@@ -9,6 +9,7 @@ class QualiprefConfig(AppConfig):
     verbose_name = "Qualipref"
 
     def ready(self):
+        from . import security  # noqa: F401 - connects the security event loggers
         from .celery import app as celery_app
 
         # Each app may declare periodic tasks in `<app>/schedule.py` as SCHEDULE = {name: entry}.

@@ -5,6 +5,7 @@ Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DAT
 CELERY_BROKER_URL and EMAIL_URL; the secure settings below then pass `check --deploy`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "qualipref",
     "qualipref.notifications",
     "qualipref.attachments",
@@ -73,7 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qualipref.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "qualipref.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qualipref.urls"
@@ -130,6 +137,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# address, that login is refused, even with the right password, for the cool-off period; every
+# failure and the lockout are logged (qualipref.security). A success resets the count. Attempts are
+# kept in the database, so all gunicorn workers share them. The address is REMOTE_ADDR: behind a
+# reverse proxy, set AXES_IPWARE_PROXY_COUNT/AXES_IPWARE_META_PRECEDENCE_ORDER accordingly.
+AUTHENTICATION_BACKENDS = [
+    "qualipref.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _read("QUALIPREF_LOGIN_FAILURE_LIMIT", env.int, 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_read("QUALIPREF_LOGIN_COOLOFF_MINUTES", env.int, 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Successful logins go to the logs (qualipref.security), not to an ever-growing table of addresses.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "qualipref.security.lockout_response"
+AXES_COOLOFF_MESSAGE = "Connexion bloquée après trop d'échecs : réessayez plus tard."
+AXES_PERMALOCK_MESSAGE = "Connexion bloquée après trop d'échecs : contactez l'administrateur."
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -200,20 +226,53 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # The beat schedule is gathered from each app's `schedule.py` (see qualipref.apps).
 CELERY_BEAT_SCHEDULE = {}
+# Workers log through LOGGING below (JSON lines in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Uploads: size and type limits (qualipref.attachments.validators).
 UPLOAD_MAX_BYTES = _read("QUALIPREF_UPLOAD_MAX_BYTES", env.int, 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs on stderr, one line per record, each with the request id, user and path (qualipref.logs).
+# LOG_FORMAT=json gives one JSON object per line (the production default), plain is for reading.
+LOG_FORMAT = _read("LOG_FORMAT", env.str, "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise SettingsError(f"Invalid value for environment variable LOG_FORMAT: {LOG_FORMAT!r} (json or plain).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "filters": {"request_context": {"()": "qualipref.logs.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"()": "qualipref.logs.PlainFormatter"},
+        "json": {"()": "qualipref.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]}
+    },
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline, never
+# eval (no inline <script>, no on* attributes, no hx-on; htmx's eval is off in base.html). Styles
+# allow 'unsafe-inline' for the <style> that pygal puts inside its inline SVG charts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+CSRF_FAILURE_VIEW = "qualipref.security.csrf_failure"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -31,9 +31,10 @@ def validate_upload(upload, *, allowed: dict | None = None) -> None:
     allowed = allowed or ALLOWED
     max_bytes = settings.UPLOAD_MAX_BYTES
     if upload.size > max_bytes:
+        size = f"{upload.size / 1048576:.1f}".replace(".", ",")
+        limit = f"{max_bytes / 1048576:.1f}".replace(".", ",").removesuffix(",0")
         raise ValidationError(
-            f"Le fichier « {upload.name} » est trop volumineux ({upload.size / 1048576:.1f} Mo) : "
-            f"{max_bytes // 1048576} Mo au maximum.".replace(".", ","),
+            f"Le fichier « {upload.name} » est trop volumineux ({size} Mo) : {limit} Mo au maximum.",
             code="too_large",
         )
     if upload.size == 0:
