@@ -161,6 +161,26 @@ AGENTS = {
     ],
 }
 
+# Current months (relative to today): posts per month from this month back, newsletter issues
+# (months back, summary) and crisis exercises (months back, scenario, CIP activated, lessons).
+CURRENT_MONTHLY_POSTS = [14, 19, 22, 17, 9, 6, 21, 24, 18, 20, 16, 23]
+CURRENT_NEWSLETTER_FIRST = 41
+CURRENT_NEWSLETTERS = [
+    (9, "Bilan des enquêtes de satisfaction de l'an dernier"),
+    (6, "Le nouveau standard téléphonique : objectif de taux de décroché"),
+    (3, "Réclamations : répondre en 15 jours, les bonnes pratiques"),
+    (0, "Préparer l'audit de suivi du label"),
+]
+CURRENT_EXERCISES = [
+    (
+        8,
+        "Inondation du Rhône – Arles",
+        True,
+        "Activation de la CIP en 40 minutes ; annuaire à mettre à jour.",
+    ),
+    (2, "Accident routier sur l'A7 – NOVI", False, "Bonne remontée d'information ; fiche réflexe révisée."),
+]
+
 NEWSLETTERS_2015 = [
     (1, D(2015, 2, 27), "Qualipref 2.0 : ce qui change"),
     (2, D(2015, 4, 24), "Les référents qualité ; le comité local des usagers"),
@@ -506,6 +526,33 @@ def load(stdout=None):
             network=SocialMediaCount.Network.TWITTER,
             month=D(2015, month, 1),
             defaults={"posts": posts},
+        )
+
+    # ---- the same registers for the last twelve months, so the dashboard's département indicators
+    # (exercises, newsletter issues, posts) have current figures; keyed so a re-run moves, not adds
+    this_month = today.replace(day=1)
+    for back, posts in enumerate(CURRENT_MONTHLY_POSTS):
+        SocialMediaCount.objects.update_or_create(
+            department=bdr,
+            network=SocialMediaCount.Network.TWITTER,
+            month=this_month - relativedelta(months=back),
+            defaults={"posts": posts},
+        )
+    for number, (back, summary) in enumerate(CURRENT_NEWSLETTERS, start=CURRENT_NEWSLETTER_FIRST):
+        Newsletter.objects.update_or_create(
+            department=bdr,
+            title="Qualipref en 13",
+            number=number,
+            defaults={"published_on": this_month - relativedelta(months=back), "summary": summary},
+        )
+    for back, scenario, cip, lessons in CURRENT_EXERCISES:
+        held_on = today - relativedelta(months=back)
+        CrisisExercise.objects.filter(department=bdr, scenario=scenario).exclude(held_on=held_on).delete()
+        CrisisExercise.objects.update_or_create(
+            department=bdr,
+            held_on=held_on,
+            scenario=scenario,
+            defaults={"cip_activated": cip, "lessons": lessons},
         )
 
     # ---- calendar: the 2016 outlook of section V, then current deadlines
