@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
-from qualipref.lists import paginate, sort_queryset
+from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
 from sites.access import WRITE, require, scope_for
 
@@ -70,9 +70,8 @@ def _year():
 
 def plan_list(request):
     plans = selectors.plans_for_user(request.user)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        plans = plans.filter(year=int(year))
+    if year := year_param(request):
+        plans = plans.filter(year=year)
     years = sorted(
         set(ActionPlan.objects.for_user(request.user).values_list("year", flat=True)), reverse=True
     )
@@ -301,8 +300,8 @@ def action_create(request):
         initial = origins.prefill(origin_kind, origin)
         origin_label = origins.describe(origin_kind, origin)
     plan = None
-    if request.GET.get("plan", "").isdigit():
-        plan = selectors.plan_for_user(request.user, int(request.GET["plan"]))
+    if plan_id := int_param(request, "plan"):
+        plan = selectors.plan_for_user(request.user, plan_id)
         initial.setdefault("entity", plan.entity_id)
     form = ActionForm(request.POST or None, user=request.user, entity_ids=entity_ids, initial=initial)
     if request.method == "POST" and form.is_valid():

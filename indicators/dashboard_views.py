@@ -139,7 +139,7 @@ def pack_request(request):
         department=department,
         params={
             "month": form.cleaned_data["month"].strftime("%Y-%m"),
-            "entity_id": int(entity) if entity and entity.isdigit() else None,
+            "entity_id": int(entity) if entity and entity.isdecimal() else None,
         },
         by=request.user,
     )

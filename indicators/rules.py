@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from qualipref.lists import parse_month  # noqa: F401  (one month parser, bounded years)
+
 HIGHER, LOWER = "higher", "lower"
 MONTHS_FR = [
     "janv.",
@@ -47,17 +49,6 @@ def month_label(month: dt.date, *, long: bool = False) -> str:
     if long:
         return f"{MONTHS_FR_LONG[month.month - 1]} {month.year}"
     return f"{MONTHS_FR[month.month - 1]} {str(month.year)[2:]}"
-
-
-def parse_month(text: str | None) -> dt.date | None:
-    """'2015-06' or '2015-06-15' -> 1 June 2015; None when empty or malformed."""
-    if not text:
-        return None
-    try:
-        parts = [int(p) for p in str(text).strip().split("-")]
-        return dt.date(parts[0], parts[1], 1) if len(parts) in (2, 3) else None
-    except (ValueError, IndexError):
-        return None
 
 
 @dataclass(frozen=True)

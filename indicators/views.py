@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
-from qualipref.lists import paginate, sort_queryset
+from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, get_for_user, require, scope_for
 from sites.models import Department
@@ -160,12 +160,16 @@ def target_delete(request, pk):
 
 def _measurements(request):
     qs = selectors.measurements_for_user(request.user)
-    if indicator := request.GET.get("indicator"):
-        qs = qs.filter(indicator_id=indicator) if indicator.isdigit() else qs.none()
-    if site := request.GET.get("site"):
-        qs = qs.filter(site_id=site) if site.isdigit() else qs.none()
-    if year := request.GET.get("year"):
-        qs = qs.filter(period__year=year) if year.isdigit() else qs.none()
+    # A filter given but meaningless (not an id, a year out of range) matches nothing.
+    if request.GET.get("indicator"):
+        indicator = int_param(request, "indicator")
+        qs = qs.filter(indicator_id=indicator) if indicator else qs.none()
+    if request.GET.get("site"):
+        site = int_param(request, "site")
+        qs = qs.filter(site_id=site) if site else qs.none()
+    if request.GET.get("year"):
+        year = year_param(request)
+        qs = qs.filter(period__year=year) if year else qs.none()
     return qs
 
 

@@ -1,5 +1,7 @@
 """List pages, the same everywhere: sortable columns and pagination that keep the filters."""
 
+import datetime as dt
+
 from django.core.paginator import Paginator
 
 PER_PAGE = 25
@@ -18,3 +20,28 @@ def sort_queryset(request, queryset, allowed: dict[str, str], default: str):
 def paginate(request, queryset, per_page: int = PER_PAGE):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+# Filters read from the query string: a value that makes no sense is None (the filter is ignored),
+# never an exception. Years are bounded so date arithmetic on them cannot overflow.
+YEARS = range(1900, 2101)
+
+
+def int_param(request, name: str) -> int | None:
+    """A positive id or number from `?name=`; None when absent, not plain digits or absurdly long."""
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdecimal() and raw.isascii() and len(raw) <= 18 else None
+
+
+def year_param(request, name: str = "year") -> int | None:
+    year = int_param(request, name)
+    return year if year in YEARS else None
+
+
+def parse_month(text) -> dt.date | None:
+    """'2015-06' or '2015-06-15' -> 1 June 2015; None when empty, malformed or out of YEARS."""
+    parts = str(text or "").strip().split("-")
+    if len(parts) not in (2, 3) or not all(p.isdecimal() and p.isascii() and len(p) <= 4 for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    return dt.date(year, month, 1) if year in YEARS and 1 <= month <= 12 else None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.lists import parse_month, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
@@ -28,12 +29,7 @@ WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanc
 
 
 def _month_from(request, today):
-    raw = request.GET.get("mois", "")
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        return today.replace(day=1)
+    return parse_month(request.GET.get("mois")) or today.replace(day=1)
 
 
 def _filtered_deadlines(request):
@@ -83,10 +79,8 @@ def calendar_month(request):
 
 def calendar_list(request):
     today = timezone.localdate()
-    year_raw = request.GET.get("annee", "")
-    if year_raw.isdigit():
-        start = dt.date(int(year_raw), 1, 1)
-        end = dt.date(int(year_raw), 12, 31)
+    if year := year_param(request, "annee"):
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     else:
         start, end = today - relativedelta(months=1), today + relativedelta(months=12)
     deadlines, kind = _filtered_deadlines(request)
@@ -122,7 +116,7 @@ def calendar_list(request):
             "items": items,
             "start": start,
             "end": end,
-            "year": year_raw,
+            "year": str(year or ""),
             "years": range(today.year - 2, today.year + 3),
             "kind": kind,
             "kinds": Deadline.Kind.choices,

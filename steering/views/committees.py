@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import Column, xlsx_response
-from qualipref.lists import paginate, sort_queryset
+from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
@@ -133,10 +133,10 @@ def member_remove(request, pk, member_pk):
 
 def meeting_list(request):
     meetings = selectors.meetings_for_user(request.user)
-    year = request.GET.get("annee", "")
+    year = year_param(request, "annee")
     kind = request.GET.get("type", "")
-    if year.isdigit():
-        meetings = meetings.filter(held_on__year=int(year))
+    if year:
+        meetings = meetings.filter(held_on__year=year)
     if kind in Committee.Kind.values:
         meetings = meetings.filter(committee__kind=kind)
     meetings, sort = sort_queryset(
@@ -168,7 +168,7 @@ def meeting_list(request):
         {
             "page_obj": paginate(request, meetings),
             "sort": sort,
-            "year": year,
+            "year": str(year or ""),
             "kind": kind,
             "kinds": Committee.Kind.choices,
             "years": sorted(

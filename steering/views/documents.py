@@ -44,7 +44,7 @@ def document_list(request):
         documents = documents.filter(kind=kind)
     if status in Document.Status.values:
         documents = documents.filter(status=status)
-    if module.isdigit():
+    if module.isdecimal():
         documents = documents.filter(module__number=int(module))
     if request.GET.get("revue") == "1":
         documents = documents.exclude(status=Document.Status.WITHDRAWN).filter(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
-from qualipref.lists import paginate, sort_queryset
+from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
@@ -165,8 +165,7 @@ def _register(slug) -> Register:
 
 
 def _year(request):
-    raw = request.GET.get("annee", "")
-    return int(raw) if raw.isdigit() else None
+    return year_param(request, "annee")
 
 
 def register_list(request):

@@ -32,7 +32,7 @@ def training_list(request):
     years = services.training_validity_years(compliance[0].site.entity.department) if compliance else 4
     agents = selectors.agents_for_user(request.user)
     site, state = request.GET.get("site", ""), request.GET.get("etat", "")
-    if site.isdigit():
+    if site.isdecimal():
         agents = agents.filter(site_id=int(site))
     soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
     if state == "a-renouveler":
