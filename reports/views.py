@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from qualipref.downloads import file_download
 from sites.access import WRITE, scope_for
 
 from . import selectors, services
@@ -71,7 +72,7 @@ def run_download(request, pk):
     run = selectors.run_for_user(request.user, pk)
     if not run.file:
         raise Http404("Ce document n'est pas (encore) disponible.")
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+    return file_download(run.file, run.filename)
 
 
 @require_POST

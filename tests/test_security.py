@@ -344,6 +344,18 @@ def test_a_file_is_served_only_to_readers_of_its_parent(
     assert client.get(settings.MEDIA_URL + attachment.file.name).status_code == 404
 
 
+@pytest.mark.django_db
+def test_a_file_gone_from_the_storage_is_a_404_not_a_500(client, istres_agent, istres_request, caplog):
+    attachment = attachment_add(
+        parent=istres_request, by=istres_agent, upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(istres_agent)
+    response = client.get(reverse("attachments:download", args=[attachment.pk]))
+    assert response.status_code == 404
+    assert "stored file missing" in caplog.text  # the administrator is told, in the logs
+
+
 # ---- secrets ---------------------------------------------------------------------------------------------
 
 # Demo data and development-only values, documented as such.

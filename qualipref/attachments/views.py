@@ -1,6 +1,7 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
+from qualipref.downloads import file_download
 from sites.access import get_for_user
 
 from .models import Attachment
@@ -15,6 +16,4 @@ def download(request, pk):
     get_for_user(model.objects.all(), request.user, pk=attachment.object_id)
     if attachment.url:
         return redirect(attachment.url)
-    if not attachment.file:
-        raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return file_download(attachment.file, attachment.original_name)

@@ -2,12 +2,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qualipref.downloads import file_download
 from qualipref.excel import Column, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
@@ -232,6 +232,4 @@ def version_download(request, pk):
     version = get_object_or_404(
         DocumentVersion.objects.filter(document__in=Document.objects.filter(narrow_q(request.user))), pk=pk
     )
-    if not version.file:
-        raise Http404
-    return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.original_name or None)
+    return file_download(version.file, version.original_name)
