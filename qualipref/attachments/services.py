@@ -11,7 +11,9 @@ def attachment_add(*, parent, by, upload=None, url: str = "", description: str =
     """Attach an uploaded file (validated: size, extension and content) or a link to `parent`."""
     # The description and the link come straight from request.POST in some views: PostgreSQL refuses NUL.
     if "\x00" in (description or "") or "\x00" in (url or ""):
-        raise ValidationError("La description ou le lien contient un caractère nul : retirez-le.", code="null")
+        raise ValidationError(
+            "La description ou le lien contient un caractère nul : retirez-le.", code="null"
+        )
     if upload is not None:
         if "\x00" in upload.name:
             raise ValidationError("Le nom du fichier contient un caractère nul : renommez-le.", code="null")
