@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -311,13 +312,25 @@ def checklist(request, pk):
         if not can_answer:
             raise PermissionDenied("Vous ne pouvez pas modifier cette auto-évaluation.")
         forms = [(row, ChecklistRowForm(request.POST, prefix=f"r{row.pk}")) for row in rows]
-        if all(f.is_valid() for _, f in forms):
+        invalid = [(row, f) for row, f in forms if not f.is_valid()]
+        if invalid:
+            messages.error(
+                request,
+                "Rien n'a été enregistré : "
+                + " ".join(
+                    f"{row.item_code} : {' '.join(m for errs in f.errors.values() for m in errs)}"
+                    for row, f in invalid
+                ),
+            )
+        else:
             try:
-                services.self_assessment_answer(
-                    audit=audit, answers={row.pk: f.cleaned_data for row, f in forms}, by=request.user
-                )
+                with transaction.atomic():  # answers and completion together, or nothing
+                    services.self_assessment_answer(
+                        audit=audit, answers={row.pk: f.cleaned_data for row, f in forms}, by=request.user
+                    )
+                    if "complete" in request.POST:
+                        created = services.self_assessment_complete(audit=audit, by=request.user)
                 if "complete" in request.POST:
-                    created = services.self_assessment_complete(audit=audit, by=request.user)
                     n = len(created)
                     messages.success(
                         request,

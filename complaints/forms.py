@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from qualipref.excel import CellDateField
 from sites.access import REQUESTS, scope_for
 from sites.models import ReceptionPoint, Site, User
 
@@ -223,15 +224,15 @@ class ImportRowForm(forms.Form):
     reception_point = forms.CharField(max_length=50, required=False)
     kind = _LabelChoiceField(choices=Kind.choices)
     channel = _LabelChoiceField(choices=Channel.choices)
-    received_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    received_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     subject = forms.CharField(max_length=200)
     description = forms.CharField(required=False)
     requester_name = forms.CharField(max_length=150, required=False)
     requester_contact = forms.CharField(max_length=200, required=False)
-    acknowledged_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
-    answered_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+    acknowledged_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+    answered_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
     answer = forms.CharField(required=False)
-    closed_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
+    closed_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
 
     def __init__(self, data, *, sites_by_code, points, seen):
         data = {k: _as_date(v) for k, v in data.items()}

@@ -215,7 +215,11 @@ def request_transition(request, pk, to):
     if to not in Status.values or to == Status.ANSWERED:
         raise Http404
     form = TransitionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, f"Statut inchangé : {message}")
+        return redirect(obj)
     try:
         services.request_transition(
             request=obj,

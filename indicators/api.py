@@ -77,7 +77,7 @@ def measurements(request):
         return _unauthorized("Jeton absent, inconnu ou révoqué : envoyez « Authorization: Bearer <jeton> ».")
     try:
         payload = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):  # RecursionError: "[[[[…" nesting
         return _error(400, "Le corps de la requête n'est pas un JSON valide.")
     if isinstance(payload, dict) and "measurements" in payload:
         items = payload["measurements"]
@@ -99,6 +99,11 @@ def measurements(request):
         for name in missing:
             errors.append({"index": index, "field": name, "message": "Champ obligatoire."})
         if missing:
+            continue
+        nul = [f for f in ("indicator", "site", "comment") if "\x00" in str(item.get(f, ""))]
+        for name in nul:
+            errors.append({"index": index, "field": name, "message": "Caractère nul (\\u0000) interdit."})
+        if nul:
             continue
         period, value = _parse_period(item["period"]), _parse_value(item["value"])
         if period is None:

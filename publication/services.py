@@ -69,7 +69,8 @@ def snapshot_publish(*, snapshot: Snapshot, figure_ids=None, by) -> Snapshot:
     or publish again a withdrawn snapshot as it was."""
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     if snapshot.status == Snapshot.Status.DRAFT and figure_ids is not None:
-        chosen = {int(i) for i in figure_ids}
+        # ids come from checkboxes: anything but a plain integer is simply not a figure of this snapshot
+        chosen = {int(i) for i in figure_ids if str(i).isascii() and str(i).isdigit() and len(str(i)) < 19}
         if not snapshot.figures.filter(pk__in=chosen).exists():
             raise ValidationError(NO_FIGURE_CHOSEN)
         snapshot.figures.exclude(pk__in=chosen).delete()

@@ -15,6 +15,7 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django import forms
 from django.db import transaction
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
@@ -103,6 +104,16 @@ class ImportResult:
 
 class ImportFileError(ValueError):
     pass
+
+
+class CellDateField(forms.DateField):
+    """A date column: a date cell, or text in one of `input_formats`; a number, a boolean or a time cell
+    gets the usual French "invalid date" error instead of crashing DateField (it strips strings only)."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str | dt.date):
+            value = str(value)
+        return super().to_python(value)
 
 
 def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]]]:

@@ -41,6 +41,8 @@ class DepartmentFormMixin:
         if len(departments) == 1:
             self.fields["department"].initial = next(iter(departments))
             self.fields["department"].widget = forms.HiddenInput()
+            # Not a choice: a tampered value is ignored (its error would not show on a hidden field).
+            self.fields["department"].disabled = True
 
 
 class CommitteeForm(DepartmentFormMixin, forms.ModelForm):
@@ -124,6 +126,7 @@ class NarrowScopeFormMixin:
         if len(dept_ids) == 1:
             self.fields["department"].initial = next(iter(dept_ids))
             self.fields["department"].widget = forms.HiddenInput()
+            self.fields["department"].disabled = True  # a tampered value is ignored
         self.fields["entity"].queryset = Entity.objects.filter(pk__in=entity_ids)
         self.fields["site"].queryset = Site.objects.filter(pk__in=site_ids)
         self.user = user

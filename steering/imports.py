@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from qualipref.excel import import_rows, read_xlsx
+from qualipref.excel import CellDateField, import_rows, read_xlsx
 from sites.access import WRITE, scope_for
 from sites.models import Department, Site
 
@@ -54,7 +54,7 @@ class TrainingRowForm(forms.Form):
     last_name = forms.CharField()
     first_name = forms.CharField()
     topic = forms.CharField()
-    trained_on = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    trained_on = CellDateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
     provider = forms.CharField(required=False)
     title = forms.CharField(required=False)
 
@@ -132,7 +132,7 @@ def import_trainings(upload, *, user):
 
 
 class PressRowForm(forms.ModelForm):
-    issued_on = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"], label="Date")
+    issued_on = CellDateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"], label="Date")
 
     class Meta:
         model = PressRelease

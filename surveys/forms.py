@@ -78,6 +78,7 @@ class CampaignForm(forms.ModelForm):
             if departments is not None and departments.count() == 1:
                 self.fields["department"].initial = departments.first()
                 self.fields["department"].widget = forms.HiddenInput()
+                self.fields["department"].disabled = True  # a tampered value is ignored
 
     def clean(self):
         data = super().clean()

@@ -1,4 +1,5 @@
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Attachment
@@ -8,7 +9,14 @@ from .validators import validate_upload
 @transaction.atomic
 def attachment_add(*, parent, by, upload=None, url: str = "", description: str = "") -> Attachment:
     """Attach an uploaded file (validated: size, extension and content) or a link to `parent`."""
+    # The description and the link come straight from request.POST in some views: PostgreSQL refuses NUL.
+    if "\x00" in (description or "") or "\x00" in (url or ""):
+        raise ValidationError(
+            "La description ou le lien contient un caractère nul : retirez-le.", code="null"
+        )
     if upload is not None:
+        if "\x00" in upload.name:
+            raise ValidationError("Le nom du fichier contient un caractère nul : renommez-le.", code="null")
         validate_upload(upload)
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(parent),
