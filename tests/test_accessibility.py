@@ -313,7 +313,10 @@ FOCUSED = """() => {
     text: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim(),
     inMain: !!el.closest('main'), inNav: !!el.closest('nav'),
     visible: box.width > 1 && box.height > 1,
-    ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none',
+    // A date field tabbed into focuses its inner day/month/year segment, which Chromium highlights
+    // itself (the host then does not match :focus, so no CSS ring applies): that highlight is the ring.
+    ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'
+      || (['date', 'month', 'time', 'datetime-local'].includes(el.type) && !el.matches(':focus')),
   };
 }"""
 
