@@ -49,8 +49,9 @@ def test_the_arles_referent_sees_only_arles_on_the_home_page(client, arles_refer
     assert "Istres" not in html
 
 
-def test_the_home_page_runs_a_constant_number_of_queries(client, quality_manager, labelled,
-                                                          django_assert_max_num_queries):
+def test_the_home_page_runs_a_constant_number_of_queries(
+    client, quality_manager, labelled, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
