@@ -23,7 +23,7 @@ def test_the_committee_member_opens_the_dashboard_and_downloads_the_months_pack(
     assert page.get_by_role("heading", name="Tableau de bord du comité de pilotage").is_visible()
 
     # June 2015: the préfecture's sites miss their pick-up-rate target.
-    page.get_by_label("Mois").fill("2015-06")
+    page.get_by_label("Mois", exact=True).fill("2015-06")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url("**month=2015-06**")
     prefecture = page.get_by_role("region", name="Préfecture des Bouches-du-Rhône")
