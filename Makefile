@@ -9,14 +9,22 @@ PORT ?= 8000
 # WeasyPrint's libraries, Chromium for browser tests, poppler to read PDFs, gettext for translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
 
-.PHONY: run test audit install sysdeps migrate demo serve assets lint worker beat clean
+.PHONY: run test test-dates audit install sysdeps migrate demo serve assets lint worker beat clean
 
 run: install migrate demo
 	@echo "Qualipref : http://$(HOST):$(PORT)/  (comptes ci-dessus, mot de passe qualipref2015)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite across the cores (one database per worker, a module's tests on one worker), the 25 slowest
+# steps in the log. QUALIPREF_TEST_TODAY=2027-01-05 (or 2027-03-28T02:30, Paris time) moves its clock.
+TEST_WORKERS ?= auto
 test: install audit
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+
+# The suite at each moment where dates go wrong (month starts, leap day, new year in Paris and in UTC,
+# daylight-saving changes, public holidays, a weekend, ten years on): for a release, not every CI run.
+test-dates: install
+	bash scripts/test_dates.sh
 
 # Dependency audit (pip-audit) of the virtualenv, its result printed in the log. Known vulnerabilities
 # fail the build; an audit that cannot be done (vulnerability service unreachable) is reported as such

@@ -4,6 +4,9 @@ import pytest
 
 from tests import factories as f
 
+# The session's clock (QUALIPREF_TEST_TODAY), one broker database per xdist worker, the demo database.
+pytest_plugins = ["tests.session"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -9,18 +9,16 @@ Content-Security-Policy does not govern, so the check keeps working under a CSP 
 """
 
 import contextlib
-import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser import page  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = {"serious", "critical"}
@@ -264,7 +262,6 @@ def axe_failures(page, base_url, pages):  # noqa: F811
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_server):  # noqa: F811
-    call_command("load_demo", stdout=io.StringIO())
     base = live_server.url
     page.context.add_init_script(path=str(AXE))
 
@@ -339,7 +336,6 @@ def tab_to(page, wanted, limit=80):  # noqa: F811
 def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page, live_server):  # noqa: F811
     from complaints.models import Request
 
-    call_command("load_demo", stdout=io.StringIO())
     base = live_server.url
     # Logging in: the skip link first, then the two fields and the button, without the mouse.
     page.goto(f"{base}/accounts/login/")
@@ -394,7 +390,6 @@ def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page,
 def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, live_server):  # noqa: F811
     from complaints.models import Request
 
-    call_command("load_demo", stdout=io.StringIO())
     page.goto(f"{live_server.url}{reverse('complaints_public:request_form', args=['istres'])}")
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Aller au contenu"

@@ -4,7 +4,6 @@ pg_restore into a fresh database with every table's rows, every sequence and eve
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import subprocess
 import uuid
@@ -14,12 +13,11 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
 ROOT = Path(settings.BASE_DIR)
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.demo]
 
 
 def _url(settings_dict, name: str) -> str:
@@ -70,12 +68,9 @@ def restore_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_the_demo_data_is_backed_up_and_restored_whole(
-    transactional_db, restore_database, settings, tmp_path
-):
-    media, restored_media, backups = tmp_path / "media", tmp_path / "restored-media", tmp_path / "backups"
-    settings.MEDIA_ROOT = media
-    call_command("load_demo", stdout=io.StringIO())  # committed: pg_dump sees it from another session
+def test_the_demo_data_is_backed_up_and_restored_whole(transactional_db, restore_database, demo, tmp_path):
+    # The demo data is committed (a copy of the session demo database): pg_dump sees it from elsewhere.
+    media, restored_media, backups = demo.media, tmp_path / "restored-media", tmp_path / "backups"
     connection.close()
     source_url = _url(connection.settings_dict, connection.settings_dict["NAME"])
     before_counts, before_sequences = _snapshot(source_url)

@@ -30,7 +30,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -57,7 +56,7 @@ PROFILE = settings.get_profile(
     "explore" if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else "bad-input"
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 # ---- the demo data, once for the module ------------------------------------------------------------------
@@ -152,13 +151,13 @@ def _pick():
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+def demo(_demo_module, django_db_blocker):
+    """The objects of the session's demo data that the endpoints act on; rows written while picking them
+    (the snapshot) are rolled back at the end of the module."""
+    with override_settings(MEDIA_ROOT=_demo_module.media), django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("load_demo", stdout=io.StringIO())
             objects = _pick()
             yield objects
         finally:

@@ -1,20 +1,17 @@
 """The login journey in a real browser: `qualite` reaches the home page and sees the five sites."""
 
-import io
 import os
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import page  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
 def test_the_quality_manager_logs_in_and_sees_the_five_sites(page, live_server):  # noqa: F811
-    call_command("load_demo", stdout=io.StringIO())
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Nom d’utilisateur").fill("qualite")
@@ -31,7 +28,6 @@ def test_the_quality_manager_logs_in_and_sees_the_five_sites(page, live_server):
 
 
 def test_a_wrong_password_is_refused_with_a_french_message(page, live_server):  # noqa: F811
-    call_command("load_demo", stdout=io.StringIO())
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill("qualite")
     page.get_by_label("Mot de passe").fill("mauvais")

@@ -1,7 +1,6 @@
 """Home, organisation and referential pages, seen by named personas."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from referential.loader import DEFAULT_FILE, load_referential
@@ -127,17 +126,3 @@ def test_the_navigation_follows_the_reports_sections(client, quality_manager, la
         html.index(title) for title in ("Pilotage", "Actions", "Évaluation", "Indicateurs", "Rapports")
     ]
     assert positions == sorted(positions)
-
-
-def test_the_admin_lists_every_model(client, db):
-    call_command("load_demo")
-    client.login(username="admin", password="qualipref2015")
-    html = client.get("/admin/").content.decode()
-    for label in (
-        "Sites",
-        "Entités labellisées",
-        "Référentiels",
-        "Périmètres de labellisation",
-        "Affectations",
-    ):
-        assert label in html

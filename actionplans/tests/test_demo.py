@@ -1,25 +1,13 @@
 """The demo holds every action of sections II and V of the 2015 report."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from actionplans import selectors
 from actionplans.demo import COMMUNICATION_2015, COMPLIANCE_2015, OUTLOOK_2016, SITE_ACTIONS_2015
 from actionplans.models import Action, ActionPlan
 from sites.models import Department
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("load_demo", verbosity=0, stdout=io.StringIO())
-        yield
-        # Loaded outside the tests' transactions: drop it so that the next modules start empty.
-        call_command("flush", interactive=False, verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_section_ii_by_module_site_and_communication(demo):

@@ -1,15 +1,16 @@
-import pytest
-from django.core.management import call_command
+import io
 
+import pytest
+
+from complaints import demo
 from complaints.models import Kind, Request
 from complaints.selectors import yearly_complaints_by_site
 from sites.models import Department
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_the_2015_register_matches_the_annual_report():
-    call_command("load_demo")
     report = yearly_complaints_by_site(department=Department.objects.get(code="13"), year=2015)
     by_site = {r["site_name"]: r["received"] for r in report["rows"]}
     assert by_site["Istres"] == 6 and by_site["Arles"] == 13 and by_site["Aix-en-Provence"] == 4
@@ -20,11 +21,10 @@ def test_the_2015_register_matches_the_annual_report():
 
 
 def test_open_requests_show_badges_and_running_it_twice_adds_nothing():
-    call_command("load_demo")
     count = Request.objects.count()
     overdue = Request.objects.filter(
         status__in=["received", "acknowledged", "in_progress"], kind=Kind.COMPLAINT
     )
     assert overdue.filter(assigned_to__username="agent.istres").exists()
-    call_command("load_demo")
+    demo.load(io.StringIO())
     assert Request.objects.count() == count

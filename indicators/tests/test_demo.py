@@ -4,7 +4,6 @@ last 12 months so the dashboard is alive, and a second run that changes nothing.
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from indicators import demo
@@ -12,11 +11,10 @@ from indicators.models import Indicator, Measurement, Target
 from indicators.selectors import indicator_table
 from sites.models import Department, Site
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
-def test_the_demo_tells_the_2015_story_and_stays_alive(capsys):
-    call_command("load_demo")
+def test_the_demo_tells_the_2015_story_and_stays_alive():
     bdr = Department.objects.get(code="13")
     codes = set(Indicator.objects.filter(department=bdr).values_list("code", flat=True))
     assert {

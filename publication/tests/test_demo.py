@@ -1,8 +1,6 @@
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from complaints.selectors import yearly_complaints_by_site
 from publication import collect, demo
@@ -10,11 +8,10 @@ from publication.models import Snapshot, SnapshotFigure
 from sites.models import Department
 from surveys import selectors as surveys
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 
 def test_the_demo_publishes_each_site_of_the_bouches_du_rhone_from_the_2015_data():
-    call_command("load_demo", stdout=io.StringIO())
     snapshots = Snapshot.objects.filter(status="published").select_related("site")
     assert sorted(s.site.code for s in snapshots) == sorted(
         ["peytral", "saint-sebastien", "aix-en-provence", "arles", "istres"]

@@ -4,7 +4,6 @@ import subprocess
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -44,12 +43,12 @@ def _add_rows_of_2015(department):
 @pytest.fixture(scope="session")
 def demo_2015(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data's 2015 report of département 13, built once per test session: its context, HTML, PDF
-    (and text) and workbook. The demo rows are rolled back afterwards; only plain data is kept."""
+    (and text) and workbook. For modules marked `demo` (they run on the session's demo database); the rows
+    it adds are rolled back afterwards; only plain data is kept."""
     from sites.models import Department
 
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO())
         bdr = Department.objects.get(code="13")
         with CaptureQueriesContext(connection) as first:
             context = annual_report_context(department=bdr, year=2015)

@@ -9,7 +9,7 @@ import pytest
 
 # The demo is loaded once for the test session (see conftest); the mark makes pytest-django set the test
 # database up even when this module runs alone.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 # Every section's selectors together (199 on the demo). Most of them are the indicators app's computed
 # indicators, which read the other apps' figures month by month (12 × a few queries each): a constant.

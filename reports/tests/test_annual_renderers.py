@@ -13,7 +13,17 @@ from reports.annual.typography import NBSP
 
 from .conftest import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
+
+
+@pytest.fixture
+def org(demo):
+    """Département 13 of the demo data, under the name the organisation fixture gives it."""
+    from types import SimpleNamespace
+
+    from sites.models import Department
+
+    return SimpleNamespace(bdr=Department.objects.get(code="13"))
 
 
 def _squash(text: str) -> str:

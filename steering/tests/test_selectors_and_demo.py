@@ -3,21 +3,22 @@
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
 
 from sites.models import Site
+from steering import demo as steering_demo
 from steering import selectors
 from steering.models import Agent, Deadline, Meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 D = dt.date
 YEAR_2015 = (D(2015, 1, 1), D(2015, 12, 31))
 
 
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo):
+    """The sites of département 13 in the session's demo data."""
     return list(Site.objects.filter(entity__department__code="13").values_list("pk", flat=True))
 
 
@@ -55,7 +56,7 @@ def test_documents_written_and_revised_in_2015(demo):
 
 
 def test_training_compliance_is_below_100_at_the_prefecture_only(demo):
-    for on in (D(2015, 12, 31), dt.date.today()):
+    for on in (D(2015, 12, 31), timezone.localdate()):
         rows = {r["site"]: r for r in selectors.training_compliance(demo, on)}
         assert rows["Peytral"]["rate"] < 100 or rows["Saint-Sébastien"]["rate"] < 100
         assert all(rows[s]["rate"] == 100 for s in ("Aix-en-Provence", "Arles", "Istres"))
@@ -78,10 +79,8 @@ def test_the_arles_figures_leave_out_istres_rows(demo):
     arles = list(Site.objects.filter(code="arles").values_list("pk", flat=True))
     rows = selectors.training_compliance(arles, D(2015, 12, 31))
     assert [r["site"] for r in rows] == ["Arles"]
-    titles = {
-        o["title"]
-        for o in selectors.calendar_outlook(arles, dt.date.today(), dt.date.today() + dt.timedelta(days=400))
-    }
+    today = timezone.localdate()
+    titles = {o["title"] for o in selectors.calendar_outlook(arles, today, today + dt.timedelta(days=400))}
     assert "Auto-évaluation trimestrielle – Arles" in titles
     assert "Revue du plan de communication de crise" not in titles  # préfecture only
 
@@ -89,11 +88,11 @@ def test_the_arles_figures_leave_out_istres_rows(demo):
 def test_the_demo_shows_current_deadlines_and_is_idempotent(demo):
     from steering.selectors import calendar_items
 
-    today = dt.date.today()
+    today = timezone.localdate()
     items = calendar_items(
         Deadline.objects.all(), today - dt.timedelta(days=30), today + dt.timedelta(days=30)
     )
     assert {"due_soon", "overdue", "done"} <= {i.status for i in items}
     counts = (Agent.objects.count(), Meeting.objects.count(), Deadline.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    steering_demo.load()
     assert (Agent.objects.count(), Meeting.objects.count(), Deadline.objects.count()) == counts

@@ -1,0 +1,282 @@
+"""The test session's machinery (a pytest plugin loaded by the root conftest):
+
+- the clock: `QUALIPREF_TEST_TODAY` moves the whole session (time-machine, ticking) to a moment read as
+  Europe/Paris local time; the run's header prints it;
+- one broker database per xdist worker, so that a worker's Celery thread never takes another's tasks;
+- the demo data, built once per session (per worker) in a database of its own: modules marked
+  `pytest.mark.demo` run against it, each test in a transaction rolled back as usual; the browser tests
+  (transactional: the live server reads committed rows) get a fresh copy of it before each test.
+"""
+
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+import zoneinfo
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+CLOCK_VARIABLE = "QUALIPREF_TEST_TODAY"
+CLOCK_FORMAT = "AAAA-MM-JJ ou AAAA-MM-JJTHH:MM (heure de Paris), par exemple 2027-01-05 ou 2027-03-28T02:30"
+DEFAULT_HOUR = dt.time(10, 0)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---- the clock ---------------------------------------------------------------------------------------
+
+
+def parse_test_clock(value: str) -> dt.datetime:
+    """The moment named by QUALIPREF_TEST_TODAY, as an aware Europe/Paris datetime (10:00 for a date)."""
+    value = value.strip()
+    try:
+        if "T" in value or " " in value:
+            moment = dt.datetime.fromisoformat(value)
+        else:
+            moment = dt.datetime.combine(dt.date.fromisoformat(value), DEFAULT_HOUR)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{CLOCK_VARIABLE}={value!r} n'est pas une date lisible : format attendu {CLOCK_FORMAT}."
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    # Normalised through UTC: a local time that does not exist (02:30 on the spring change) becomes the
+    # instant it names in the offset before the change, printed in the offset in force then.
+    return moment.astimezone(dt.UTC).astimezone(PARIS)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "demo: the module runs against the demo data, built once per session")
+    value = os.environ.get(CLOCK_VARIABLE, "").strip()
+    if value:
+        import time_machine
+
+        moment = parse_test_clock(value)
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        config.stash[_clock_key] = (moment, traveller)
+    else:
+        config.stash[_clock_key] = (dt.datetime.now(PARIS).replace(microsecond=0), None)
+    _one_broker_database_per_worker(os.environ.get("PYTEST_XDIST_WORKER"))
+    _sqlite_test_database_in_a_file(config)
+
+
+def pytest_unconfigure(config):
+    _moment, traveller = config.stash.get(_clock_key, (None, None))
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    moment, _traveller = config.stash[_clock_key]
+    return f"test clock: {moment.isoformat()}"
+
+
+_clock_key = pytest.StashKey()
+
+
+# ---- one broker database per worker --------------------------------------------------------------------
+
+
+def _one_broker_database_per_worker(worker):
+    from django.conf import settings
+
+    if not worker or not settings.CELERY_BROKER_URL.startswith("redis"):
+        return
+    number = int(worker.removeprefix("gw") or 0)
+    parts = urlsplit(settings.CELERY_BROKER_URL)
+    url = urlunsplit(parts._replace(path=f"/{10 + number}"))
+    settings.CELERY_BROKER_URL = url
+    from qualipref.celery import app
+
+    app.conf.broker_url = url
+
+
+# ---- databases -------------------------------------------------------------------------------------------
+
+
+def _sqlite_test_database_in_a_file(config):
+    """SQLite's test database in a file rather than in memory, so that it can be copied (the demo
+    database) and read by the live server's threads like PostgreSQL's."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    folder = Path(tempfile.mkdtemp(prefix="qualipref-tests-"))
+    database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    database.setdefault("OPTIONS", {}).setdefault("timeout", 30)
+
+
+def _connection():
+    from django.db import connection
+
+    return connection
+
+
+def copy_database(source: str, target: str) -> None:
+    """`target` becomes a copy of `source` (dropped first if it exists). Nobody may use `source` meanwhile."""
+    connection = _connection()
+    connection.close()
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            # A thread of the live server or of the Celery worker may still hold a connection to the
+            # source, which PostgreSQL does not copy from while in use.
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                [source],
+            )
+            cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            # FILE_COPY: a plain copy of the files, much faster than WAL_LOG for a database of this size.
+            cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+    else:
+        shutil.copyfile(source, target)
+
+
+def drop_database(name: str) -> None:
+    connection = _connection()
+    connection.close()
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        Path(name).unlink(missing_ok=True)
+
+
+def use_database(name: str) -> None:
+    """The default connection (of every thread, from its next connection on) now uses database `name`."""
+    connection = _connection()
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def _derived_name(base: str, suffix: str) -> str:
+    connection = _connection()
+    if connection.vendor == "postgresql":
+        return f"{base}_{suffix}"
+    path = Path(base)
+    return str(path.with_name(f"{path.stem}_{suffix}{path.suffix}"))
+
+
+@contextmanager
+def _closed_connection_kept_on(name):
+    previous = _connection().settings_dict["NAME"]
+    use_database(name)
+    try:
+        yield
+    finally:
+        use_database(previous)
+
+
+class DemoDatabase:
+    def __init__(self, main: str, media: Path):
+        self.main = main
+        self.template = _derived_name(main, "demo")
+        self.copy = _derived_name(main, "demo_copy")
+        self.media = media
+        self.loaded = False
+
+    def load(self):
+        """Builds the demo data once, committed, in the demo database (a copy of the empty test database)."""
+        from django.core.management import call_command
+        from django.test import override_settings
+
+        copy_database(self.main, self.template)
+        with (
+            _closed_connection_kept_on(self.template),
+            override_settings(MEDIA_ROOT=self.media, PASSWORD_HASHERS=FAST_HASHERS),
+        ):
+            call_command("load_demo", stdout=io.StringIO())
+        self.loaded = True
+
+    def drop(self):
+        drop_database(self.copy)
+        drop_database(self.template)
+
+
+@pytest.fixture(scope="session")
+def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo database of this session (worker), loaded on first use."""
+    demo = DemoDatabase(_connection().settings_dict["NAME"], tmp_path_factory.mktemp("demo-media"))
+    yield demo
+    with django_db_blocker.unblock():
+        demo.drop()
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+        or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` are skipped, with the reason, on another database. A demo module is either
+    wholly transactional (browser tests: a fresh copy before each test) or not at all (each test in a
+    transaction on the shared demo database): a mix is refused."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+        for item in items:
+            if item.get_closest_marker("postgres"):
+                item.add_marker(skip)
+    modules = {}
+    for item in items:
+        if item.get_closest_marker("demo"):
+            modules.setdefault(item.module.__name__, set()).add(_is_transactional(item))
+    mixed = sorted(name for name, kinds in modules.items() if len(kinds) > 1)
+    if mixed:
+        raise pytest.UsageError(
+            "Ces modules marqués `demo` mêlent tests transactionnels et non transactionnels ; "
+            f"séparez-les : {', '.join(mixed)}"
+        )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_module(request):
+    """A module marked `demo` runs on the demo database (or, when transactional, on a copy of it)."""
+    if not request.node.get_closest_marker("demo"):
+        yield None
+        return
+    demo = request.getfixturevalue("demo_database")
+    blocker = request.getfixturevalue("django_db_blocker")
+    transactional = any(
+        _is_transactional(item) for item in request.session.items if item.module is request.module
+    )
+    with blocker.unblock():
+        if not demo.loaded:
+            demo.load()
+        use_database(demo.copy if transactional else demo.template)
+    yield demo
+    with blocker.unblock():
+        use_database(demo.main)
+        if transactional:
+            drop_database(demo.copy)
+
+
+@pytest.fixture(autouse=True)
+def _demo_test(request, _demo_module, _media_in_tmp, settings):
+    """Before each test of a demo module: the demo's media folder; a fresh copy for a transactional test."""
+    if _demo_module is None:
+        yield
+        return
+    settings.MEDIA_ROOT = _demo_module.media
+    if _is_transactional(request.node):
+        with request.getfixturevalue("django_db_blocker").unblock():
+            copy_database(_demo_module.template, _demo_module.copy)
+    yield
+
+
+@pytest.fixture
+def demo(_demo_module):
+    """The demo data (for modules marked `demo`): the database is already there; this names it."""
+    if _demo_module is None:
+        pytest.fail("The `demo` fixture needs the module to be marked `pytest.mark.demo`.")
+    return _demo_module
