@@ -22,13 +22,21 @@ PAGES = [
 ]
 
 
+def expected_status(name, param, value):
+    """A filter that cannot be read is ignored (200); a readable id of a plan that does not exist names an
+    object the user cannot reach: 404, as for any object outside the user's scope."""
+    if (name, param) == ("actionplans:action_create", "plan") and value == "99999":
+        return 404
+    return 200
+
+
 @pytest.mark.parametrize("name,param", PAGES)
 def test_hostile_filter_values_never_break_a_page(client, quality_manager, name, param):
     client.force_login(quality_manager)
     url = reverse(name)
     for value in HOSTILE:
         response = client.get(url, {param: value})
-        assert response.status_code in (200, 404), (url, param, value, response.status_code)
+        assert response.status_code == expected_status(name, param, value), (url, param, value)
 
 
 @pytest.mark.parametrize("slug", ["communiques", "exercices", "lettres", "reseaux-sociaux", "evenements"])
@@ -36,7 +44,7 @@ def test_hostile_years_on_the_registers(client, quality_manager, slug):
     client.force_login(quality_manager)
     for value in HOSTILE:
         response = client.get(reverse("steering:register_entries", args=[slug]), {"annee": value})
-        assert response.status_code in (200, 404), (slug, value, response.status_code)
+        assert response.status_code == 200, (slug, value, response.status_code)
 
 
 def test_the_parsers_bound_what_they_accept(rf):
