@@ -10,6 +10,7 @@ values, tricky but valid text), so that some posts are valid and their data must
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import zipfile
@@ -462,9 +463,25 @@ def _tables() -> list[str]:
     return [t for t in connection.introspection.table_names() if not t.startswith(IGNORED_TABLES)]
 
 
+def checksums_of(tables) -> dict[str, str]:
+    """md5 of each table's rows: one query on PostgreSQL; elsewhere (SQLite) the rows are hashed here."""
+    if connection.vendor == "postgresql":
+        return _pg_checksums(tables)
+    sums = {}
+    with connection.cursor() as cursor:
+        for t in tables:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(t)}")
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            sums[t] = hashlib.md5("|".join(rows).encode()).hexdigest()
+    return sums
+
+
 def table_checksums() -> dict[str, str]:
-    """md5 of every table's rows (one query)."""
-    tables = _tables()
+    """md5 of every table's rows."""
+    return checksums_of(_tables())
+
+
+def _pg_checksums(tables) -> dict[str, str]:
     sql = " UNION ALL ".join(
         f"SELECT '{t}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM \"{t}\" x"
         for t in tables
@@ -478,8 +495,13 @@ def table_rows(tables) -> dict[str, set[str]]:
     rows = {}
     with connection.cursor() as cursor:
         for t in tables:
-            cursor.execute(f'SELECT to_jsonb(x)::text FROM "{t}" x')
-            rows[t] = {r[0] for r in cursor.fetchall()}
+            if connection.vendor == "postgresql":
+                cursor.execute(f'SELECT to_jsonb(x)::text FROM "{t}" x')
+                rows[t] = {r[0] for r in cursor.fetchall()}
+            else:
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(t)}")
+                names = [c[0] for c in cursor.description]
+                rows[t] = {json.dumps(dict(zip(names, r, strict=True)), default=str) for r in cursor.fetchall()}
     return rows
 
 
