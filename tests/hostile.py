@@ -501,7 +501,9 @@ def table_rows(tables) -> dict[str, set[str]]:
             else:
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(t)}")
                 names = [c[0] for c in cursor.description]
-                rows[t] = {json.dumps(dict(zip(names, r, strict=True)), default=str) for r in cursor.fetchall()}
+                rows[t] = {
+                    json.dumps(dict(zip(names, r, strict=True)), default=str) for r in cursor.fetchall()
+                }
     return rows
 
 
