@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -38,6 +38,8 @@ MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # what the code reads; the schema
 MONTH_PATTERN_DOCUMENTED = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 NO_NUL_PATTERN = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text
+HUNDREDTH = Decimal("0.01")
+VALUE_LIMIT = Decimal("9999999999.99")  # Measurement.value: 12 digits, 2 of them decimals
 
 # ---- French messages, per field and pydantic error type ----------------------------------------------------
 
@@ -55,6 +57,7 @@ FIELD_MESSAGES = {
     "value": "Valeur numérique attendue.",
     "comment": "Commentaire : texte de 255 caractères au plus.",
 }
+OUT_OF_BOUNDS = "Valeur hors limites : entre -9 999 999 999,99 et 9 999 999 999,99."
 NO_TOKEN = "Jeton absent, inconnu ou révoqué : envoyez « Authorization: Bearer <jeton> »."
 
 
@@ -63,6 +66,8 @@ NO_TOKEN = "Jeton absent, inconnu ou révoqué : envoyez « Authorization: Beare
 
 def _period(raw) -> dt.date:
     """A month (AAAA-MM, its first day) or a day (AAAA-MM-JJ)."""
+    if raw in (None, ""):
+        raise ValueError(REQUIRED)
     if isinstance(raw, str):
         try:
             if re.fullmatch(MONTH_PATTERN, raw):
@@ -75,7 +80,8 @@ def _period(raw) -> dt.date:
 
 
 def _value(raw) -> Decimal:
-    """A finite number, sent as a JSON number or as text (66.3 or 66,3); never a boolean."""
+    """A finite number, sent as a JSON number or as text (66.3 or 66,3), never a boolean; rounded to the
+    hundredth, the precision of a stored measurement (a client's 66.30000000000001 is 66.3)."""
     if not isinstance(raw, bool) and isinstance(raw, int | float | str):
         try:
             value = Decimal(str(raw).strip().replace(",", "."))
@@ -83,7 +89,9 @@ def _value(raw) -> Decimal:
             pass
         else:
             if value.is_finite():
-                return value
+                if abs(value) > VALUE_LIMIT:
+                    raise ValueError(OUT_OF_BOUNDS)
+                return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
     raise ValueError(FIELD_MESSAGES["value"])
 
 
@@ -109,7 +117,9 @@ Value = Annotated[
     WithJsonSchema(
         {
             "type": "number",
-            "description": "Valeur, dans la plage admise par l'indicateur.",
+            "minimum": -float(VALUE_LIMIT),
+            "maximum": float(VALUE_LIMIT),
+            "description": "Valeur, dans la plage admise par l'indicateur ; arrondie au centième.",
             "examples": [71.5],
         }
     ),
@@ -232,7 +242,7 @@ def _invalid(request, exc):
         if index is None:
             general = general or (TOO_MANY if error["type"] == "too_long" else BAD_SHAPE)
         else:
-            items.append({"index": index, "field": field, "message": _message(field, error["type"])})
+            items.append({"index": index, "field": field, "message": _message(field, error)})
     return _error(400, general or REFUSED, [] if general else items)
 
 
@@ -251,16 +261,17 @@ def _locate(loc: tuple) -> tuple[int | None, str]:
     return None, ""
 
 
-def _message(field: str, error_type: str) -> str:
+def _message(field: str, error: dict) -> str:
+    kind = error["type"]
     if not field:
         return NOT_AN_OBJECT
-    if error_type == "missing":
+    if kind == "missing":
         return REQUIRED
-    if field in ("period", "value"):
-        return FIELD_MESSAGES[field]
-    if error_type == "string_too_short":
+    if kind == "value_error":  # raised by _period or _value, already in French
+        return str(error.get("ctx", {}).get("error", FIELD_MESSAGES.get(field, "")))
+    if kind == "string_too_short":
         return REQUIRED
-    if field == "comment" and error_type == "string_pattern_mismatch":
+    if field == "comment" and kind == "string_pattern_mismatch":
         return NUL
     return FIELD_MESSAGES.get(field, "Valeur invalide.")
 
