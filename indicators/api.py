@@ -82,6 +82,8 @@ def _period(raw) -> dt.date:
 def _value(raw) -> Decimal:
     """A finite number, sent as a JSON number or as text (66.3 or 66,3), never a boolean; rounded to the
     hundredth, the precision of a stored measurement (a client's 66.30000000000001 is 66.3)."""
+    if raw in (None, ""):
+        raise ValueError(REQUIRED)
     if not isinstance(raw, bool) and isinstance(raw, int | float | str):
         try:
             value = Decimal(str(raw).strip().replace(",", "."))

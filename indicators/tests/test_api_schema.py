@@ -143,3 +143,48 @@ def test_the_code_accepts_what_the_schema_declares_valid(client, org, token, doc
             assert abs(float(stored.value) - float(item["value"])) <= 0.005
 
     accepted()
+
+
+ONE = {"indicator": "taux-decroche", "site": "peytral", "period": "2015-06", "value": 66.3}
+
+
+@pytest.mark.parametrize(
+    "payload, error, errors",
+    [
+        (
+            {"measurements": [ONE, {**ONE, "value": None}, "texte", {**ONE, "comment": "a\x00b"}]},
+            "Mesures invalides : rien n'a été enregistré.",
+            [
+                {"index": 1, "field": "value", "message": "Champ obligatoire."},
+                {"index": 2, "field": "", "message": "Chaque mesure est un objet JSON."},
+                {"index": 3, "field": "comment", "message": "Caractère nul (\\u0000) interdit."},
+            ],
+        ),
+        ([ONE, {**ONE, "site": "<b>"}], "Mesures invalides : rien n'a été enregistré.", [
+            {"index": 1, "field": "site",
+             "message": "Code de site attendu : lettres, chiffres et tirets, 50 caractères au plus."}]),
+        ({**ONE, "value": 1e300}, "Mesures invalides : rien n'a été enregistré.", [
+            {"index": 0, "field": "value",
+             "message": "Valeur hors limites : entre -9 999 999 999,99 et 9 999 999 999,99."}]),
+        ({"measurements": [ONE] * 1001}, "Au plus 1000 mesures par appel.", []),
+        ({"measurements": []}, 'Envoyez une mesure (objet JSON) ou {"measurements": [ … ]} non vide.', []),
+        ("texte", 'Envoyez une mesure (objet JSON) ou {"measurements": [ … ]} non vide.', []),
+    ],
+)  # fmt: skip
+def test_refusals_name_each_item_and_field_in_french(client, token, payload, error, errors):
+    response = client.post(
+        URL, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": error, "errors": errors}
+    assert not Measurement.objects.exists()
+
+
+def test_a_value_is_rounded_to_the_stored_hundredth(client, token):
+    response = client.post(
+        URL,
+        json.dumps({**ONE, "value": 66.30000000000001}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 201 and response.json()["results"][0]["value"] == 66.3
