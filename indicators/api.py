@@ -28,7 +28,7 @@ from ninja import Body, Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadError
 from ninja.security import HttpBearer
-from pydantic import BeforeValidator, Discriminator, Tag, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, WithJsonSchema
 
 from . import services
 
@@ -129,7 +129,7 @@ Value = Annotated[
 Code = Annotated[str, Field(min_length=1, max_length=50, pattern=CODE_PATTERN)]
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(BaseModel):  # not ninja's Schema: it reads attributes of any object, a str too
     indicator: Code = Field(description="Code de l'indicateur mesuré.", examples=["taux-decroche"])
     site: Code = Field(description="Code du site.", examples=["peytral"])
     period: Period
@@ -140,7 +140,7 @@ class MeasurementIn(Schema):
         return services.MeasurementInput(**self.model_dump())
 
 
-class MeasurementBatch(Schema):
+class MeasurementBatch(BaseModel):
     measurements: list[MeasurementIn] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
