@@ -2,6 +2,7 @@
 
 Levels:
 - ``due_soon``: the assigned agent, due within N days (parameter ``request_reminder_days``, default 3);
+  days are those of the request's rule (calendar, or working days of its département: ``deadline_rule``);
 - ``overdue``: the assigned agent, due date passed;
 - ``escalation_referent``: the site's quality referents (site_referent on the site or its entity);
 - ``escalation_manager``: the département's quality managers, more than M days after the due date
@@ -21,6 +22,7 @@ from django.urls import reverse
 from qualipref.notifications.registry import NoticeSpec
 from referential.selectors import current_referential
 
+from . import deadline_rule
 from .models import RUNNING_STATUSES, Request
 
 REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT = "request_reminder_days", 3
@@ -57,15 +59,15 @@ def due_notices(today: dt.date):
     # One model instance per row (no joined site/entity rows): sites are few, fetched apart.
     requests = list(
         Request.objects.filter(
-            status__in=RUNNING_STATUSES, due_on__lte=today + dt.timedelta(days=horizon)
-        ).only("pk", "reference", "subject", "due_on", "assigned_to_id", "site_id")
+            status__in=RUNNING_STATUSES, due_on__lte=deadline_rule.reminder_horizon(today, horizon)
+        ).only("pk", "reference", "subject", "due_on", "deadline_kind", "assigned_to_id", "site_id")
     )
     if not requests:
         return []
     sites = {
         s["pk"]: s
         for s in Site.objects.filter(pk__in={r.site_id for r in requests}).values(
-            "pk", "name", "entity_id", "entity__department_id"
+            "pk", "name", "entity_id", "entity__department_id", "entity__department__code"
         )
     }
     site_ids = set(sites)
@@ -95,7 +97,9 @@ def due_notices(today: dt.date):
         referents = referents_by_site[r.site_id] | referents_by_entity[site["entity_id"]]
         agents = {r.assigned_to_id} if r.assigned_to_id else referents
         url = url_pattern.format(r.pk)
-        days_late = (today - r.due_on).days
+        # Under the request's own rule (working days of its département, or calendar days).
+        days_late = -deadline_rule.days_left(r, today, department_code=site["entity__department__code"])
+        late_label = deadline_rule.days_label(days_late, r.deadline_kind)
 
         def spec(level, recipient_id, title, r=r, url=url, department_id=department_id):
             return NoticeSpec(
@@ -114,14 +118,14 @@ def due_notices(today: dt.date):
                 due = r.due_on.strftime("%d/%m/%Y")
                 specs += [spec("due_soon", a, f"Réponse attendue au plus tard le {due}") for a in agents]
             continue
-        specs += [spec("overdue", a, f"En retard de {days_late} jour(s)") for a in agents]
+        specs += [spec("overdue", a, f"En retard de {late_label}") for a in agents]
         specs += [
-            spec("escalation_referent", u, f"En retard de {days_late} jour(s) (site {site['name']})")
+            spec("escalation_referent", u, f"En retard de {late_label} (site {site['name']})")
             for u in referents
         ]
         if days_late > late:
             specs += [
-                spec("escalation_manager", u, f"En retard de {days_late} jour(s) (site {site['name']})")
+                spec("escalation_manager", u, f"En retard de {late_label} (site {site['name']})")
                 for u in managers[department_id]
             ]
     return specs

@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from sites.access import READ, get_for_user
 
+from . import deadline_rule
 from .models import DONE_STATUSES, RUNNING_STATUSES, Kind, ModelAnswer, Request, Status
 
 
 def requests_for_user(user, *, perm: str = READ) -> QuerySet[Request]:
     """The register of the user's scope, with what a list row shows (no query per row)."""
-    return Request.objects.for_user(user, perm=perm).select_related("site", "reception_point", "assigned_to")
+    return Request.objects.for_user(user, perm=perm).select_related(
+        "site__entity__department", "reception_point", "assigned_to"
+    )
 
 
 def request_for_user(user, pk: int, *, perm: str = READ) -> Request:
@@ -55,7 +58,8 @@ def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> 
 
 
 def due_soon_q(today: dt.date, days: int) -> Q:
-    return Q(status__in=RUNNING_STATUSES, due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
+    """Running requests due within `days` days, each under its own rule (calendar or working days)."""
+    return deadline_rule.due_within_q(today, days)
 
 
 def _figures_aggregates(today: dt.date) -> dict:

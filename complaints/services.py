@@ -12,6 +12,7 @@ from referential.params import parameter_value
 from referential.selectors import current_referential
 
 from . import deadlines
+from .deadline_rule import HOLIDAY_SUBDIVISIONS, holiday_subdivision  # noqa: F401 (re-exported)
 from .models import (
     KIND_PREFIX,
     WORKFLOW,
@@ -22,18 +23,6 @@ from .models import (
     RequestPause,
     Status,
 )
-
-# French subdivisions whose public holidays differ from the national calendar (holidays library codes).
-HOLIDAY_SUBDIVISIONS = {
-    "57": "57",
-    "67": "6AE",
-    "68": "6AE",
-    "971": "971",
-    "972": "972",
-    "973": "973",
-    "974": "974",
-    "976": "976",
-}
 
 DEFAULT_DEADLINE = {
     Kind.COMPLAINT: (15, DaysKind.CALENDAR),
@@ -49,10 +38,6 @@ ERROR_DATE_BEFORE_RECEIPT = "Cette date ne peut pas précéder la date de récep
 ERROR_ANSWER_REQUIRED = "Saisissez le texte de la réponse."
 ERROR_FUTURE = "Cette date ne peut pas être dans le futur."
 ERROR_POINT_OTHER_SITE = "Ce point d'accueil n'appartient pas au site choisi."
-
-
-def holiday_subdivision(department) -> str | None:
-    return HOLIDAY_SUBDIVISIONS.get(getattr(department, "code", None))
 
 
 def deadline_rule(department, kind: str) -> tuple[int, str]:

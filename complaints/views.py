@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qualipref.attachments.services import attachment_add, attachments_for
@@ -17,7 +18,7 @@ from qualipref.timeline import Event, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for
 from sites.models import Department, ReceptionPoint, Site
 
-from . import exports, selectors, services
+from . import deadline_rule, exports, selectors, services
 from .forms import (
     IMPORT_HEADERS,
     AnswerForm,
@@ -52,19 +53,23 @@ def _breadcrumbs(*extra):
 
 
 def deadline_state(request_obj: Request, today, soon_days: int = 3) -> tuple[str, str]:
-    """(label, badge colour) of the deadline; one colour per meaning: red late, orange soon, green done."""
+    """(label, badge colour) of the deadline; one colour per meaning: red late, orange soon, green done.
+
+    The days are counted under the request's own rule (`deadline_rule.days_left`: calendar or working days
+    of its département), the rule of its due date, and the label says which."""
     if request_obj.status in (Status.ANSWERED, Status.CLOSED):
         if request_obj.answered_on_time is False:
             return "Répondue hors délai", "danger"
         return "Répondue dans le délai", "success"
     if request_obj.status == Status.WAITING:
         return "Délai suspendu", "secondary"
-    remaining = (request_obj.due_on - today).days
+    remaining = deadline_rule.days_left(request_obj, today)
+    days = deadline_rule.days_label(abs(remaining), request_obj.deadline_kind)
     if remaining < 0:
-        return f"En retard de {-remaining} j", "danger"
+        return f"En retard de {days}", "danger"
     if remaining <= soon_days:
-        return ("Échéance aujourd'hui" if remaining == 0 else f"Échéance dans {remaining} j"), "warning"
-    return f"{remaining} j restants", "secondary"
+        return ("Échéance aujourd'hui" if remaining == 0 else f"Échéance dans {days}"), "warning"
+    return ngettext("%(days)s restant", "%(days)s restants", remaining) % {"days": days}, "secondary"
 
 
 def _filtered(request):

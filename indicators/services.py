@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sites.access import WRITE, require, scope_for
+from sites.models import Site
 
 from .models import ApiClient, Indicator, Measurement, Target
 
@@ -134,6 +136,89 @@ def measurement_record(
         existing.full_clean(validate_unique=False)
         existing.save()
         return existing, "updated"
+
+
+@dataclass(frozen=True)
+class MeasurementInput:
+    """One measurement as a system sends it: indicator and site by their codes."""
+
+    indicator: str
+    site: str
+    period: dt.date
+    value: Decimal
+    comment: str = ""
+
+
+class MeasurementsRefused(Exception):
+    """Nothing was recorded; `errors` lists the problems as {"index", "field", "message"} (index from 0)."""
+
+    message = "Mesures invalides : rien n'a été enregistré."
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(self.message)
+        self.errors = errors
+
+
+def measurements_push(
+    *, client: ApiClient, items: list[MeasurementInput], today=None
+) -> list[tuple[Measurement, str]]:
+    """Record a batch sent by an API client, all or nothing, through `measurement_record`.
+
+    Codes are resolved in the client's département; a site outside the client's scope raises
+    PermissionDenied (naming the sites), any other problem MeasurementsRefused with every item's reasons.
+    """
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(
+            department_id=client.department_id, code__in={m.indicator for m in items}
+        )
+    }
+    sites = {
+        s.code: s for s in Site.objects.select_related("entity").filter(code__in={m.site for m in items})
+    }
+    errors = []
+    for index, item in enumerate(items):
+        if item.indicator not in indicators:
+            errors.append(_item_error(index, "indicator", f"Indicateur inconnu : « {item.indicator} »."))
+        if item.site not in sites:
+            errors.append(_item_error(index, "site", f"Site inconnu : « {item.site} »."))
+    if errors:
+        raise MeasurementsRefused(errors)
+    allowed = {s.pk for s in client.sites.all()}
+    outside = sorted({item.site for item in items if sites[item.site].pk not in allowed})
+    if outside:
+        raise PermissionDenied(
+            f"Ce jeton ne couvre pas {'les sites' if len(outside) > 1 else 'le site'} : {', '.join(outside)}."
+        )
+    for index, item in enumerate(items):
+        problems = measurement_errors(
+            indicator=indicators[item.indicator], site=sites[item.site], period=item.period, value=item.value,
+            today=today,
+        )  # fmt: skip
+        errors.extend(_item_error(index, field, message) for field, message in problems.items())
+    if errors:
+        raise MeasurementsRefused(errors)
+    try:
+        with transaction.atomic():
+            return [
+                measurement_record(
+                    indicator=indicators[item.indicator],
+                    site=sites[item.site],
+                    period=item.period,
+                    value=item.value,
+                    comment=item.comment,
+                    source=Measurement.Source.API,
+                    api_client=client,
+                    today=today,
+                )
+                for item in items
+            ]
+    except ValidationError as exc:
+        raise MeasurementsRefused([_item_error(None, "", message) for message in exc.messages]) from exc
+
+
+def _item_error(index: int | None, field: str, message: str) -> dict:
+    return {"index": index, "field": field, "message": message}
 
 
 @transaction.atomic
