@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories as f
 
-# The session's clock (QUALIPREF_TEST_TODAY), one broker database per xdist worker, the demo database.
+# The session's clock (QUALIPREF_TEST_TODAY), one broker queue per test process, the demo database.
 pytest_plugins = ["tests.session"]
 
 

@@ -2,7 +2,7 @@
 
 - the clock: `QUALIPREF_TEST_TODAY` moves the whole session (time-machine, ticking) to a moment read as
   Europe/Paris local time; the run's header prints it;
-- one broker database per xdist worker, so that a worker's Celery thread never takes another's tasks;
+- one broker queue per test process, so that a worker's Celery thread never takes another's tasks;
 - the demo data, built once per session (per worker) in a database of its own: modules marked
   `pytest.mark.demo` run against it, each test in a transaction rolled back as usual; the browser tests
   (transactional: the live server reads committed rows) get a fresh copy of it before each test.
@@ -16,7 +16,6 @@ import tempfile
 import zoneinfo
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -61,7 +60,7 @@ def pytest_configure(config):
         config.stash[_clock_key] = (moment, traveller)
     else:
         config.stash[_clock_key] = (dt.datetime.now(PARIS).replace(microsecond=0), None)
-    _one_broker_database_per_worker(os.environ.get("PYTEST_XDIST_WORKER"))
+    _one_broker_queue_per_process()
     _sqlite_test_database_in_a_file(config)
 
 
@@ -79,21 +78,19 @@ def pytest_report_header(config):
 _clock_key = pytest.StashKey()
 
 
-# ---- one broker database per worker --------------------------------------------------------------------
+# ---- one broker queue per test process -------------------------------------------------------------------
 
 
-def _one_broker_database_per_worker(worker):
+def _one_broker_queue_per_process():
+    """Each test process (an xdist worker, or a second run beside this one) sends and consumes its tasks
+    on a queue of its own, so that its Celery thread never runs another process's tasks on its database."""
     from django.conf import settings
 
-    if not worker or not settings.CELERY_BROKER_URL.startswith("redis"):
-        return
-    number = int(worker.removeprefix("gw") or 0)
-    parts = urlsplit(settings.CELERY_BROKER_URL)
-    url = urlunsplit(parts._replace(path=f"/{10 + number}"))
-    settings.CELERY_BROKER_URL = url
+    queue = f"qualipref-tests-{os.getpid()}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
     from qualipref.celery import app
 
-    app.conf.broker_url = url
+    app.conf.task_default_queue = queue
 
 
 # ---- databases -------------------------------------------------------------------------------------------
