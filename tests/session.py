@@ -191,6 +191,15 @@ class DemoDatabase:
             call_command("load_demo", stdout=io.StringIO())
         self.loaded = True
 
+    @contextmanager
+    def active(self):
+        """The default connection on the demo database meanwhile (for a session-scoped fixture, set up
+        before the module's own switch)."""
+        if not self.loaded:
+            self.load()
+        with _closed_connection_kept_on(self.template):
+            yield
+
     def drop(self):
         drop_database(self.copy)
         drop_database(self.template)

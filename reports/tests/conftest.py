@@ -41,14 +41,19 @@ def _add_rows_of_2015(department):
 
 
 @pytest.fixture(scope="session")
-def demo_2015(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_2015(django_db_setup, django_db_blocker, tmp_path_factory, demo_database):
     """The demo data's 2015 report of département 13, built once per test session: its context, HTML, PDF
     (and text) and workbook. For modules marked `demo` (they run on the session's demo database); the rows
     it adds are rolled back afterwards; only plain data is kept."""
     from sites.models import Department
 
     media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+    with (
+        override_settings(MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+        demo_database.active(),
+        transaction.atomic(),
+    ):
         bdr = Department.objects.get(code="13")
         with CaptureQueriesContext(connection) as first:
             context = annual_report_context(department=bdr, year=2015)
