@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from complaints.figures import yearly_complaints_by_site
 from complaints.models import Kind, Request
-from complaints.selectors import yearly_complaints_by_site
 from sites.models import Department
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators import demo
+from indicators.figures import indicator_table
 from indicators.models import Indicator, Measurement, Target
-from indicators.selectors import indicator_table
 from sites.models import Department, Site
 
 pytestmark = pytest.mark.django_db

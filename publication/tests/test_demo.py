@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from complaints.selectors import yearly_complaints_by_site
+from complaints.figures import yearly_complaints_by_site
 from publication import collect, demo
 from publication.models import Snapshot, SnapshotFigure
 from sites.models import Department
