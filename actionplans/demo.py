@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.utils import timezone
 
+from audits.models import Audit
 from referential.models import Module
 from referential.selectors import current_referential
 from sites.models import Department, Entity, Site, User
+from surveys.models import SurveyUnit, UnitPoint
 
 from .models import ORIGIN_FIELDS, Action, ActionPlan
 
@@ -284,7 +285,6 @@ def _origin_2015(site, title):
         None,
     )
     if answer and "survey_point" in ORIGIN_FIELDS:
-        UnitPoint = apps.get_model("surveys", "UnitPoint")
         point = UnitPoint.objects.filter(
             unit__campaign__year=2015,
             unit__campaign__population="users",
@@ -295,33 +295,23 @@ def _origin_2015(site, title):
         if point is not None:
             return {"origin_kind": "survey_point", "origin_survey_point": point}
     if "survey_unit" in ORIGIN_FIELDS:
-        try:
-            SurveyUnit = apps.get_model("surveys", "SurveyUnit")
-        except LookupError:
-            SurveyUnit = None
-        if SurveyUnit is not None:
-            units = list(
-                SurveyUnit.objects.filter(
-                    campaign__year=2015, campaign__population="users", site=site
-                ).order_by("order")
+        units = list(
+            SurveyUnit.objects.filter(campaign__year=2015, campaign__population="users", site=site).order_by(
+                "order"
             )
-            if units:
-                foreign = [u for u in units if "tranger" in u.name]
-                unit = foreign[0] if foreign and "tranger" in title else units[0]
-                return {"origin_kind": "survey_unit", "origin_survey_unit": unit}
+        )
+        if units:
+            foreign = [u for u in units if "tranger" in u.name]
+            unit = foreign[0] if foreign and "tranger" in title else units[0]
+            return {"origin_kind": "survey_unit", "origin_survey_unit": unit}
     if "audit" in ORIGIN_FIELDS:
-        try:
-            Audit = apps.get_model("audits", "Audit")
-        except LookupError:
-            Audit = None
-        if Audit is not None:
-            audit = (
-                Audit.objects.filter(entity_id=site.entity_id, start_on__year=2015)
-                .order_by("start_on", "pk")
-                .first()
-            )
-            if audit is not None:
-                return {"origin_kind": "audit", "origin_audit": audit}
+        audit = (
+            Audit.objects.filter(entity_id=site.entity_id, start_on__year=2015)
+            .order_by("start_on", "pk")
+            .first()
+        )
+        if audit is not None:
+            return {"origin_kind": "audit", "origin_audit": audit}
     return {}
 
 

@@ -14,8 +14,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from qualipref.models import EntityScopedModel
 from qualipref.workflow import Workflow
+from sites.scoped import EntityScopedModel
 
 ERR_DUE_BEFORE_START = "L'échéance ne peut pas précéder la date de début."
 ERR_DONE_WITHOUT_DATE = "Indiquez la date de réalisation pour passer l'action à « Réalisée »."

@@ -1,14 +1,19 @@
 """Where an action comes from: for each origin kind, the source model, its scope and what it pre-fills.
 
-The source apps never import this app; this module reaches their models by label, so that it works
-whatever the order in which apps are loaded.
+The source apps never import this app (they reach their actions through the reverse relation);
+this app imports their models plainly.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
+from django.db import models
+
+from audits.models import Audit, Finding
+from complaints.models import Request
+from steering.models import Decision
+from surveys.models import SurveyUnit, UnitPoint
 
 from .models import ORIGIN_FIELDS
 
@@ -16,30 +21,23 @@ from .models import ORIGIN_FIELDS
 @dataclass(frozen=True)
 class OriginKind:
     kind: str
-    model: str  # app_label.ModelName
+    model: type[models.Model]
     label: str
     select_related: tuple[str, ...] = field(default_factory=tuple)
 
-    def model_class(self):
-        try:
-            return apps.get_model(self.model)
-        except LookupError:
-            return None
+    def model_class(self) -> type[models.Model]:
+        return self.model
 
 
 KINDS = {
-    "finding": OriginKind(
-        "finding", "audits.Finding", "Constat d'audit", ("audit", "entity", "site", "module")
-    ),
-    "audit": OriginKind("audit", "audits.Audit", "Audit ou auto-évaluation", ("entity",)),
-    "survey_unit": OriginKind(
-        "survey_unit", "surveys.SurveyUnit", "Résultats d'enquête", ("site__entity", "campaign")
-    ),
+    "finding": OriginKind("finding", Finding, "Constat d'audit", ("audit", "entity", "site", "module")),
+    "audit": OriginKind("audit", Audit, "Audit ou auto-évaluation", ("entity",)),
+    "survey_unit": OriginKind("survey_unit", SurveyUnit, "Résultats d'enquête", ("site__entity", "campaign")),
     "survey_point": OriginKind(
-        "survey_point", "surveys.UnitPoint", "Point de vigilance", ("unit__site__entity", "unit__campaign")
+        "survey_point", UnitPoint, "Point de vigilance", ("unit__site__entity", "unit__campaign")
     ),
-    "request": OriginKind("request", "complaints.Request", "Réclamation", ("site__entity",)),
-    "decision": OriginKind("decision", "steering.Decision", "Décision du COPIL", ("meeting", "department")),
+    "request": OriginKind("request", Request, "Réclamation", ("site__entity",)),
+    "decision": OriginKind("decision", Decision, "Décision du COPIL", ("meeting", "department")),
 }
 
 

@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import EntityScopedModel, ScopedQuerySet
 from qualipref.workflow import Workflow
+from sites.scoped import EntityScopedModel, ScopedQuerySet
 
 ERR_END_BEFORE_START = "La date de fin ne peut pas précéder la date de début."
 ERR_HEADCOUNT = "L'effectif dans le périmètre ne peut pas dépasser l'effectif de l'entité."

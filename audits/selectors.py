@@ -1,7 +1,7 @@
 """Every read of the audits app, scoped by the user, with the joins it needs (constant query counts).
 
-Figures other apps read (indicators, annual report, steering calendar) are the functions under
-"Figures for other apps": plain data, no request, no user (the caller scopes by département or ids).
+Figures other apps read (indicators, annual report, steering calendar) are in `audits/figures.py`: plain
+data, no request, no user (the caller scopes by département or ids).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from referential.models import Criterion, Engagement, FindingType, LabelScope
 from sites.access import READ, WRITE, get_for_user, scope_for
-from sites.models import Entity, Site
+from sites.models import Entity
 
 from . import links, readiness
 from .models import Audit, AuditPlanLine, Finding, SelfAssessmentRow
@@ -313,101 +313,7 @@ def readiness_overview(
     return result
 
 
-# ---- figures for other apps -----------------------------------------------------------------------------
-
-
-def finding_counts(*, department, year: int, kinds=None, entity_ids=None) -> dict[Entity, dict[str, int]]:
-    """{entity: {finding type code: number}} for the findings of the audits that started in `year`
-    (of `kinds`, e.g. [Audit.Kind.EXTERNAL]), entities of `department` in their order. Two queries."""
-    audits = Audit.objects.filter(entity__department=department, start_on__year=year)
-    if kinds:
-        audits = audits.filter(kind__in=list(kinds))
-    if entity_ids is not None:
-        audits = audits.filter(entity_id__in=entity_ids)
-    rows = (
-        Finding.objects.filter(audit__in=audits)
-        .values("entity_id", "finding_type__code")
-        .annotate(n=Count("pk"))
-    )
-    by_entity = defaultdict(dict)
-    for r in rows:
-        by_entity[r["entity_id"]][r["finding_type__code"]] = r["n"]
-    entities = Entity.objects.filter(pk__in=list(by_entity)).order_by("order", "name")
-    return {e: by_entity[e.pk] for e in entities}
-
-
-@dataclass
-class FindingGroup:
-    finding_type: FindingType
-    findings: list[Finding]
-
-
-def general_findings(*, department, year: int) -> list[FindingGroup]:
-    """The général findings (whole département) observed in `year`, grouped by type in the type order
-    ("Points forts généraux", "Points sensibles généraux", "Pistes de progrès générales"). One query."""
-    findings = list(
-        Finding.objects.filter(department=department, entity__isnull=True, observed_on__year=year)
-        .select_related("finding_type")
-        .order_by("finding_type__order", "number", "pk")
-    )
-    groups: dict[int, FindingGroup] = {}
-    for f in findings:
-        groups.setdefault(f.finding_type_id, FindingGroup(f.finding_type, [])).findings.append(f)
-    return list(groups.values())
-
-
-def open_nonconformity_counts(*, entity_ids=None, site_ids=None, on: dt.date | None = None) -> dict:
-    """Open non-conformities (minor and major, not verified closed): {"entities": {entity id: n},
-    "sites": {site id: n}} (entity-wide findings count for the entity only). `on`: as of that date
-    (findings observed until then). One query."""
-    qs = Finding.objects.filter(finding_type__code__endswith="nonconformity", entity__isnull=False).exclude(
-        status=Finding.Status.VERIFIED_CLOSED
-    )
-    if on is not None:
-        qs = qs.filter(observed_on__lte=on)
-    if entity_ids is not None:
-        qs = qs.filter(entity_id__in=entity_ids)
-    if site_ids is not None:
-        site_entities = Site.objects.filter(pk__in=site_ids).values("entity_id")
-        qs = qs.filter(Q(site_id__in=site_ids) | Q(site__isnull=True, entity_id__in=site_entities))
-    entities, sites = defaultdict(int), defaultdict(int)
-    for entity_id, site_id in qs.values_list("entity_id", "site_id"):
-        entities[entity_id] += 1
-        if site_id:
-            sites[site_id] += 1
-    return {"entities": dict(entities), "sites": dict(sites)}
-
-
-def audits_of_year(
-    *, department, year: int, kinds=None, include_self_assessments: bool = False
-) -> list[Audit]:
-    """Audits that started in `year` in `department` (for the report's "label events"), with their
-    entity and finding counts per type code (`n_<code>`)."""
-    qs = Audit.objects.filter(entity__department=department, start_on__year=year)
-    if kinds:
-        qs = qs.filter(kind__in=list(kinds))
-    elif not include_self_assessments:
-        qs = qs.exclude(kind=Audit.Kind.SELF_ASSESSMENT)
-    columns = type_columns(finding_types())
-    annotations = {
-        f"n_{t.code}": Count("findings", filter=Q(findings__finding_type__code=t.code)) for t in columns
-    }
-    return list(
-        qs.select_related("entity")
-        .annotate(n_findings=Count("findings"), **annotations)
-        .order_by("start_on", "entity__order")
-    )
-
-
-def self_assessments_between(*, department, start: dt.date, end: dt.date) -> list[Audit]:
-    """Self-assessments whose deadline (end date) falls in [start, end], for the steering calendar."""
-    return list(
-        Audit.objects.filter(
-            entity__department=department, kind=Audit.Kind.SELF_ASSESSMENT, end_on__range=(start, end)
-        )
-        .select_related("entity")
-        .order_by("end_on", "entity__order")
-    )
+# ---- (the figures for other apps are in audits/figures.py) ---------------------------------------------
 
 
 def writable_entities(user):
@@ -422,9 +328,4 @@ __all__ = [
     "audit_detail",
     "cycle_comparison",
     "readiness_overview",
-    "finding_counts",
-    "general_findings",
-    "open_nonconformity_counts",
-    "audits_of_year",
-    "self_assessments_between",
 ]

@@ -256,8 +256,8 @@ def timed(fn, repeat=5):
 def measure(departments, sites) -> dict:
     from django.test import Client
 
+    from complaints.figures import request_figures
     from complaints.reminders import due_notices
-    from complaints.selectors import request_figures
     from qualipref.notifications.models import Notice
     from qualipref.notifications.services import notices_record
     from sites.models import User

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from qualipref.models import DepartmentScopedModel, SiteScopedModel
 from qualipref.workflow import Workflow
+from sites.scoped import DepartmentScopedModel, SiteScopedModel
 
 
 class Kind(models.TextChoices):

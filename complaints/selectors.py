@@ -1,25 +1,15 @@
-"""Reads: the register (scoped), one request, and the figures other apps use.
-
-Figures for other apps (stable names):
-
-- ``request_figures(*, site_ids, start, end, kinds=None, group_by=("site",), today=None)``
-- ``yearly_complaints_by_site(*, department, year)``
-- ``overdue_counts(*, site_ids, today=None)`` (the steering committee's dashboard)
-"""
+"""Reads: the register (scoped) and one request. The figures are in `complaints/figures.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from sites.access import READ, get_for_user
 
 from . import deadline_rule
-from .models import DONE_STATUSES, RUNNING_STATUSES, Kind, ModelAnswer, Request, Status
+from .models import DONE_STATUSES, RUNNING_STATUSES, ModelAnswer, Request, Status
 
 
 def requests_for_user(user, *, perm: str = READ) -> QuerySet[Request]:
@@ -42,169 +32,9 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=RUNNING_STATUSES, due_on__lt=today)
 
 
-def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> dict[int, int]:
-    """Requests overdue on `today` per site ({site id: n}, sites without any left out): the figure
-    `request_figures` gives as "overdue_now", read from the open requests only (partial index
-    `request_open_due`) rather than by aggregating each site's whole history. One query."""
-    today = today or timezone.localdate()
-    rows = (
-        Request.objects.filter(overdue_q(today), site_id__in=list(site_ids))
-        .order_by()
-        .values("site_id")
-        .annotate(n=Count("pk"))
-        .values_list("site_id", "n")
-    )
-    return dict(rows)
-
-
 def due_soon_q(today: dt.date, days: int) -> Q:
     """Running requests due within `days` days, each under its own rule (calendar or working days)."""
     return deadline_rule.due_within_q(today, days)
-
-
-def _figures_aggregates(today: dt.date) -> dict:
-    return {
-        "received": Count("pk"),
-        "answered": Count("pk", filter=Q(answered_on__isnull=False)),
-        "answered_on_time": Count("pk", filter=Q(answered_on__isnull=False, answered_on_time=True)),
-        "mean_answer_days": Avg("answer_days", filter=Q(answered_on__isnull=False)),
-        "max_answer_days": Max("answer_days", filter=Q(answered_on__isnull=False)),
-        "sum_answer_days": Sum("answer_days", filter=Q(answered_on__isnull=False)),
-        "overdue_now": Count("pk", filter=overdue_q(today)),
-    }
-
-
-def _finish(row: dict) -> dict:
-    answered = row["answered"]
-    row["on_time_share"] = round(100 * row["answered_on_time"] / answered, 1) if answered else None
-    mean = row["mean_answer_days"]
-    row["mean_answer_days"] = round(float(mean), 1) if mean is not None else None
-    row["sum_answer_days"] = row["sum_answer_days"] or 0
-    return row
-
-
-GROUPS = {
-    "site": ("site_id", "site__name"),
-    "entity": ("site__entity_id", "site__entity__name"),
-    "kind": ("kind",),
-    "month": ("month",),
-    "year": ("year",),
-}
-
-
-def request_figures(
-    *,
-    site_ids: Iterable[int],
-    start: dt.date | None,
-    end: dt.date | None,
-    kinds: Sequence[str] | None = None,
-    group_by: Sequence[str] = ("site",),
-    today: dt.date | None = None,
-    queryset: QuerySet[Request] | None = None,
-) -> list[dict]:
-    """Figures of the requests received between `start` and `end` (inclusive) on `site_ids`.
-
-    One SQL query. Returns plain dicts, one per group (group_by: any of "site", "entity", "kind",
-    "month", "year"; () for one total row), with:
-    received, answered, answered_on_time, on_time_share (percent 0–100, None when nothing answered),
-    mean_answer_days, max_answer_days, sum_answer_days (days of the request's own deadline kind,
-    paused days excluded), overdue_now (still open, clock running, due date passed as of `today`),
-    plus the group keys (site_id/site_name, entity_id/entity_name, kind/kind_label, month, year).
-    """
-    today = today or timezone.localdate()
-    qs = queryset if queryset is not None else Request.objects.all()
-    qs = qs.filter(site_id__in=list(site_ids))
-    if start:
-        qs = qs.filter(received_on__gte=start)
-    if end:
-        qs = qs.filter(received_on__lte=end)
-    if kinds:
-        qs = qs.filter(kind__in=list(kinds))
-    qs = qs.order_by()
-    if "month" in group_by:
-        qs = qs.annotate(month=TruncMonth("received_on"))
-    if "year" in group_by:
-        from django.db.models.functions import ExtractYear
-
-        qs = qs.annotate(year=ExtractYear("received_on"))
-    fields = [f for g in group_by for f in GROUPS[g]]
-    rows = (
-        list(qs.values(*fields).annotate(**_figures_aggregates(today)))
-        if fields
-        else [qs.aggregate(**_figures_aggregates(today))]
-    )
-    kind_labels = dict(Kind.choices)
-    result = []
-    for row in rows:
-        row = _finish(dict(row))
-        if "site__name" in row:
-            row["site_name"] = row.pop("site__name")
-        if "site__entity_id" in row:
-            row["entity_id"] = row.pop("site__entity_id")
-            row["entity_name"] = row.pop("site__entity__name")
-        if "kind" in row:
-            row["kind_label"] = kind_labels.get(row["kind"], row["kind"])
-        if isinstance(row.get("month"), dt.datetime):
-            row["month"] = row["month"].date()
-        result.append(row)
-    order = [k for g in group_by for k in {"site": ["site_name"], "entity": ["entity_name"]}.get(g, [g])]
-    result.sort(key=lambda r: tuple(str(r.get(k) or "") for k in order))
-    return result
-
-
-def yearly_complaints_by_site(*, department, year: int) -> dict:
-    """Complaints of a département's sites received in `year`, for the annual report (two queries).
-
-    Returns {"year", "rows": [{site_id, site_name, entity_name, received, answered, answered_on_time,
-    on_time_share, mean_answer_days, max_answer_days, overdue_now}] (every site, zero included),
-    "total": {same figures over the département}, "deadline_days": set of deadlines in force}.
-    """
-    from sites.models import Site
-
-    department_id = getattr(department, "pk", department)
-    sites = list(
-        Site.objects.filter(entity__department_id=department_id)
-        .select_related("entity")
-        .order_by("entity__order", "order", "name")
-    )
-    figures = {
-        r["site_id"]: r
-        for r in request_figures(
-            site_ids=[s.pk for s in sites],
-            start=dt.date(year, 1, 1),
-            end=dt.date(year, 12, 31),
-            kinds=[Kind.COMPLAINT],
-            group_by=("site",),
-        )
-    }
-    empty = {
-        "received": 0,
-        "answered": 0,
-        "answered_on_time": 0,
-        "mean_answer_days": None,
-        "max_answer_days": None,
-        "sum_answer_days": 0,
-        "overdue_now": 0,
-        "on_time_share": None,
-    }
-    rows = []
-    for site in sites:
-        row = {**empty, **figures.get(site.pk, {})}
-        row.update(site_id=site.pk, site_name=site.name, entity_name=site.entity.name)
-        rows.append(row)
-    total = {
-        key: sum(r[key] for r in rows)
-        for key in ("received", "answered", "answered_on_time", "sum_answer_days", "overdue_now")
-    }
-    total["on_time_share"] = (
-        round(100 * total["answered_on_time"] / total["answered"], 1) if total["answered"] else None
-    )
-    total["mean_answer_days"] = (
-        round(total["sum_answer_days"] / total["answered"], 1) if total["answered"] else None
-    )
-    maxima = [r["max_answer_days"] for r in rows if r["max_answer_days"] is not None]
-    total["max_answer_days"] = max(maxima) if maxima else None
-    return {"year": year, "rows": rows, "total": total}
 
 
 def model_answers_for(request: Request) -> list[ModelAnswer]:
@@ -222,8 +52,6 @@ __all__ = [
     "due_soon_q",
     "model_answers_for",
     "overdue_q",
-    "request_figures",
     "request_for_user",
     "requests_for_user",
-    "yearly_complaints_by_site",
 ]

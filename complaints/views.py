@@ -19,6 +19,7 @@ from sites.access import READ, REQUESTS, WRITE, require, scope_for
 from sites.models import Department, ReceptionPoint, Site
 
 from . import deadline_rule, exports, selectors, services
+from .figures import request_figures
 from .forms import (
     IMPORT_HEADERS,
     AnswerForm,
@@ -85,7 +86,7 @@ def request_list(request):
     today = timezone.localdate()
     for row in page.object_list:
         row.deadline_label, row.deadline_badge = deadline_state(row, today, request_filter.within_days)
-    figures = selectors.request_figures(
+    figures = request_figures(
         site_ids=scope_for(request.user).site_ids(READ),
         start=None,
         end=None,

@@ -68,8 +68,8 @@ def _month(value) -> dt.date:
 
 
 def _complaint_figures(site_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
+    from complaints.figures import request_figures
     from complaints.models import Kind
-    from complaints.selectors import request_figures
 
     return request_figures(
         site_ids=site_ids, start=start, end=end, kinds=[Kind.COMPLAINT], group_by=("site", "month")
@@ -135,7 +135,7 @@ def _month_ends(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def training_compliance(site_ids, start, end, param="") -> Values:
-    from steering.selectors import training_compliance as source
+    from steering.figures import training_compliance as source
 
     values: Values = {}
     for month, on in _month_ends(start, end):
@@ -146,7 +146,7 @@ def training_compliance(site_ids, start, end, param="") -> Values:
 
 
 def crisis_exercises(site_ids, start, end, param="") -> Values:
-    from steering.selectors import exercises_held
+    from steering.figures import exercises_held
 
     counts = dict.fromkeys(months_between(start, end), 0)
     for item in exercises_held(site_ids, start, end)["items"]:
@@ -155,7 +155,7 @@ def crisis_exercises(site_ids, start, end, param="") -> Values:
 
 
 def newsletters(site_ids, start, end, param="") -> Values:
-    from steering.selectors import newsletters as source
+    from steering.figures import newsletters as source
 
     counts = dict.fromkeys(months_between(start, end), 0)
     for item in source(site_ids, start, end):
@@ -164,7 +164,7 @@ def newsletters(site_ids, start, end, param="") -> Values:
 
 
 def social_posts(site_ids, start, end, param="") -> Values:
-    from steering.selectors import social_media_counts
+    from steering.figures import social_media_counts
 
     counts = dict.fromkeys(months_between(start, end), 0)
     for row in social_media_counts(site_ids, start, end)["by_month"]:
@@ -240,7 +240,7 @@ register(
 
 
 def open_nonconformities(site_ids, start, end, param="") -> Values:
-    from audits.selectors import open_nonconformity_counts
+    from audits.figures import open_nonconformity_counts
 
     values: Values = {}
     for month, on in _month_ends(start, end):
@@ -271,7 +271,7 @@ register(
 
 
 def actions_on_time_share(site_ids, start, end, param="") -> Values:
-    from actionplans.selectors import action_figures
+    from actionplans.figures import action_figures
 
     values: Values = {}
     for month in months_between(start, end):
@@ -306,7 +306,7 @@ register(
 def satisfaction_many(site_ids, start, end, params) -> dict[str, Values]:
     """Satisfied + very satisfied ÷ respondents concerned, per site, for each criterion code in `params`
     (one query per campaign year in the range)."""
-    from surveys.selectors import rates
+    from surveys.figures import rates
 
     wanted = set(params)
     result: dict[str, Values] = {p: {} for p in params}

@@ -204,16 +204,3 @@ class ApiClientForm(forms.ModelForm):
         self.fields["sites"].queryset = Site.objects.filter(
             pk__in=scope_for(user).site_ids(WRITE), entity__department=department
         ).select_related("entity")
-
-
-class DashboardFilter(forms.Form):
-    entity = forms.TypedChoiceField(label="Entité", required=False, coerce=int, empty_value=None)
-    month = MonthField(label="Mois", required=False)
-
-    def __init__(self, *args, entities, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = [("", "Toutes les entités")] + [(e.pk, e.name) for e in entities]
-
-
-class PackRequestForm(forms.Form):
-    month = MonthField(label="Mois du comité")

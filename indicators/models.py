@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from qualipref.models import DepartmentScopedModel, EntityScopedModel, SiteScopedModel
+from sites.scoped import DepartmentScopedModel, EntityScopedModel, SiteScopedModel
 
 
 class Indicator(DepartmentScopedModel):

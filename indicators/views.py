@@ -16,7 +16,6 @@ from sites.access import WRITE, get_for_user, require, scope_for
 from sites.models import Department
 
 from . import computed, selectors, services
-from .dashboard import WINDOW_MONTHS, build
 from .forms import (
     IMPORT_HEADERS,
     ApiClientForm,
@@ -26,6 +25,7 @@ from .forms import (
     TargetForm,
     import_row_factory,
 )
+from .grid import WINDOW_MONTHS, build
 from .models import ApiClient, Indicator, Measurement
 from .rules import month_label
 
@@ -69,7 +69,7 @@ def indicator_list(request):
 
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
-    dashboard = build(request.user, indicator_ids=[indicator.pk], with_panels=False)
+    dashboard = build(request.user, indicator_ids=[indicator.pk])
     dashboard.blocks = [b for b in dashboard.blocks if b.rows]
     charts = [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
     scope = scope_for(request.user)

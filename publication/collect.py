@@ -1,4 +1,5 @@
-"""The candidate figures of a site, read from the other apps' selectors at preparation time.
+"""The candidate figures of a site, read from the other apps' figures modules (`<app>/figures.py`) at
+preparation time.
 
 Each family returns plain `FigureData`; the snapshot service freezes them into `SnapshotFigure` rows.
 Nothing here is ever read by a public page.
@@ -7,9 +8,16 @@ Nothing here is ever read by a public page.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
+
+from complaints.figures import request_figures
+from complaints.models import Kind
+from indicators.figures import indicator_table
+from referential.params import parameter_value
+from referential.selectors import current_referential
+from surveys import figures as surveys
+from surveys.models import Campaign
 
 from . import periods
 from .models import Section
@@ -58,8 +66,6 @@ class FigureData:
 def satisfaction_campaigns(site):
     """Users' campaigns of the site's département with results on the site, closed or published
     (an open campaign's rates are not final), latest first."""
-    from surveys.models import Campaign
-
     return list(
         Campaign.objects.filter(
             department_id=site.entity.department_id,
@@ -74,8 +80,6 @@ def satisfaction_campaigns(site):
 
 
 def satisfaction_figures(site, campaign) -> list[FigureData]:
-    from surveys import selectors as surveys
-
     current = surveys.rates(site_ids=[site.pk], campaign=campaign)
     previous_campaign = surveys.previous_campaign_for(campaign)
     before = (
@@ -124,9 +128,6 @@ def _campaign_period(campaign) -> str:
 
 
 def complaint_figures(site, start: dt.date, end: dt.date) -> list[FigureData]:
-    from complaints.models import Kind
-    from complaints.selectors import request_figures
-
     def total(a, b):
         rows = request_figures(site_ids=[site.pk], start=a, end=b, kinds=[Kind.COMPLAINT], group_by=())
         return rows[0] if rows else {}
@@ -172,9 +173,6 @@ def complaint_figures(site, start: dt.date, end: dt.date) -> list[FigureData]:
 
 
 def _complaint_deadline(site) -> tuple[int, str]:
-    from referential.params import parameter_value
-    from referential.selectors import current_referential
-
     referential = current_referential()
     department = site.entity.department
     days = parameter_value(referential, "complaint_answer_days", department=department, default=15)
@@ -184,9 +182,7 @@ def _complaint_deadline(site) -> tuple[int, str]:
 
 def measured_figures(site, start: dt.date, end: dt.date, family: str) -> list[FigureData]:
     """Pick-up rate or waiting time over the period, when the indicators app measures it on the site."""
-    reader = _indicators_reader()
-    if reader is None:
-        return []
+    reader = _read_indicator
     codes, code, section, unit = (
         (PICK_UP_CODES, CODE_PICK_UP, Section.PHONE, "%")
         if family == PHONE
@@ -213,34 +209,24 @@ def measured_figures(site, start: dt.date, end: dt.date, family: str) -> list[Fi
     ]
 
 
-def _indicators_reader():
-    """Read a measured indicator through the indicators app's `indicator_table` (None when absent)."""
-    try:
-        module = importlib.import_module("indicators.selectors")
-    except ImportError:
-        return None
-    table = getattr(module, "indicator_table", None)
-    if table is None:
-        return None
-
-    def read(site, start, end, codes):
-        rows = table(
-            department=site.entity.department_id, site_ids=[site.pk], start=start, end=end, codes=codes
-        )
-        for candidate in codes:
-            values = [r for r in rows if r["indicator_code"] == candidate and r["value"] is not None]
-            if values:
-                mean = sum(Decimal(str(r["value"])) for r in values) / len(values)
-                months = len(values)
-                return {
-                    "label": values[0]["indicator_name"],
-                    "value": mean,
-                    "basis": f"moyenne de {months} mois mesuré{'s' if months > 1 else ''}",
-                    "source": "Mesures du site (système téléphonique ou de gestion de la file d'attente)",
-                }
-        return None
-
-    return read
+def _read_indicator(site, start, end, codes):
+    """A measured indicator of the site over the period, through the indicators app's `indicator_table`
+    (the first of `codes` with values), or None when the site does not measure it."""
+    rows = indicator_table(
+        department=site.entity.department_id, site_ids=[site.pk], start=start, end=end, codes=codes
+    )
+    for candidate in codes:
+        values = [r for r in rows if r["indicator_code"] == candidate and r["value"] is not None]
+        if values:
+            mean = sum(Decimal(str(r["value"])) for r in values) / len(values)
+            months = len(values)
+            return {
+                "label": values[0]["indicator_name"],
+                "value": mean,
+                "basis": f"moyenne de {months} mois mesuré{'s' if months > 1 else ''}",
+                "source": "Mesures du site (système téléphonique ou de gestion de la file d'attente)",
+            }
+    return None
 
 
 def candidate_figures(site, *, campaign, start: dt.date, end: dt.date, families) -> list[FigureData]:

@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import SiteScopedModel
 from qualipref.workflow import Workflow
+from sites.scoped import SiteScopedModel
 
 
 class Snapshot(SiteScopedModel):

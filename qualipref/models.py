@@ -1,62 +1,12 @@
-"""Abstract bases that give every domain row its scope (site, entity or département) and timestamps.
-
-Access is one filter everywhere: `Model.objects.for_user(user)` keeps the rows of the scope the user
-may read (see `sites.access`).
-"""
+"""Abstract bases of the core: timestamps. The scoped bases (a row's site, entity or département, and
+`Model.objects.for_user(user)`) live with the access rule in `sites/scoped.py`."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user, *, write=False, perm=None):
-        from sites.access import scope_for
-
-        return scope_for(user).filter_queryset(self, write=write, perm=perm)
-
-
-class SiteScopedModel(TimeStampedModel):
-    """A row that belongs to one site."""
-
-    SCOPE_LEVEL, SCOPE_FIELD = "site", "site_id"
-    site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, verbose_name="site")
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
-
-    class Meta:
-        abstract = True
-
-
-class EntityScopedModel(TimeStampedModel):
-    """A row that belongs to one labelled entity (préfecture or sous-préfecture)."""
-
-    SCOPE_LEVEL, SCOPE_FIELD = "entity", "entity_id"
-    entity = models.ForeignKey("sites.Entity", on_delete=models.PROTECT, verbose_name="entité")
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
-
-    class Meta:
-        abstract = True
-
-
-class DepartmentScopedModel(TimeStampedModel):
-    """A row that belongs to a whole département."""
-
-    SCOPE_LEVEL, SCOPE_FIELD = "department", "department_id"
-    department = models.ForeignKey("sites.Department", on_delete=models.PROTECT, verbose_name="département")
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

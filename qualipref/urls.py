@@ -1,9 +1,10 @@
-import importlib.util
+"""The project's URLs: every app's urls, named plainly (every app is installed)."""
 
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from reports.home import home
 
 from . import views
 
@@ -11,7 +12,7 @@ admin.site.site_header = "Qualipref – administration"
 admin.site.site_title = "Qualipref"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,20 +24,16 @@ urlpatterns = [
     path("actions/", include("actionplans.urls")),
     path("indicators/", include("indicators.urls")),
     path("steering/", include("steering.urls")),
-    path("reports/", include("indicators.dashboard_urls")),
+    path("reports/", include("reports.dashboard.urls")),
     path("reports/", include("reports.urls")),
     path("pieces-jointes/", include("qualipref.attachments.urls")),
     path("publication/", include("publication.urls")),
     path("admin/", admin.site.urls),
-]
-
-# The JSON API (token-authenticated by the app that serves it, not by the session).
-if importlib.util.find_spec("indicators.api_urls") is not None:
-    urlpatterns.append(path("api/", include("indicators.api_urls")))
-
-# Public pages (no login): each app may publish `<app>/public_urls.py`, served under /public/.
-urlpatterns += [
-    path("public/", include(f"{config.name}.public_urls"))
-    for config in apps.get_app_configs()
-    if importlib.util.find_spec(f"{config.name}.public_urls") is not None
+    # The JSON API (token-authenticated by the app that serves it, not by the session).
+    path("api/", include("indicators.api_urls")),
+    # Public pages (no login), served under /public/.
+    path("public/", include("surveys.public_urls")),
+    path("public/", include("complaints.public_urls")),
+    path("public/", include("steering.public_urls")),
+    path("public/", include("publication.public_urls")),
 ]

@@ -1,25 +1,11 @@
+"""The core's own views: the health check. Pages that compose several apps (the home page) live in
+`reports/`."""
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from audits.selectors import readiness_overview
-from referential.selectors import label_overview
-
-
-def home(request):
-    entities = list(label_overview(request.user))
-    return render(
-        request,
-        "home.html",
-        {
-            "entities": entities,
-            "site_count": sum(len(e.sites.all()) for e in entities),
-            "readiness": readiness_overview(request.user) if entities else [],
-        },
-    )
 
 
 def _database_status() -> str:

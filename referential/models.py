@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import EntityScopedModel, TimeStampedModel
+from qualipref.models import TimeStampedModel
+from sites.scoped import EntityScopedModel
 
 
 class Referential(TimeStampedModel):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from qualipref.models import DepartmentScopedModel
+from sites.scoped import DepartmentScopedModel
 
 
 def _run_file(instance, filename):

@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "reports"
-# /reports/dashboard/ and /reports/packs… belong to indicators/dashboard_urls.py (same prefix).
+# /reports/dashboard/ and /reports/dossiers-copil/ are in reports/dashboard/urls.py (same prefix).
 urlpatterns = [
     path("", views.index, name="index"),
     path("generations/<int:pk>/", views.run_detail, name="run_detail"),

@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import ScopedQuerySet, TimeStampedModel
+from qualipref.models import TimeStampedModel
+
+from .scoped import ScopedQuerySet
 
 
 class User(AbstractUser):

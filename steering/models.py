@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import DepartmentScopedModel, SiteScopedModel, TimeStampedModel
+from qualipref.models import TimeStampedModel
 from qualipref.workflow import Workflow
+from sites.scoped import DepartmentScopedModel, SiteScopedModel
 
 from .scoping import NarrowScopedQuerySet
 

@@ -1,4 +1,4 @@
-"""Server-side SVG charts of the surveys (pygal). A thin wrapper, meant to move to reports/charts.py."""
+"""Server-side SVG charts of the surveys (pygal). A thin wrapper, meant to move to qualipref/charts.py."""
 
 from __future__ import annotations
 

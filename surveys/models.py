@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import DepartmentScopedModel, SiteScopedModel, TimeStampedModel
+from qualipref.models import TimeStampedModel
 from qualipref.workflow import Workflow
+from sites.scoped import DepartmentScopedModel, SiteScopedModel
 
 RATE_RANGE = Q(rate__gte=0) & Q(rate__lte=100)
 

@@ -17,8 +17,8 @@ from referential.selectors import current_referential
 
 from . import rates as rules
 from .defaults import default_criteria
+from .figures import previous_campaign_for
 from .models import CAMPAIGN_WORKFLOW, Answer, Campaign, Criterion, Response, Result, SurveyUnit, UnitPoint
-from .selectors import previous_campaign_for
 
 CLOSED_MESSAGE = (
     "Cette enquête est close : votre réponse n'a pas été enregistrée. Merci de l'intérêt que vous lui portez."

@@ -20,7 +20,7 @@ from qualipref.timeline import timeline_for
 from sites.access import READ, WRITE, require, scope_for
 from sites.models import Department
 
-from . import charts, exports, qr, rates, selectors, services
+from . import charts, exports, figures, qr, rates, selectors, services
 from .forms import CampaignForm, CriterionForm, ImportForm, ResultsForm, UnitForm
 from .imports import import_results
 from .models import CAMPAIGN_WORKFLOW, Campaign, Criterion, SurveyUnit
@@ -163,7 +163,7 @@ def campaign_update(request, pk):
 
 def campaign_detail(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
     context = _campaign_context(
         request,
         campaign,
@@ -201,7 +201,7 @@ def campaign_transition(request, pk):
 
 def campaign_comparison(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = selectors.campaign_matrix(
+    matrix = figures.campaign_matrix(
         campaign, site_ids=selectors.readable_site_ids(request.user), with_previous=True
     )
     return render(
@@ -218,7 +218,7 @@ def campaign_comparison(request, pk):
 
 def campaign_charts(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
     chart_list = [
         (
             criterion,
@@ -288,7 +288,7 @@ def campaign_results(request, pk):
     writable = selectors.writable_site_ids(request.user)
     if not writable:
         raise PermissionDenied("Votre rôle ne permet pas de saisir des résultats.")
-    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
     form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,7 +368,7 @@ def campaign_import_template(request, pk):
 
 def campaign_export(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = selectors.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
     return exports.campaign_export(matrix)
 
 
@@ -452,7 +452,7 @@ def unit_update(request, pk):
 def unit_detail(request, pk):
     unit = selectors.unit_for_user(request.user, pk)
     campaign = unit.campaign
-    matrix = selectors.campaign_matrix(campaign, site_ids=[unit.site_id], with_previous=True)
+    matrix = figures.campaign_matrix(campaign, site_ids=[unit.site_id], with_previous=True)
     row = next(r for r in matrix.rows if r.unit.pk == unit.pk)
     url = qr.questionnaire_url(unit)
     return render(

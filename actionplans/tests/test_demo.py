@@ -2,7 +2,7 @@
 
 import pytest
 
-from actionplans import selectors
+from actionplans import figures
 from actionplans.demo import COMMUNICATION_2015, COMPLIANCE_2015, OUTLOOK_2016, SITE_ACTIONS_2015
 from actionplans.models import Action, ActionPlan
 from sites.models import Department
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 def test_section_ii_by_module_site_and_communication(demo):
     bdr = Department.objects.get(code="13")
-    done = selectors.actions_done_in_year(department=bdr, year=2015)
+    done = figures.actions_done_in_year(department=bdr, year=2015)
     by_module = {g["module"]: len(g["actions"]) for g in done["by_module"]}
     assert by_module == {1: 4, 4: 2, 7: 5}
     by_site = {g["site"]: len(g["actions"]) for g in done["by_site"]}
@@ -29,7 +29,7 @@ def test_section_ii_by_module_site_and_communication(demo):
 
 def test_section_v_outlook_2016_by_entity(demo):
     bdr = Department.objects.get(code="13")
-    outlook = {g["entity"]: len(g["actions"]) for g in selectors.outlook(department=bdr, year=2015)}
+    outlook = {g["entity"]: len(g["actions"]) for g in figures.outlook(department=bdr, year=2015)}
     assert outlook == {
         "Préfecture des Bouches-du-Rhône": 8,
         "Sous-préfecture d'Aix-en-Provence": 2,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from actionplans import selectors
+from actionplans import figures as action_figures
 
 from .factories import ActionFactory, ActionPlanFactory
 
@@ -36,7 +36,7 @@ def rows(org, modules, quality_manager):
 
 
 def test_action_figures_count_done_on_time_and_overdue(org, rows):
-    figures = selectors.action_figures(
+    figures = action_figures.action_figures(
         start=D(2015, 1, 1), end=D(2015, 12, 31), department=org.bdr, today=TODAY
     )
     assert (figures["total"], figures["done"], figures["done_on_time"], figures["overdue"]) == (4, 3, 2, 1)
@@ -51,31 +51,33 @@ def test_action_figures_count_done_on_time_and_overdue(org, rows):
 
 
 def test_action_figures_by_site_ids_include_entity_wide_actions(org, rows):
-    figures = selectors.action_figures(start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.peytral.pk])
+    figures = action_figures.action_figures(
+        start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.peytral.pk]
+    )
     assert figures["total"] == 2  # the Peytral action and the préfecture-wide communication action
-    figures = selectors.action_figures(start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.arles.pk])
+    figures = action_figures.action_figures(start=D(2015, 1, 1), end=D(2015, 12, 31), site_ids=[org.arles.pk])
     assert figures["total"] == 2
 
 
 def test_actions_done_in_year_by_module_site_and_communication(org, rows):
-    done = selectors.actions_done_in_year(department=org.bdr, year=2015)
+    done = action_figures.actions_done_in_year(department=org.bdr, year=2015)
     assert done["count"] == 3
     assert [(s["site"], [a["title"] for a in s["actions"]]) for s in done["by_site"]] == [
         ("Arles", [rows["on_time"].title, rows["late_done"].title])
     ]
     assert [a["title"] for a in done["communication"]] == [rows["communication"].title]
     assert (
-        selectors.communication_actions(department=org.bdr, year=2015)[0]["title"]
+        action_figures.communication_actions(department=org.bdr, year=2015)[0]["title"]
         == rows["communication"].title
     )
 
 
 def test_outlook_lists_next_years_actions_by_entity(org, rows):
-    outlook = selectors.outlook(department=org.bdr, year=2015)
+    outlook = action_figures.outlook(department=org.bdr, year=2015)
     assert [(g["entity"], [a["title"] for a in g["actions"]]) for g in outlook] == [
         ("Préfecture des Bouches-du-Rhône", [rows["other_year"].title])
     ]
-    assert selectors.outlook(department=org.vaucluse, year=2015) == []
+    assert action_figures.outlook(department=org.vaucluse, year=2015) == []
 
 
 def test_overdue_action_counts_match_action_figures_per_site_entity_and_total(org, rows, quality_manager):
@@ -90,9 +92,9 @@ def test_overdue_action_counts_match_action_figures_per_site_entity_and_total(or
     ActionFactory(plan=prefecture, sites=[org.peytral], due_on=TODAY, **common)
     site_ids = [org.peytral.pk, org.saint_sebastien.pk, org.arles.pk, org.aix.pk]
 
-    counts = selectors.overdue_action_counts(site_ids=site_ids, today=TODAY)
+    counts = action_figures.overdue_action_counts(site_ids=site_ids, today=TODAY)
 
-    figures = selectors.action_figures(start=D(1900, 1, 1), end=TODAY, site_ids=site_ids, today=TODAY)
+    figures = action_figures.action_figures(start=D(1900, 1, 1), end=TODAY, site_ids=site_ids, today=TODAY)
     # open_late (Peytral), other_year (whole préfecture), the two-site one and the entity-wide one
     assert counts["total"] == figures["overdue"] == 4
     assert counts["entities"] == {r["key"]: r["overdue"] for r in figures["by_entity"] if r["overdue"]}
@@ -101,7 +103,7 @@ def test_overdue_action_counts_match_action_figures_per_site_entity_and_total(or
     }
     assert counts["sites"] == {org.peytral.pk: 2, org.saint_sebastien.pk: 1}
     assert counts["entities"] == {org.prefecture.pk: 4}
-    assert selectors.overdue_action_counts(site_ids=[org.avignon.pk], today=TODAY) == {
+    assert action_figures.overdue_action_counts(site_ids=[org.avignon.pk], today=TODAY) == {
         "sites": {},
         "entities": {},
         "total": 0,

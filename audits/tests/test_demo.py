@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits import selectors
+from audits import figures
 from audits.models import Audit, Finding, GapSheet
 from sites.models import Department
 
@@ -23,7 +23,7 @@ def test_june_2015_internal_audits_raised_17_nonconformities_with_gap_sheets(dem
 
 
 def test_september_2015_afnor_audits_have_the_reports_counts(demo):
-    counts = selectors.finding_counts(department=demo, year=2015, kinds=[Audit.Kind.EXTERNAL])
+    counts = figures.finding_counts(department=demo, year=2015, kinds=[Audit.Kind.EXTERNAL])
     assert {e.code: c for e, c in counts.items()} == {
         "prefecture-13": {"strength": 20, "improvement_lead": 6, "sensitive_point": 3},
         "sp-aix": {"strength": 15, "improvement_lead": 4, "sensitive_point": 2, "minor_nonconformity": 1},
@@ -37,7 +37,7 @@ def test_september_2015_afnor_audits_have_the_reports_counts(demo):
 
 
 def test_general_findings_and_planned_renewals(demo):
-    groups = selectors.general_findings(department=demo, year=2015)
+    groups = figures.general_findings(department=demo, year=2015)
     assert [(g.finding_type.code, len(g.findings)) for g in groups] == [
         ("strength", 3),
         ("improvement_lead", 1),

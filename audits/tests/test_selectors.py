@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from audits import selectors, services
+from audits import figures, selectors, services
 from audits.models import Audit, Finding
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +42,22 @@ def year_2015(org, make_audit, types, quality_manager):
 
 
 def test_finding_counts_per_entity_and_type_for_a_year_and_kind(org, year_2015):
-    counts = selectors.finding_counts(department=org.bdr, year=2015, kinds=[Audit.Kind.EXTERNAL])
+    counts = figures.finding_counts(department=org.bdr, year=2015, kinds=[Audit.Kind.EXTERNAL])
     assert counts == {
         org.aix_entity: {"minor_nonconformity": 1},
         org.arles_entity: {"strength": 20, "sensitive_point": 2},
     }
-    assert (
-        selectors.finding_counts(department=org.bdr, year=2015)[org.arles_entity]["minor_nonconformity"] == 3
-    )
-    assert selectors.finding_counts(department=org.vaucluse, year=2015) == {}
+    assert figures.finding_counts(department=org.bdr, year=2015)[org.arles_entity]["minor_nonconformity"] == 3
+    assert figures.finding_counts(department=org.vaucluse, year=2015) == {}
 
 
 def test_general_findings_by_type(org, year_2015):
-    groups = selectors.general_findings(department=org.bdr, year=2015)
+    groups = figures.general_findings(department=org.bdr, year=2015)
     assert [(g.finding_type.code, [f.title for f in g.findings]) for g in groups] == [
         ("strength", ["Outils performants", "Accueil prioritaire"]),
         ("sensitive_point", ["Formation sous 4 ans"]),
     ]
-    assert selectors.general_findings(department=org.bdr, year=2016) == []
+    assert figures.general_findings(department=org.bdr, year=2016) == []
 
 
 def test_open_nonconformities_per_entity_and_site(org, year_2015, quality_manager, types):
@@ -67,21 +65,21 @@ def test_open_nonconformities_per_entity_and_site(org, year_2015, quality_manage
     first = internal.findings.first()
     first.site = org.arles
     first.save()
-    counts = selectors.open_nonconformity_counts()
+    counts = figures.open_nonconformity_counts()
     assert counts == {"entities": {org.arles_entity.pk: 3, org.aix_entity.pk: 1}, "sites": {org.arles.pk: 1}}
     Finding.objects.filter(pk=first.pk).update(status="verified_closed", verified_on=dt.date(2015, 9, 1))
-    assert selectors.open_nonconformity_counts(site_ids=[org.arles.pk]) == {
+    assert figures.open_nonconformity_counts(site_ids=[org.arles.pk]) == {
         "entities": {org.arles_entity.pk: 2},
         "sites": {},
     }
-    assert selectors.open_nonconformity_counts(entity_ids=[org.aix_entity.pk], on=dt.date(2015, 6, 30)) == {
+    assert figures.open_nonconformity_counts(entity_ids=[org.aix_entity.pk], on=dt.date(2015, 6, 30)) == {
         "entities": {},
         "sites": {},
     }
 
 
 def test_audits_of_the_year_for_the_label_events(org, year_2015):
-    audits = selectors.audits_of_year(department=org.bdr, year=2015)
+    audits = figures.audits_of_year(department=org.bdr, year=2015)
     assert [(a.entity.code, a.kind) for a in audits] == [
         ("sp-arles", "internal"),
         ("sp-aix", "external"),
@@ -94,7 +92,7 @@ def test_self_assessments_for_the_calendar(org, referential, quality_manager):
     services.self_assessments_schedule(
         entity=org.arles_entity, year=2016, by=quality_manager, referential=referential
     )
-    due = selectors.self_assessments_between(
+    due = figures.self_assessments_between(
         department=org.bdr, start=dt.date(2016, 4, 1), end=dt.date(2016, 9, 30)
     )
     assert [a.end_on for a in due] == [dt.date(2016, 6, 30), dt.date(2016, 9, 30)]

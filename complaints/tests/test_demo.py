@@ -3,8 +3,8 @@ import io
 import pytest
 
 from complaints import demo
+from complaints.figures import yearly_complaints_by_site
 from complaints.models import Kind, Request
-from complaints.selectors import yearly_complaints_by_site
 from sites.models import Department
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]

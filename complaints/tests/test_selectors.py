@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
+from complaints.figures import overdue_counts, request_figures, yearly_complaints_by_site
 from complaints.models import Kind
-from complaints.selectors import overdue_counts, request_figures, yearly_complaints_by_site
 from complaints.services import request_transition
 
 from .factories import make_request

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from indicators import demo
+from indicators.figures import indicator_table
 from indicators.models import Indicator, Measurement, Target
-from indicators.selectors import indicator_table
 from sites.models import Department, Site
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]

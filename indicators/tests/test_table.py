@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.selectors import indicator_table
+from indicators.figures import indicator_table
 from indicators.tests.factories import MeasurementFactory, TargetFactory, computed_indicator, pickup_rate
 from referential.loader import DEFAULT_FILE, load_referential
 

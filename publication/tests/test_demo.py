@@ -2,11 +2,11 @@ from decimal import Decimal
 
 import pytest
 
-from complaints.selectors import yearly_complaints_by_site
+from complaints.figures import yearly_complaints_by_site
 from publication import collect, demo
 from publication.models import Snapshot, SnapshotFigure
 from sites.models import Department
-from surveys import selectors as surveys
+from surveys import figures as surveys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 

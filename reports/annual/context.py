@@ -1,9 +1,9 @@
 """The annual quality report's context: every figure of a département's year, as plain data.
 
 `annual_report_context(department=..., year=...)` gathers the five sections of the report through the
-other apps' selectors (no figure is typed in, no text comes from elsewhere than the database). Each
-section's source is optional: an app that does not (yet) publish the selector leaves its part `None`,
-and the renderers say "Aucune donnée" for it rather than dropping the heading.
+other apps' figures modules (`<app>/figures.py`, via `sources`): no figure is typed in, no text comes
+from elsewhere than the database. A section with no row in the year says "Aucune donnée" rather than
+dropping its heading.
 
 The number of SQL queries does not depend on the number of rows (pinned in the tests).
 """

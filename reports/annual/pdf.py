@@ -1,6 +1,6 @@
 """The annual report as a PDF: the context → HTML (Django template + print stylesheet) → WeasyPrint.
 
-Charts are added here, from the context's numbers, by the one chart helper (`reports.charts`).
+Charts are added here, from the context's numbers, by the one chart helper (`qualipref.charts`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from reports import charts
+from qualipref import charts
 
 from .typography import NBSP, month_short, number_fr, percent_fr
 

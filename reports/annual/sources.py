@@ -1,41 +1,29 @@
-"""Adapters to the other apps' selectors: each returns the plain data of one part of the annual report,
-or None while the app does not (yet) publish the selector it needs."""
+"""Adapters to the other apps' figures (`<app>/figures.py`): each returns the plain data of one part of
+the annual report. Every app is installed: a missing figure is an import error, not an empty section."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from collections import defaultdict
-from collections.abc import Callable
 
+from actionplans import figures as actionplans_figures
+from audits import figures as audits_figures
+from audits.selectors import finding_types, type_columns
+from complaints import figures as complaints_figures
+from indicators import figures as indicators_figures
 from referential.models import Referential
 from referential.params import parameter_value
 from sites.models import Department
+from steering import figures as steering_figures
+from surveys import figures as surveys_figures
+from surveys.models import Campaign
 
 from .typography import date_fr, month_fr
 
 
-def get_selector(app: str, name: str) -> Callable | None:
-    """The selector `name` of `app`, or None while that app does not publish it.
-
-    A selectors module that exists but fails to import is a bug and raises: only absence is tolerated.
-    """
-    if importlib.util.find_spec(f"{app}.selectors") is None:
-        return None
-    return getattr(importlib.import_module(f"{app}.selectors"), name, None)
-
-
-def call(app: str, name: str, **kwargs):
-    selector = get_selector(app, name)
-    return selector(**kwargs) if selector else None
-
-
-def steering(site_ids: list[int], year: int) -> dict | None:
+def steering(site_ids: list[int], year: int) -> dict:
     """Committees held, working groups, label events, documents written: the steering app's figures."""
-    if get_selector("steering", "meetings_held") is None:
-        return None
-    module = importlib.import_module("steering.selectors")
+    module = steering_figures
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     held = module.meetings_held(site_ids, start, end)
     kind_labels = {
@@ -79,13 +67,8 @@ def steering(site_ids: list[int], year: int) -> dict | None:
 # ---- III. Évaluation: complaints ------------------------------------------------------------------------
 
 
-def complaints(
-    department: Department, year: int, referential: dict | None, entities: list[dict]
-) -> dict | None:
-    selector = get_selector("complaints", "yearly_complaints_by_site")
-    if selector is None:
-        return None
-    figures = selector(department=department, year=year)
+def complaints(department: Department, year: int, referential: dict | None, entities: list[dict]) -> dict:
+    figures = complaints_figures.yearly_complaints_by_site(department=department, year=year)
     deadline_days = deadline_kind = None
     if referential:
         ref = Referential(pk=referential["id"])
@@ -143,10 +126,8 @@ def _action_row(action: dict) -> dict:
     }
 
 
-def actions(department: Department, year: int) -> dict | None:
-    done = call("actionplans", "actions_done_in_year", department=department, year=year)
-    if done is None:
-        return None
+def actions(department: Department, year: int) -> dict:
+    done = actionplans_figures.actions_done_in_year(department=department, year=year)
     groups = [label for label, _kinds in ORIGIN_GROUPS]
     by_site = []
     for site in done["by_site"]:
@@ -208,16 +189,12 @@ def communication(actions: dict | None, steering: dict | None) -> dict | None:
 # ---- III. Évaluation: surveys and audits -----------------------------------------------------------------
 
 
-def surveys(department: Department, year: int, site_ids: list[int]) -> dict | None:
-    selector = get_selector("surveys", "campaign_matrix")
-    if selector is None:
-        return None
-    from surveys.models import Campaign  # the year's campaigns; every figure comes from the matrix
-
+def surveys(department: Department, year: int, site_ids: list[int]) -> dict:
+    # the year's campaigns; every figure comes from the matrix
     campaigns = list(Campaign.objects.filter(department=department, year=year).order_by("population", "pk"))
     result = []
     for campaign in campaigns:
-        matrix = selector(campaign, site_ids=site_ids)
+        matrix = surveys_figures.campaign_matrix(campaign, site_ids=site_ids)
         if not matrix.rows:
             continue
         criteria = [{"code": c.code, "label": c.label, "target": c.target_rate} for c in matrix.criteria]
@@ -281,14 +258,12 @@ def _audit_events(audits: list) -> list[dict]:
     return events
 
 
-def audits(department: Department, year: int, entities: list[dict]) -> dict | None:
+def audits(department: Department, year: int, entities: list[dict]) -> dict:
     """Audits of the year, their findings counted per entity and type (one table per kind of audit),
     and the général findings."""
-    if get_selector("audits", "finding_counts") is None:
-        return None
-    module = importlib.import_module("audits.selectors")
+    module = audits_figures
     of_year = module.audits_of_year(department=department, year=year)
-    types = module.type_columns(module.finding_types())
+    types = type_columns(finding_types())
     kinds: list[tuple[str, str]] = []
     for audit in of_year:
         if (audit.kind, audit.get_kind_display()) not in kinds:
@@ -344,13 +319,10 @@ def audits(department: Department, year: int, entities: list[dict]) -> dict | No
 # ---- IV. Indicators -------------------------------------------------------------------------------------
 
 
-def _indicator_rows(department: Department, year: int, sites: list[dict]) -> list[dict] | None:
+def _indicator_rows(department: Department, year: int, sites: list[dict]) -> list[dict]:
     """Monthly values of the département's active indicators per site (site None for a département-wide
     indicator), with the target in force and whether it is met: the indicators app's `indicator_table`."""
-    table = get_selector("indicators", "indicator_table")
-    if table is None:
-        return None
-    rows = table(
+    rows = indicators_figures.indicator_table(
         department=department,
         site_ids=[s["id"] for s in sites],
         start=dt.date(year, 1, 1),
@@ -373,10 +345,8 @@ def _indicator_rows(department: Department, year: int, sites: list[dict]) -> lis
     ]
 
 
-def indicators(department: Department, year: int, sites: list[dict]) -> list[dict] | None:
+def indicators(department: Department, year: int, sites: list[dict]) -> list[dict]:
     rows = _indicator_rows(department, year, sites)
-    if rows is None:
-        return None
     months = [dt.date(year, m, 1) for m in range(1, 13)]
     site_names: dict[int | None, str] = {s["id"]: s["name"] for s in sites}
     site_names[None] = f"{department.name} (tout le département)"
@@ -432,13 +402,11 @@ def indicators(department: Department, year: int, sites: list[dict]) -> list[dic
 
 
 def outlook(department: Department, year: int, steering: dict | None) -> dict:
-    planned = call("actionplans", "outlook", department=department, year=year)
-    actions_by_entity = None
-    if planned is not None:
-        actions_by_entity = [
-            {"entity_name": group["entity"], "actions": [_action_row(a) for a in group["actions"]]}
-            for group in planned
-        ]
+    planned = actionplans_figures.outlook(department=department, year=year)
+    actions_by_entity = [
+        {"entity_name": group["entity"], "actions": [_action_row(a) for a in group["actions"]]}
+        for group in planned
+    ]
     deadlines = None
     if steering is not None:
         deadlines = [

@@ -73,3 +73,11 @@ def demo_2015(django_db_setup, django_db_blocker, tmp_path_factory, demo_databas
         xlsx=xlsx,
         workbook=load_workbook(io.BytesIO(xlsx.content)),
     )
+
+
+@pytest.fixture
+def pickup(org):
+    """The pick-up rate indicator of the Bouches-du-Rhône (the dashboard's and the pack's tests)."""
+    from indicators.tests.factories import pickup_rate
+
+    return pickup_rate(org.bdr)

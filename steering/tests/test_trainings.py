@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from steering import services
+from steering.figures import training_compliance
 from steering.models import TRAINING_IN_FUTURE, Training
-from steering.selectors import training_compliance
 
 from .factories import AgentFactory, TrainingFactory
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from referential.demo import load as load_referential
 from sites.demo import load as load_sites
-from surveys import demo, selectors
+from surveys import demo, figures
 from surveys.models import Campaign, Criterion, Result, SurveyUnit, UnitPoint
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def loaded():
 
 
 def test_the_2015_campaign_holds_exactly_the_reports_table(loaded):
-    matrix = selectors.campaign_matrix(loaded)
+    matrix = figures.campaign_matrix(loaded)
     assert {row.unit.name: [c.rate for c in row.cells] for row in matrix.rows} == {
         name: [Decimal(r) for r in rates] for name, rates in TABLE_2015.items()
     }

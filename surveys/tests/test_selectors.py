@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from surveys import selectors
+from surveys import figures
 from surveys.models import Campaign
 
 from .factories import campaign_with_units
@@ -34,7 +34,7 @@ def test_the_matrix_has_units_by_criteria_with_points(two_years, org):
     unit = c2015.units.get(site=org.arles)
     unit.points.create(kind="strength", text="Courtoisie", order=1)
     unit.points.create(kind="vigilance", text="Affichage", order=1)
-    matrix = selectors.campaign_matrix(c2015)
+    matrix = figures.campaign_matrix(c2015)
     assert [row.unit.name for row in matrix.rows] == ["Unité Arles", "Unité Istres"]
     assert [cell.rate for cell in matrix.rows[0].cells] == [Decimal(r) for r in ARLES_2015]
     assert [p.text for p in matrix.rows[0].strengths] == ["Courtoisie"]
@@ -44,21 +44,21 @@ def test_the_matrix_has_units_by_criteria_with_points(two_years, org):
 
 
 def test_the_matrix_keeps_the_units_of_the_given_sites(two_years, org):
-    matrix = selectors.campaign_matrix(two_years[0], site_ids=[org.istres.pk])
+    matrix = figures.campaign_matrix(two_years[0], site_ids=[org.istres.pk])
     assert [row.unit.name for row in matrix.rows] == ["Unité Istres"]
 
 
 def test_rates_per_campaign_year_and_sites(two_years, org):
     c2015, c2016 = two_years
-    rows = selectors.rates(site_ids=[org.arles.pk], campaign=c2015)
+    rows = figures.rates(site_ids=[org.arles.pk], campaign=c2015)
     assert [r.rate for r in rows] == [Decimal(r) for r in ARLES_2015]
     assert rows[0].criterion_label == "Accueil téléphonique" and rows[0].year == 2015
-    assert len(selectors.rates(site_ids=None, year=2016)) == 14
-    assert selectors.rates(site_ids=[org.peytral.pk], year=2016) == []
+    assert len(figures.rates(site_ids=None, year=2016)) == 14
+    assert figures.rates(site_ids=[org.peytral.pk], year=2016) == []
 
 
 def test_lowest_and_highest(two_years, org):
-    low, high = selectors.lowest_and_highest(site_ids=[org.istres.pk, org.arles.pk], year=2016)
+    low, high = figures.lowest_and_highest(site_ids=[org.istres.pk, org.arles.pk], year=2016)
     assert [(r.unit_name, r.criterion_code, r.rate) for r in low] == [
         ("Unité Istres", "attente", Decimal("51.5"))
     ]
@@ -67,18 +67,18 @@ def test_lowest_and_highest(two_years, org):
 
 def test_change_from_the_previous_campaign(two_years, org):
     c2015, c2016 = two_years
-    previous, changes = selectors.changes_from_previous(c2016, site_ids=[org.arles.pk, org.istres.pk])
+    previous, changes = figures.changes_from_previous(c2016, site_ids=[org.arles.pk, org.istres.pk])
     assert previous == c2015
     by_key = {(c.unit_code, c.criterion_code): c for c in changes}
     assert by_key[("arles", "telephone")].difference == Decimal(3)
     assert by_key[("istres", "attente")].difference == Decimal("-5.5")
     assert by_key[("arles", "pmr")].difference == Decimal(0)
-    first, none = selectors.changes_from_previous(c2015)
+    first, none = figures.changes_from_previous(c2015)
     assert first is None and all(c.previous is None for c in none)
 
 
 def test_the_comparison_matrix_carries_the_previous_rate(two_years):
-    matrix = selectors.campaign_matrix(two_years[1], with_previous=True)
+    matrix = figures.campaign_matrix(two_years[1], with_previous=True)
     cell = matrix.rows[1].cells[6]
     assert (cell.rate, cell.previous, cell.difference, cell.arrow) == (
         Decimal("51.5"),
@@ -90,11 +90,11 @@ def test_the_comparison_matrix_carries_the_previous_rate(two_years):
 
 def test_the_latest_published_campaign_of_a_site_and_the_one_before(two_years, org):
     c2015, c2016 = two_years
-    published = selectors.latest_published_for_site(org.istres)
+    published = figures.latest_published_for_site(org.istres)
     assert published.campaign == c2016 and published.previous_campaign == c2015
     assert [row.unit.name for row in published.matrix.rows] == ["Unité Istres"]
     assert published.matrix.rows[0].cells[6].previous == Decimal(57)
-    assert selectors.latest_published_for_site(org.peytral) is None
+    assert figures.latest_published_for_site(org.peytral) is None
     c2016.status = Campaign.Status.CLOSED
     c2016.save()
-    assert selectors.latest_published_for_site(org.istres).campaign == c2015
+    assert figures.latest_published_for_site(org.istres).campaign == c2015

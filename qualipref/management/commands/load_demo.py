@@ -1,21 +1,27 @@
-import importlib
-import importlib.util
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+import actionplans.demo
+import audits.demo
+import complaints.demo
+import indicators.demo
+import publication.demo
+import referential.demo
+import sites.demo
+import steering.demo
+import surveys.demo
+
 # Each app that has demo data exposes `<app>.demo.load(stdout)`; order matters (organisation first).
 DEMO_STEPS = [
-    "sites.demo",
-    "referential.demo",
-    "steering.demo",
-    "audits.demo",
-    "surveys.demo",
-    "complaints.demo",
-    "actionplans.demo",
-    "indicators.demo",
-    "reports.demo",
-    "publication.demo",
+    sites.demo,
+    referential.demo,
+    steering.demo,
+    audits.demo,
+    surveys.demo,
+    complaints.demo,
+    actionplans.demo,
+    indicators.demo,
+    publication.demo,
 ]
 
 
@@ -24,13 +30,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for name in DEMO_STEPS:
-                if importlib.util.find_spec(name) is None:
-                    continue
-                summary = importlib.import_module(name).load(self.stdout) or {}
+            for module in DEMO_STEPS:
+                summary = module.load(self.stdout) or {}
                 details = ", ".join(f"{k} : {v}" for k, v in summary.items())
-                self.stdout.write(f"  {name.split('.')[0]:<12} {details}")
-        from sites.demo import DEMO_PASSWORD, logins
+                self.stdout.write(f"  {module.__name__.split('.')[0]:<12} {details}")
+        DEMO_PASSWORD, logins = sites.demo.DEMO_PASSWORD, sites.demo.logins
 
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")

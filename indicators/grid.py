@@ -1,4 +1,6 @@
-"""The steering committee's dashboard as plain data: built once, shown by the page and by the PDF pack.
+"""The indicators' grid as plain data: each indicator's values per site over twelve months, with the
+target in force and its verdict, and its trend chart. The indicator's page shows it; the committee
+dashboard (`reports/dashboard/`) adds its side panels and deadlines and the monthly pack prints it.
 
 Queries are constant whatever the number of sites, indicators and months: sites (1), indicators (1),
 targets (1), measured values (1), one call per computation in use, one per side panel.
@@ -14,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from reports import charts
+from qualipref import charts
 
-from . import computed, panels, rules, selectors
+from . import computed, rules, selectors
 from .models import Indicator
 
 WINDOW_MONTHS = 12
@@ -143,7 +145,7 @@ class Dashboard:
     indicators: list[Indicator]
     values: dict
     targets: dict
-    deadlines: list[panels.DeadlineItem]
+    deadlines: list  # dated items of the other apps (the dashboard's side panels)
     totals: list[tuple[str, int | float | None]]
 
     @property
@@ -213,11 +215,14 @@ def build(
     entity_id: int | None = None,
     department_id: int | None = None,
     indicator_ids: list[int] | None = None,
-    with_panels: bool = True,
     full_window: bool = False,
     today: dt.date | None = None,
     sites: list | None = None,
+    site_panels=(),
+    deadline_sources=(),
 ) -> Dashboard:
+    """The grid of the user's sites; `site_panels` ((key, title, fn) triples) and `deadline_sources`
+    add the side figures of other apps (the committee dashboard passes its own)."""
     today = today or timezone.localdate()
     month = (month or default_month(today)).replace(day=1)
     months = rules.month_window(month, WINDOW_MONTHS)
@@ -251,13 +256,13 @@ def build(
     targets = selectors.targets_by_indicator(indicators, {s.entity_id for s in sites}) if indicators else {}
 
     panel_values = {}
-    deadlines: list[panels.DeadlineItem] = []
-    if with_panels and site_ids:
+    deadlines: list = []
+    if site_ids:
         entity_of = {s.pk: s.entity_id for s in sites}
         panel_values = {
-            key: (title, fn(site_ids, today, entity_of=entity_of)) for key, title, fn in panels.site_panels()
+            key: (title, fn(site_ids, today, entity_of=entity_of)) for key, title, fn in site_panels
         }
-        for source in panels.deadline_sources():
+        for source in deadline_sources:
             deadlines.extend(source(site_ids, today))
         deadlines.sort(key=lambda d: d.due_on)
 

@@ -50,7 +50,7 @@ def overdue_complaints(
     site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
 ) -> Figures:
     """Requests still open whose answer is overdue today (complaints app, one query)."""
-    from complaints.selectors import overdue_counts
+    from complaints.figures import overdue_counts
 
     counts = overdue_counts(site_ids=site_ids, today=today)
     sites = {s: counts.get(s, 0) for s in site_ids}
@@ -62,7 +62,7 @@ def overdue_complaints(
 
 def overdue_actions(site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None) -> Figures:
     """Open actions past their due date (action plans; an action of the whole entity counts for it)."""
-    from actionplans.selectors import overdue_action_counts
+    from actionplans.figures import overdue_action_counts
 
     counts = overdue_action_counts(site_ids=site_ids, today=today)
     entities = {e: counts["entities"].get(e, 0) for e in (entity_of or _entities_of(site_ids)).values()}
@@ -73,7 +73,7 @@ def open_nonconformities(
     site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
 ) -> Figures:
     """Non-conformities not closed (audits; those of the whole entity count for the entity only)."""
-    from audits.selectors import open_nonconformity_counts
+    from audits.figures import open_nonconformity_counts
 
     counts = open_nonconformity_counts(site_ids=site_ids, on=today)
     sites = {s: counts["sites"].get(s, 0) for s in site_ids}
@@ -89,7 +89,7 @@ def training_compliance(
     site_ids: list[int], today: dt.date, entity_of: dict[int, int] | None = None
 ) -> Figures:
     """Share of reception agents trained within the referential's validity (steering's register)."""
-    from steering.selectors import training_compliance as source
+    from steering.figures import training_compliance as source
 
     rows = source(site_ids, today)
     entity_of = entity_of or _entities_of(site_ids)
@@ -137,7 +137,7 @@ def calendar_deadlines(
     site_ids: list[int], today: dt.date, days: int = 31, limit: int = 8
 ) -> list[DeadlineItem]:
     """The calendar of deadlines (committees, label audits, reviews…) for the next month (steering)."""
-    from steering.selectors import calendar_outlook
+    from steering.figures import calendar_outlook
 
     return [
         DeadlineItem(

@@ -1,4 +1,4 @@
-from .navigation import menu
+from qualipref.navigation import menu
 
 
 def navigation(request):

@@ -11,9 +11,10 @@ import base64
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from indicators import rules, selectors
 from reports.registry import BuiltFile
 
-from . import dashboard, rules, selectors
+from . import board as dashboard
 
 KIND = "committee_pack"
 LABEL = "Dossier mensuel du comité de pilotage"
@@ -57,7 +58,7 @@ def build(run, progress) -> BuiltFile:
         charts.append((indicator, "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()))
     sections = [{"block": block} for block in board.blocks]
     html = render_to_string(
-        "indicators/pack.html",
+        "reports/dashboard/pack.html",
         {
             "board": board,
             "sections": sections,

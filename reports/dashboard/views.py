@@ -9,13 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators import grid, rules
+from indicators.models import Indicator
+from indicators.selectors import sites_for_user
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
+from sites.access import scope_for
 from sites.models import Department
 
-from . import dashboard as dashboard_module
+from . import board as dashboard_module
 from .forms import DashboardFilter, PackRequestForm
-from .models import Indicator
 from .pack import KIND
 
 
@@ -29,15 +32,13 @@ def _filters(request, entities):
 
 def index(request):
     # The entity list is the user's own (sites of the scope): a first, cheap build gives it.
-    from .selectors import sites_for_user
-
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
     board = dashboard_module.build(request.user, month=month, entity_id=entity_id, sites=sites)
     return render(
         request,
-        "indicators/dashboard.html",
+        "reports/dashboard/dashboard.html",
         {
             "board": board,
             "filter_form": form,
@@ -50,13 +51,12 @@ def index(request):
 def _trend(request, indicator_pk, sites, *, department: bool):
     if not sites:
         raise Http404("Entité inconnue.")
-    month = dashboard_module.rules.parse_month(request.GET.get("month"))
-    board = dashboard_module.build(
+    month = rules.parse_month(request.GET.get("month"))
+    board = grid.build(  # the chart only: no side panel
         request.user,
         month=month,
         entity_id=None if department else sites[0].entity_id,
         indicator_ids=[indicator_pk],
-        with_panels=False,
         full_window=True,
         sites=sites,
     )
@@ -67,28 +67,22 @@ def _trend(request, indicator_pk, sites, *, department: bool):
     indicator: Indicator = block.rows[0].indicator
     return render(
         request,
-        "indicators/partials/trend.html",
+        "reports/dashboard/partials/trend.html",
         {"svg": board.trend(indicator, block), "indicator": indicator},
     )
 
 
 def trend(request, indicator_pk, entity_pk):
     """One indicator's 12-month chart for one entity's sites (loaded by the dashboard when shown)."""
-    from .selectors import sites_for_user
-
     return _trend(request, indicator_pk, sites_for_user(request.user, entity_id=entity_pk), department=False)
 
 
 def department_trend(request, indicator_pk):
     """A département-wide indicator's 12-month chart (crisis exercises, newsletters…)."""
-    from .selectors import sites_for_user
-
     return _trend(request, indicator_pk, sites_for_user(request.user), department=True)
 
 
 def _department(request) -> Department:
-    from sites.access import scope_for
-
     ids = scope_for(request.user).ids("department")
     department = Department.objects.filter(pk__in=ids).order_by("code").first()
     if department is None:
@@ -114,7 +108,7 @@ def pack_list(request):
     runs = runs_for_user(request.user, kind=KIND, department=department)[:50]
     return render(
         request,
-        "indicators/pack_list.html",
+        "reports/dashboard/pack_list.html",
         {
             "form": form,
             "runs": runs,

@@ -1,0 +1,82 @@
+"""The indicators' figures: monthly values per site with the target in force, read by the annual report, the
+public pages and the open-data export: plain functions over a scope and a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sites.models import Site
+
+from . import rules
+from .models import Indicator
+from .selectors import monthly_values, targets_by_indicator
+
+
+def indicator_table(
+    *, department, site_ids: Iterable[int], start: dt.date, end: dt.date, codes: Iterable[str] | None = None
+) -> list[dict]:
+    """Monthly values of a département's active indicators per site, with the target and verdict.
+
+    Returns [{indicator_code, indicator_name, description, unit, unit_label, direction, level, site_id,
+    month, value, target, on_target, gap}] ordered by indicator, site and month; a month without a value is
+    left out. A département-wide indicator (crisis exercises, newsletters…) gives rows of its own with
+    level "department" and site_id None, computed from the sites asked; its target is the entity-wide
+    target that all their entities share (`rules.shared_target`), if any.
+    """
+    department_id = getattr(department, "pk", department)
+    indicators = list(
+        Indicator.objects.filter(department_id=department_id, active=True).order_by("order", "name")
+    )
+    if codes is not None:
+        wanted = set(codes)
+        indicators = [i for i in indicators if i.code in wanted]
+    entity_of = dict(
+        Site.objects.filter(pk__in=list(site_ids), entity__department_id=department_id)
+        .order_by()
+        .values_list("pk", "entity_id")
+    )
+    values = monthly_values(
+        indicators=indicators,
+        site_ids=list(entity_of),
+        start=start,
+        end=end,
+        site_departments=dict.fromkeys(entity_of, department_id),
+    )
+    entity_ids = sorted(set(entity_of.values()))
+    targets = targets_by_indicator(indicators, entity_ids) if indicators else {}
+    order = {i.pk: n for n, i in enumerate(indicators)}
+    by_pk = {i.pk: i for i in indicators}
+    result = []
+    # Département-wide rows (site None) first, then each site's.
+    for (indicator_id, site_id, month), value in sorted(
+        values.items(), key=lambda kv: (order[kv[0][0]], kv[0][1] is not None, kv[0][1] or 0, kv[0][2])
+    ):
+        indicator = by_pk[indicator_id]
+        if site_id is None:
+            target = rules.shared_target(
+                targets.get(indicator_id, []), entity_ids=entity_ids, year=month.year
+            )
+        else:
+            target = rules.target_in_force(
+                targets.get(indicator_id, []), entity_id=entity_of[site_id], site_id=site_id, year=month.year
+            )
+        verdict = rules.verdict(value, target, indicator.direction)
+        result.append(
+            {
+                "indicator_code": indicator.code,
+                "indicator_name": indicator.name,
+                "description": indicator.description,
+                "unit": indicator.unit,
+                "unit_label": indicator.get_unit_display(),
+                "direction": indicator.direction,
+                "level": "site" if site_id is not None else "department",
+                "site_id": site_id,
+                "month": month,
+                "value": value,
+                "target": float(target) if target is not None else None,
+                "on_target": verdict.on_target if verdict else None,
+                "gap": float(verdict.gap) if verdict else None,
+            }
+        )
+    return result

@@ -1,0 +1,20 @@
+"""The home page (`/`): the label overview of the user's entities and their readiness for the next
+audit. It composes several apps (referential, audits), so it lives here, above them."""
+
+from django.shortcuts import render
+
+from audits.selectors import readiness_overview
+from referential.selectors import label_overview
+
+
+def home(request):
+    entities = list(label_overview(request.user))
+    return render(
+        request,
+        "home.html",
+        {
+            "entities": entities,
+            "site_count": sum(len(e.sites.all()) for e in entities),
+            "readiness": readiness_overview(request.user) if entities else [],
+        },
+    )
