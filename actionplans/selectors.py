@@ -18,7 +18,7 @@ from collections import OrderedDict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.access import READ, WRITE, get_for_user, scope_for, visible
 from sites.models import Site
 
 from .models import ORIGIN_FIELDS, Action, ActionPlan
@@ -28,7 +28,7 @@ from .models import ORIGIN_FIELDS, Action, ActionPlan
 
 def plans_for_user(user):
     return (
-        ActionPlan.objects.for_user(user)
+        visible(user, ActionPlan.objects)
         .select_related("entity")
         .annotate(
             action_count=Count("actions", filter=~Q(actions__status=Action.Status.CANCELLED), distinct=True),
@@ -57,13 +57,13 @@ def _with_related(queryset):
 
 
 def actions_for_user(user):
-    return _with_related(Action.objects.for_user(user))
+    return _with_related(visible(user, Action.objects))
 
 
 def my_actions(user):
     """Open and recent actions the user leads or contributes to."""
     return _with_related(
-        Action.objects.for_user(user).filter(Q(owner=user) | Q(contributors=user)).distinct()
+        visible(user, Action.objects).filter(Q(owner=user) | Q(contributors=user)).distinct()
     )
 
 
@@ -120,7 +120,7 @@ def findings_without_action(user, *, entity=None, limit=50):
         return []
     from audits.models import Finding
 
-    queryset = Finding.objects.for_user(user).filter(finding_type__requires_action=True)
+    queryset = visible(user, Finding.objects).filter(finding_type__requires_action=True)
     queryset = queryset.exclude(status=Finding.Status.VERIFIED_CLOSED)
     if entity is not None:
         queryset = queryset.filter(entity=entity)
@@ -156,7 +156,7 @@ def loop_panel(user, *, entity=None, limit=10) -> dict:
     A constant number of queries whatever the number of rows (three, plus the scope once per request).
     """
     today = timezone.localdate()
-    overdue = Action.objects.for_user(user).overdue(today)
+    overdue = visible(user, Action.objects).overdue(today)
     if entity is not None:
         overdue = overdue.filter(entity=entity)
     overdue = list(overdue.select_related("owner", "entity", "plan").order_by("due_on", "pk")[: limit + 1])

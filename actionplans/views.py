@@ -10,7 +10,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
-from sites.access import WRITE, require, scope_for
+from sites.access import WRITE, require, scope_for, visible
 
 from . import exports, imports, origins, selectors, services
 from .filters import ActionFilter
@@ -73,7 +73,7 @@ def plan_list(request):
     if year := year_param(request):
         plans = plans.filter(year=year)
     years = sorted(
-        set(ActionPlan.objects.for_user(request.user).values_list("year", flat=True)), reverse=True
+        set(visible(request.user, ActionPlan.objects).values_list("year", flat=True)), reverse=True
     )
     return render(
         request,

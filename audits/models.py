@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qualipref.models import EntityScopedModel, ScopedQuerySet
+from qualipref.models import EntityScopedModel
 from qualipref.workflow import Workflow
 
 ERR_END_BEFORE_START = "La date de fin ne peut pas précéder la date de début."
@@ -196,19 +196,6 @@ class AuditPlanLine(models.Model):
         return f"{self.date} {self.time or ''} · {self.place}"
 
 
-class FindingQuerySet(ScopedQuerySet):
-    def for_user(self, user, *, write=False, perm=None):
-        """Findings of the entities the user holds `perm` on, and général findings of their départements."""
-        from sites.access import READ, WRITE, scope_for
-
-        scope = scope_for(user)
-        perm = perm or (WRITE if write else READ)
-        return self.filter(
-            Q(entity_id__in=scope.ids("entity", perm))
-            | Q(entity__isnull=True, department_id__in=scope.ids("department", perm))
-        )
-
-
 class Finding(EntityScopedModel):
     """A finding (constat) of an audit, or a général finding of the département (no audit, no entity)."""
 
@@ -311,7 +298,8 @@ class Finding(EntityScopedModel):
         verbose_name="statut modifié par",
     )
 
-    objects = FindingQuerySet.as_manager()
+    # An audit's finding belongs to its entity; a général finding (no entity) to its département.
+    scope_path = ("department", "entity")
 
     class Meta:
         verbose_name = "constat"

@@ -14,7 +14,7 @@ from qualipref.excel import ImportFileError
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
-from sites.access import READ, WRITE, get_for_user, require, scope_for
+from sites.access import READ, WRITE, get_for_user, require, scope_for, visible
 from sites.models import Entity
 
 from . import exports, imports, selectors, services
@@ -681,7 +681,7 @@ def cycle_comparison(request, entity_pk):
         "audits/cycles.html",
         {
             "comparison": comparison,
-            "entities": Entity.objects.for_user(request.user).order_by("order", "name"),
+            "entities": visible(request.user, Entity.objects).order_by("order", "name"),
             "breadcrumbs": [
                 ("Audits et constats", reverse("audits:audit_list")),
                 (f"Comparaison des cycles · {comparison.entity.name}", None),

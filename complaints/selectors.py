@@ -16,14 +16,14 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from sites.access import READ, get_for_user
+from sites.access import READ, get_for_user, visible
 
 from .models import DONE_STATUSES, RUNNING_STATUSES, Kind, ModelAnswer, Request, Status
 
 
 def requests_for_user(user, *, perm: str = READ) -> QuerySet[Request]:
     """The register of the user's scope, with what a list row shows (no query per row)."""
-    return Request.objects.for_user(user, perm=perm).select_related("site", "reception_point", "assigned_to")
+    return visible(user, Request.objects, perm=perm).select_related("site", "reception_point", "assigned_to")
 
 
 def request_for_user(user, pk: int, *, perm: str = READ) -> Request:

@@ -14,7 +14,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
-from sites.access import READ, REQUESTS, WRITE, require, scope_for
+from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department, ReceptionPoint, Site
 
 from . import exports, selectors, services
@@ -389,7 +389,7 @@ def _writable_departments(user):
 
 
 def model_answer_list(request):
-    answers = ModelAnswer.objects.for_user(request.user).select_related("department")
+    answers = visible(request.user, ModelAnswer.objects).select_related("department")
     return render(
         request,
         "complaints/model_answer_list.html",
@@ -405,7 +405,7 @@ def model_answer_edit(request, pk=None):
     departments = _writable_departments(request.user)
     instance = None
     if pk is not None:
-        instance = get_object_or_404(ModelAnswer.objects.for_user(request.user), pk=pk)
+        instance = get_object_or_404(visible(request.user, ModelAnswer.objects), pk=pk)
         if not departments.filter(pk=instance.department_id).exists():
             raise PermissionDenied("Votre rôle ne permet pas de modifier ce modèle.")
     elif not departments.exists():

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from referential.models import Engagement, Module
-from sites.access import READ, WRITE, scope_for
+from sites.access import READ, WRITE, scope_for, visible
 from sites.models import Entity, Site
 
 from . import computed, rules, services
@@ -109,7 +109,7 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.for_user(user).filter(
+        self.fields["indicator"].queryset = visible(user, Indicator.objects).filter(
             formula=Indicator.Formula.MEASURED
         )
         self.fields["site"].queryset = Site.objects.filter(
@@ -179,7 +179,7 @@ class MeasurementImportRowForm(forms.Form):
 def import_row_factory(user):
     """Build the row form with the user's indicators and sites loaded once (two queries for the file)."""
     scope = scope_for(user)
-    indicators = {i.code: i for i in Indicator.objects.for_user(user)}
+    indicators = {i.code: i for i in visible(user, Indicator.objects)}
     writable = {s.code: s for s in Site.objects.filter(pk__in=scope.site_ids(WRITE)).select_related("entity")}
     readable = set(Site.objects.filter(pk__in=scope.site_ids(READ)).values_list("code", flat=True))
     return lambda data: MeasurementImportRowForm(

@@ -1,5 +1,7 @@
 from django.db.models import Prefetch
 
+from sites.access import visible
+
 from .access import get_for_user, scope_for
 from .models import Department, Entity, Membership, ReceptionPoint, Site
 
@@ -16,7 +18,7 @@ def entities_for_user(user):
     """The user's readable entities with their readable sites and reception points (3 queries)."""
     site_ids = scope_for(user).site_ids()
     return (
-        Entity.objects.for_user(user)
+        visible(user, Entity.objects)
         .select_related("department")
         .prefetch_related(
             Prefetch(
@@ -30,7 +32,7 @@ def entities_for_user(user):
 
 
 def departments_for_user(user):
-    return Department.objects.for_user(user)
+    return visible(user, Department.objects)
 
 
 def site_for_user(user, code, *, perm="read"):

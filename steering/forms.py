@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from qualipref.attachments.validators import validate_upload
 from referential.models import Engagement, Module
 from referential.selectors import current_referential
-from sites.access import WRITE, scope_for
+from sites.access import WRITE, allows, scope_for
 from sites.models import Entity, Site, User
 
 from .models import (
@@ -133,15 +133,13 @@ class NarrowScopeFormMixin:
 
     def clean(self):
         data = super().clean()
-        from .scoping import narrow_allows
-
         probe = self.instance
         probe.department = data.get("department") or getattr(probe, "department", None)
         probe.entity = data.get("entity")
         probe.site = data.get("site")
         if probe.site and not probe.entity:
             probe.entity = probe.site.entity
-        if probe.department_id and not narrow_allows(self.user, probe, WRITE):
+        if probe.department_id and not allows(self.user, probe, WRITE):
             raise ValidationError(
                 "Votre rôle ne permet pas d'enregistrer à ce niveau : choisissez votre entité ou votre site."
             )

@@ -4,7 +4,7 @@ communication) and the label's events.
 
 Rows that may belong to a whole département or only to one entity or site (deadlines, documents)
 inherit `DepartmentScopedModel` and narrow it with optional `entity` / `site`: access follows the
-narrowest one (see `steering.scoping`).
+narrowest one (their `scope_path`, read by `sites.access`).
 """
 
 import uuid
@@ -20,8 +20,6 @@ from simple_history.models import HistoricalRecords
 
 from qualipref.models import DepartmentScopedModel, SiteScopedModel, TimeStampedModel
 from qualipref.workflow import Workflow
-
-from .scoping import NarrowScopedQuerySet
 
 MEETING_FUTURE_MINUTES = (
     "Le compte rendu ne peut être saisi que pour une réunion tenue : la date de la réunion est à venir."
@@ -256,7 +254,7 @@ class Deadline(DepartmentScopedModel):
     )
     notes = models.TextField("remarques", blank=True)
 
-    objects = NarrowScopedQuerySet.as_manager()
+    scope_path = DepartmentScopedModel.NARROWED  # the narrowest level set decides (sites.access)
 
     class Meta:
         verbose_name = "échéance"
@@ -402,7 +400,7 @@ class Document(DepartmentScopedModel):
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_on = models.DateField("prochaine revue", null=True, blank=True)
 
-    objects = NarrowScopedQuerySet.as_manager()
+    scope_path = DepartmentScopedModel.NARROWED  # the narrowest level set decides (sites.access)
 
     class Meta:
         verbose_name = "document interne"
@@ -447,6 +445,8 @@ def _version_upload_to(instance, filename):
 
 
 class DocumentVersion(TimeStampedModel):
+    scope_path = tuple(f"document__{level}" for level in DepartmentScopedModel.NARROWED)
+
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="versions", verbose_name="document"
     )
@@ -533,6 +533,8 @@ class Agent(SiteScopedModel):
 
 
 class Training(TimeStampedModel):
+    scope_path = "agent__site"
+
     class Topic(models.TextChoices):
         RECEPTION = "reception", "Formation à l'accueil"
         CRISIS = "crisis", "Communication de crise"

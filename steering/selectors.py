@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import scope_for
+from sites.access import sites_scope, visible
 from sites.models import Membership, Role, Site
 
 from . import recurrence, training_rules
@@ -41,7 +41,7 @@ from .services import training_validity_years
 
 def committees_for_user(user):
     return (
-        Committee.objects.for_user(user)
+        visible(user, Committee.objects)
         .select_related("department")
         .annotate(
             member_count=Count("members", distinct=True),
@@ -57,7 +57,7 @@ def committee_members(committee):
 
 def meetings_for_user(user):
     return (
-        Meeting.objects.for_user(user)
+        visible(user, Meeting.objects)
         .select_related("committee")
         .annotate(
             decision_count=Count("decisions", distinct=True), attendee_count=Count("attendees", distinct=True)
@@ -143,7 +143,7 @@ def calendar_items(
 
 
 def deadlines_for_user(user):
-    return Deadline.objects.for_user(user)
+    return visible(user, Deadline.objects)
 
 
 # ---- documents -----------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def deadlines_for_user(user):
 
 def documents_for_user(user):
     return (
-        Document.objects.for_user(user)
+        visible(user, Document.objects)
         .select_related("module", "engagement", "owner", "site", "entity")
         .prefetch_related(
             Prefetch("versions", queryset=DocumentVersion.objects.filter(is_current=True), to_attr="current")
@@ -163,7 +163,7 @@ def documents_for_user(user):
 def documents_due_for_review(user, *, today: dt.date | None = None, within_days: int = 30):
     today = today or timezone.localdate()
     return (
-        Document.objects.for_user(user)
+        visible(user, Document.objects)
         .exclude(status=Document.Status.WITHDRAWN)
         .filter(review_on__lte=today + dt.timedelta(days=within_days))
         .select_related("owner")
@@ -236,7 +236,7 @@ def compliance_by_site(
 
 def agents_for_user(user):
     return (
-        Agent.objects.for_user(user)
+        visible(user, Agent.objects)
         .select_related("site", "user")
         .annotate(
             training_count=Count("trainings"),
@@ -248,16 +248,14 @@ def agents_for_user(user):
 
 
 def trainings_for_user(user):
-    return Training.objects.filter(agent__site_id__in=scope_for(user).site_ids()).select_related(
-        "agent__site"
-    )
+    return visible(user, Training.objects).select_related("agent__site")
 
 
 # ---- registers -----------------------------------------------------------------------------------------
 
 
 def register_for_user(model, user):
-    return model.objects.for_user(user)
+    return visible(user, model.objects)
 
 
 # ---- reminders' recipients -------------------------------------------------------------------------------
@@ -287,24 +285,8 @@ def recipients_index(department_ids: Iterable[int]):
 # =========================================================================================================
 
 
-def _scope_of_sites(site_ids: Iterable[int]):
-    rows = list(
-        Site.objects.filter(pk__in=list(site_ids)).values_list("pk", "entity_id", "entity__department_id")
-    )
-    return {r[0] for r in rows}, {r[1] for r in rows}, {r[2] for r in rows}
-
-
-def _narrow_for_sites(site_ids):
-    sites, entities, departments = _scope_of_sites(site_ids)
-    return (
-        Q(site__isnull=True, entity__isnull=True, department_id__in=departments)
-        | Q(site__isnull=True, entity_id__in=entities)
-        | Q(site_id__in=sites)
-    )
-
-
 def _departments_of(site_ids) -> set[int]:
-    return _scope_of_sites(site_ids)[2]
+    return sites_scope(site_ids).ids("department")
 
 
 def meetings_held(site_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[str, int]:
@@ -386,7 +368,7 @@ def documents_written_or_revised(
     """Versions issued in the range: a document's first version counts as written, a later one as
     revised. {"written": [{"title", "kind", "kind_label", "version", "date"}], "revised": [...]}."""
     versions = (
-        DocumentVersion.objects.filter(document__in=Document.objects.filter(_narrow_for_sites(site_ids)))
+        visible(sites_scope(site_ids), DocumentVersion.objects)
         .filter(issued_on__range=(start, end))
         .select_related("document")
         .order_by("issued_on", "pk")
@@ -422,7 +404,8 @@ def documents_in_force(site_ids: Iterable[int]) -> list[dict]:
             "module": d.module.number if d.module_id else None,
             "review_on": d.review_on,
         }
-        for d in Document.objects.filter(_narrow_for_sites(site_ids), status=Document.Status.IN_FORCE)
+        for d in visible(sites_scope(site_ids), Document.objects)
+        .filter(status=Document.Status.IN_FORCE)
         .select_related("module")
         .order_by("kind", "title")
     ]
@@ -513,7 +496,7 @@ def social_media_counts(site_ids: Iterable[int], start: dt.date, end: dt.date) -
 def calendar_outlook(site_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
     """The calendar of deadlines in the range (the annual report's outlook), occurrences in date order:
     [{"date", "ends_on", "title", "kind", "kind_label", "frequency", "frequency_label", "scope"}]."""
-    deadlines = Deadline.objects.filter(_narrow_for_sites(site_ids))
+    deadlines = visible(sites_scope(site_ids), Deadline.objects)
     return [
         {
             "date": i.occurrence.starts_on,
@@ -533,7 +516,7 @@ def calendar_outlook_summary(site_ids: Iterable[int], start: dt.date, end: dt.da
     """One line per deadline with an occurrence in the range (monthly COPILs once, not twelve times):
     [{"title", "kind_label", "frequency_label", "dates": [date...], "scope"}]."""
     lines: dict[int, dict] = {}
-    deadlines = Deadline.objects.filter(_narrow_for_sites(site_ids))
+    deadlines = visible(sites_scope(site_ids), Deadline.objects)
     for i in calendar_items(deadlines, start, end):
         line = lines.setdefault(
             i.deadline.pk,
