@@ -18,7 +18,7 @@ from collections import OrderedDict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import READ, WRITE, get_for_user, scope_for, visible
+from sites.access import READ, WRITE, allows, entities_reached, get_for_user, scope_for, visible
 from sites.models import Site
 
 from .models import ORIGIN_FIELDS, Action, ActionPlan
@@ -77,19 +77,12 @@ def action_for_user(user, pk):
 
 def can_write_action(user, action) -> bool:
     """Write on the entity, or on every site the action names (a referent manages their site's actions)."""
-    scope = scope_for(user)
-    if action.entity_id in scope.ids("entity", WRITE):
-        return True
-    site_ids = {s.pk for s in action.sites.all()}
-    return bool(site_ids) and site_ids <= scope.site_ids(WRITE)
+    return allows(user, action, WRITE)
 
 
 def writable_entity_ids(user) -> set[int]:
     """Entities where the user may create actions: held whole, or through one of their sites."""
-    scope = scope_for(user)
-    ids = set(scope.ids("entity", WRITE))
-    ids |= set(Site.objects.filter(pk__in=scope.site_ids(WRITE)).values_list("entity_id", flat=True))
-    return ids
+    return set(entities_reached(user).values_list("pk", flat=True))
 
 
 def actions_for_origin(origin):
@@ -138,8 +131,7 @@ def vigilance_points_without_action(user, *, entity=None, limit=50):
         return []
     from surveys.models import UnitPoint
 
-    site_ids = scope_for(user).site_ids(READ)
-    queryset = UnitPoint.objects.filter(kind=UnitPoint.Kind.VIGILANCE, unit__site_id__in=site_ids)
+    queryset = visible(user, UnitPoint.objects).filter(kind=UnitPoint.Kind.VIGILANCE)
     if entity is not None:
         queryset = queryset.filter(unit__site__entity=entity)
     queryset = queryset.filter(~Exists(Action.objects.filter(origin_survey_point=OuterRef("pk"))))

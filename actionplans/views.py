@@ -340,10 +340,7 @@ def action_create(request):
 
 
 def _may_create(user, entity, sites) -> bool:
-    scope = scope_for(user)
-    if entity.pk in scope.ids("entity", WRITE):
-        return True
-    return bool(sites) and {s.pk for s in sites} <= scope.site_ids(WRITE)
+    return scope_for(user).holds(WRITE, entity_id=entity.pk, site_ids=[s.pk for s in sites])
 
 
 def action_update(request, pk):

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from referential.models import Criterion, Engagement, FindingType, LabelScope
-from sites.access import READ, WRITE, get_for_user, scope_for, visible
+from sites.access import READ, get_for_user, visible
 from sites.models import Entity, Site
 
 from . import links, readiness
@@ -408,10 +408,6 @@ def self_assessments_between(*, department, start: dt.date, end: dt.date) -> lis
         .select_related("entity")
         .order_by("end_on", "entity__order")
     )
-
-
-def writable_entities(user):
-    return Entity.objects.filter(pk__in=scope_for(user).ids("entity", WRITE)).order_by("order", "name")
 
 
 __all__ = [

@@ -14,7 +14,7 @@ from qualipref.excel import ImportFileError
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
-from sites.access import READ, WRITE, get_for_user, require, scope_for, visible
+from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Entity
 
 from . import exports, imports, selectors, services
@@ -64,7 +64,7 @@ def _apply_errors(form, error: ValidationError):
 
 
 def _writable_entities(user):
-    return Entity.objects.filter(pk__in=scope_for(user).ids("entity", WRITE)).order_by("order", "name")
+    return writable(user, Entity.objects).order_by("order", "name")
 
 
 # ---- audits ---------------------------------------------------------------------------------------------

@@ -340,8 +340,9 @@ def readable_sites(user):
     return visible(user, Site.objects).select_related("entity__department")
 
 
-def writable_entities(user, perm: str = WRITE):
-    """Entities where the user may create entity rows: held whole, or through one of their sites."""
+def entities_reached(user, perm: str = WRITE):
+    """Entities on which the user holds `perm` whole or on one of their sites (where a referent may
+    create an entity row that names their site, such as an action)."""
     scope = scope_for(user)
     entity_ids = scope.ids("entity", perm) | set(
         Site.objects.filter(pk__in=scope.site_ids(perm)).values_list("entity_id", flat=True)
@@ -368,5 +369,5 @@ __all__ = [
     "sites_scope",
     "visible",
     "writable",
-    "writable_entities",
+    "entities_reached",
 ]
