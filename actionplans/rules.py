@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from qualipref.notifications.registry import Level, due_level
+
 from . import models as m
 
 OPEN = ("planned", "in_progress")
@@ -48,10 +50,9 @@ def reminder_levels(*, status: str, due_on: dt.date, today: dt.date, soon_days: 
     """The reminder levels an action has reached today: due_soon, overdue, escalation_referent."""
     if status not in OPEN:
         return []
-    late = (today - due_on).days
-    if late <= 0:
-        return ["due_soon"] if -late <= soon_days else []
-    levels = ["overdue"]
-    if late >= escalation_days:
-        levels.append("escalation_referent")
-    return levels
+    level = due_level(due_on, today, soon_days)
+    if level is None:
+        return []
+    if level == Level.OVERDUE and (today - due_on).days >= escalation_days:
+        return [level, Level.ESCALATION_REFERENT]
+    return [level]

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from sites.access import sites_scope, visible
-from sites.models import Membership, Role, Site
+from sites.models import Site
 
 from . import recurrence, training_rules
 from .models import (
@@ -256,27 +256,6 @@ def trainings_for_user(user):
 
 def register_for_user(model, user):
     return visible(user, model.objects)
-
-
-# ---- reminders' recipients -------------------------------------------------------------------------------
-
-
-def recipients_index(department_ids: Iterable[int]):
-    """Quality managers per département and referents per site (one query) for the reminders."""
-    managers, referents = defaultdict(list), defaultdict(list)
-    rows = Membership.objects.filter(
-        department_id__in=list(department_ids),
-        role__in=[Role.QUALITY_MANAGER, Role.SITE_REFERENT],
-        user__is_active=True,
-    ).values_list("role", "department_id", "entity_id", "site_id", "user_id")
-    entity_referents = defaultdict(list)
-    for role, department_id, entity_id, site_id, user_id in rows:
-        if role == Role.QUALITY_MANAGER and entity_id is None:
-            managers[department_id].append(user_id)
-        elif role == Role.SITE_REFERENT and site_id:
-            referents[site_id].append(user_id)
-            entity_referents[entity_id].append(user_id)
-    return managers, referents, entity_referents
 
 
 # =========================================================================================================
