@@ -28,16 +28,16 @@ def transition_errors(
 ) -> dict[str, str]:
     """What is missing or wrong to move an action to `target` (the transition map is checked apart)."""
     errors = {}
-    if target in ("done", "verified"):
+    if target in m.Action.DONE_STATUSES:
         if completed_on is None:
             errors["completed_on"] = m.ERR_DONE_WITHOUT_DATE
         elif completed_on > today:
             errors["completed_on"] = m.ERR_COMPLETED_IN_FUTURE
         elif start_on and completed_on < start_on:
             errors["completed_on"] = m.ERR_COMPLETED_BEFORE_START
-    if target == "verified" and not (verification_note or "").strip():
+    if target == m.Action.Status.VERIFIED and not (verification_note or "").strip():
         errors["verification_note"] = m.ERR_VERIFIED_WITHOUT_NOTE
-    if target == "cancelled" and not (cancel_reason or "").strip():
+    if target == m.Action.Status.CANCELLED and not (cancel_reason or "").strip():
         errors["cancel_reason"] = m.ERR_CANCEL_WITHOUT_REASON
     return errors
 

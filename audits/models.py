@@ -54,6 +54,7 @@ class Audit(EntityScopedModel):
         Status.REPORT_ISSUED: "info",
         Status.CLOSED: "success",
     }
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     kind = models.CharField("type d'audit", max_length=20, choices=Kind.choices)
     title = models.CharField("intitulé", max_length=200)
@@ -163,6 +164,11 @@ class Audit(EntityScopedModel):
     @property
     def is_self_assessment(self):
         return self.kind == self.Kind.SELF_ASSESSMENT
+
+    @property
+    def is_open(self):
+        """Planned or in progress: its grid and findings are still being written."""
+        return self.status in self.OPEN_STATUSES
 
     @property
     def auditors_label(self):

@@ -9,14 +9,13 @@ from sites.responsibles import Responsibles
 from .models import Audit
 
 DUE_SOON_DAYS = 15
-OPEN_STATUSES = (Audit.Status.PLANNED, Audit.Status.IN_PROGRESS)
 
 
 def due_notices(today: dt.date):
     audits = list(
         Audit.objects.filter(
             kind=Audit.Kind.SELF_ASSESSMENT,
-            status__in=OPEN_STATUSES,
+            status__in=Audit.OPEN_STATUSES,
             end_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
             # an old forgotten one stops nagging after a quarter
             end_on__gte=today - dt.timedelta(days=92),

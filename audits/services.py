@@ -167,7 +167,7 @@ def audit_update(
     audit.reception_points.set(points)
     if auditors is not None:
         audit.auditors.set(list(auditors))
-    if audit.is_self_assessment and audit.status in (Audit.Status.PLANNED, Audit.Status.IN_PROGRESS):
+    if audit.is_self_assessment and audit.is_open:
         self_assessment_generate_rows(audit=audit)
     return audit
 

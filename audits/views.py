@@ -303,10 +303,7 @@ def checklist(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
     if not audit.is_self_assessment:
         raise Http404
-    can_answer = services.can_write_findings(request.user, audit) and audit.status in (
-        Audit.Status.PLANNED,
-        Audit.Status.IN_PROGRESS,
-    )
+    can_answer = services.can_write_findings(request.user, audit) and audit.is_open
     rows = selectors.audit_detail(audit)["checklist_rows"]
     if request.method == "POST":
         if not can_answer:

@@ -360,6 +360,8 @@ class Document(DepartmentScopedModel):
         IN_FORCE = "in_force", "En vigueur"
         WITHDRAWN = "withdrawn", "Retiré"
 
+    STATUS_BADGES = {Status.DRAFT: "secondary", Status.IN_FORCE: "success", Status.WITHDRAWN: "light border"}
+
     WORKFLOW = Workflow(
         {
             Status.DRAFT: {Status.IN_FORCE, Status.WITHDRAWN},
@@ -418,6 +420,10 @@ class Document(DepartmentScopedModel):
             # the review reminders and the "due for review" register
             models.Index(fields=["review_on"], name="document_review_on"),
         ]
+
+    @property
+    def badge(self):
+        return self.STATUS_BADGES[self.status]
 
     def __str__(self):
         return f"{self.reference} – {self.title}" if self.reference else self.title
