@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.db.models import Avg, DateField, FloatField, Func, QuerySet, Sum
 from django.db.models.functions import Cast
 
-from sites.access import READ, get_for_user, scope_for, visible
+from sites.access import READ, get_for_user, visible
 from sites.models import Site
 
 from . import computed, rules
@@ -53,7 +53,7 @@ def api_clients_for_user(user) -> QuerySet[ApiClient]:
 
 
 def sites_for_user(user, *, entity_id: int | None = None) -> list[Site]:
-    sites = Site.objects.filter(pk__in=scope_for(user).site_ids(READ)).select_related("entity__department")
+    sites = visible(user, Site.objects).select_related("entity__department")
     if entity_id:
         sites = sites.filter(entity_id=entity_id)
     return list(sites.order_by("entity__department__code", "entity__order", "entity__name", "order", "name"))

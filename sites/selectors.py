@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 
 from sites.access import visible
 
-from .access import get_for_user, scope_for
+from .access import get_for_user
 from .models import Department, Entity, Membership, ReceptionPoint, Site
 
 
@@ -16,14 +16,13 @@ def memberships_of(user):
 
 def entities_for_user(user):
     """The user's readable entities with their readable sites and reception points (3 queries)."""
-    site_ids = scope_for(user).site_ids()
     return (
         visible(user, Entity.objects)
         .select_related("department")
         .prefetch_related(
             Prefetch(
                 "sites",
-                queryset=Site.objects.filter(pk__in=site_ids).prefetch_related(
+                queryset=visible(user, Site.objects).prefetch_related(
                     Prefetch("reception_points", queryset=ReceptionPoint.objects.order_by("order", "name"))
                 ),
             )
