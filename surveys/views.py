@@ -283,11 +283,11 @@ def campaign_criteria(request, pk):
 
 def campaign_results(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = ids(request.user, "site", WRITE)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas de saisir des résultats.")
     matrix = selectors.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
-    form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable)
+    form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable_sites)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.results_save(campaign=campaign, values=form.values(), by=request.user)
@@ -318,8 +318,8 @@ def campaign_results(request, pk):
 
 def campaign_import(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = ids(request.user, "site", WRITE)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas d'importer des résultats.")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -328,7 +328,7 @@ def campaign_import(request, pk):
             result = import_results(
                 campaign=campaign,
                 upload=form.cleaned_data["file"],
-                writable_site_ids=writable,
+                writable_site_ids=writable_sites,
                 by=request.user,
             )
         except ImportFileError as exc:
@@ -384,11 +384,14 @@ def _unit_form_save(request, form, unit):
 
 def unit_create(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = ids(request.user, "site", WRITE)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter une unité.")
     form = UnitForm(
-        request.POST or None, campaign=campaign, site_ids=writable, instance=SurveyUnit(campaign=campaign)
+        request.POST or None,
+        campaign=campaign,
+        site_ids=writable_sites,
+        instance=SurveyUnit(campaign=campaign),
     )
     if request.method == "POST" and form.is_valid():
         try:
