@@ -21,9 +21,7 @@ def test_the_quality_manager_reads_and_writes_every_site_of_the_departement(qual
         "peytral",
         "saint-sebastien",
     ]
-    assert names(writable(quality_manager, Site.objects)) == names(
-        visible(quality_manager, Site.objects)
-    )
+    assert names(writable(quality_manager, Site.objects)) == names(visible(quality_manager, Site.objects))
     assert scope_for(quality_manager).ids("department", WRITE) == {org.bdr.pk}
 
 
@@ -119,3 +117,76 @@ def test_the_superuser_scope_costs_one_query(admin_user, org, django_assert_num_
     with django_assert_num_queries(1):
         scope = scope_for(admin_user)
     assert scope.site_ids(WRITE) == every_site
+
+
+# ---- the declarations the one rule reads (scope_path) -----------------------------------------------------
+
+
+def test_a_model_without_scope_path_has_no_access_rule():
+    from sites.access import rule_of
+    from sites.models import Membership
+
+    with pytest.raises(TypeError):
+        rule_of(Membership)
+
+
+def test_narrowed_rows_are_read_and_written_at_their_narrowest_level(arles_referent, quality_manager, org):
+    import datetime as dt
+
+    from sites.access import allows
+    from steering.models import Deadline
+
+    common = {
+        "kind": Deadline.Kind.COPIL,
+        "frequency": Deadline.Frequency.ONCE,
+        "starts_on": dt.date(2015, 3, 1),
+    }
+    at_arles = Deadline.objects.create(
+        department=org.bdr, entity=org.arles_entity, site=org.arles, title="arles", **common
+    )
+    at_istres = Deadline.objects.create(
+        department=org.bdr, entity=org.istres_entity, site=org.istres, title="istres", **common
+    )
+    whole = Deadline.objects.create(department=org.bdr, title="département", **common)
+    titles = lambda qs: sorted(qs.values_list("title", flat=True))  # noqa: E731
+    assert titles(visible(arles_referent, Deadline.objects)) == ["arles", "département"]
+    assert titles(writable(arles_referent, Deadline.objects)) == ["arles"]
+    assert titles(writable(quality_manager, Deadline.objects)) == ["arles", "département", "istres"]
+    assert allows(arles_referent, at_arles, WRITE) and not allows(arles_referent, whole, WRITE)
+    assert not allows(arles_referent, at_istres)
+
+
+def test_an_action_is_written_by_who_writes_every_site_it_names(peytral_referent, quality_manager, org):
+    import datetime as dt
+
+    from actionplans.models import Action, ActionPlan
+    from sites.access import allows
+
+    plan = ActionPlan.objects.create(entity=org.prefecture, year=2015, title="Plan 2015")
+
+    def action(*sites):
+        a = Action.objects.create(
+            entity=org.prefecture,
+            plan=plan,
+            title="Signalétique",
+            owner=quality_manager,
+            due_on=dt.date(2015, 6, 30),
+        )
+        a.sites.set(sites)
+        return a
+
+    peytral_only, both, none = action(org.peytral), action(org.peytral, org.saint_sebastien), action()
+    assert allows(peytral_referent, peytral_only, WRITE)
+    assert not allows(peytral_referent, both, WRITE) and not allows(peytral_referent, none, WRITE)
+    assert list(writable(peytral_referent, Action.objects)) == [peytral_only]
+    # all three are read: the préfecture is read through Peytral
+    assert visible(peytral_referent, Action.objects).count() == 3
+
+
+def test_the_scope_of_a_set_of_sites_reaches_rows_as_their_reader_does(org):
+    from sites.access import sites_scope
+
+    scope = sites_scope([org.arles.pk])
+    assert names(visible(scope, Site.objects)) == ["arles"]
+    assert names(visible(scope, Entity.objects)) == ["sp-arles"]
+    assert scope.ids("department") == {org.bdr.pk}
