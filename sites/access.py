@@ -67,11 +67,6 @@ class ScopeRule:
     paths: tuple[tuple[str, str], ...]
     sites_m2m: str | None = None
 
-    @property
-    def level(self) -> str:
-        """The narrowest level a row of the model may belong to."""
-        return self.paths[-1][0]
-
 
 def _level_of(model, path: str) -> str:
     if path == "pk":
@@ -187,10 +182,6 @@ class AccessScope:
     @property
     def is_empty(self) -> bool:
         return not self.can(READ)
-
-    # kept for the callers that filter by hand
-    def filter_queryset(self, queryset, *, write=False, perm=None):
-        return self.filter(queryset, perm or (WRITE if write else READ))
 
 
 def _fk_to(through, model) -> str:
