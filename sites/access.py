@@ -258,27 +258,35 @@ def _build_scope(user) -> AccessScope:
     return _grant(scope, granted, sorted(sites))
 
 
-def sites_scope(site_ids, perm: str = READ) -> AccessScope:
-    """The scope made of a set of sites (the figures of a report or a dashboard for these sites): their
-    entities and départements are reached as a reader of these sites reaches them."""
-    sites = Site.objects.filter(pk__in=list(site_ids)).values_list("id", "entity_id", "entity__department_id")
-    return AccessScope(
-        sites={perm: {s for s, _, _ in sites}},
-        entities={perm: {e for _, e, _ in sites}},
-        departments={perm: {d for _, _, d in sites}},
+def sites_scope(site_ids, perms=(READ,)) -> AccessScope:
+    """The scope of who holds `perms` on exactly these sites: the figures of a report or a dashboard for
+    these sites (read), or an API client's token (read and write on its sites). Their entities and
+    départements are reached as for a user holding these sites (one query)."""
+    site_ids = sorted(set(site_ids))
+    departments = Site.objects.filter(pk__in=site_ids).values("entity__department_id")
+    sites = list(
+        Site.objects.filter(entity__department_id__in=departments).values_list(
+            "id", "entity_id", "entity__department_id"
+        )
     )
+    return _grant(AccessScope(), [(frozenset(perms), "site", s) for s in site_ids], sites)
 
 
-def scope_for(user) -> AccessScope:
-    """The user's scope, resolved once per user object (one query) and memoised on it with the filters it
-    compiles, so `request.user` resolves it once per request. An `AccessScope` is its own scope."""
-    if isinstance(user, AccessScope):
-        return user
-    cached = getattr(user, "_qualipref_scope", None)
+def scope_for(principal) -> AccessScope:
+    """The scope of a user, resolved once per user object (one query) and memoised on it with the filters
+    it compiles, so `request.user` resolves it once per request. An API client (an object with
+    `access_site_ids`) holds read and write on its sites; an `AccessScope` is its own scope."""
+    if isinstance(principal, AccessScope):
+        return principal
+    cached = getattr(principal, "_qualipref_scope", None)
     if cached is None:
-        cached = _build_scope(user)
-        if user.is_authenticated:
-            user._qualipref_scope = cached
+        if hasattr(principal, "access_site_ids"):
+            cached = sites_scope(principal.access_site_ids, perms=(READ, WRITE))
+            principal._qualipref_scope = cached
+        else:
+            cached = _build_scope(principal)
+            if principal.is_authenticated:
+                principal._qualipref_scope = cached
     return cached
 
 

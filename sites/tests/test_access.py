@@ -190,3 +190,15 @@ def test_the_scope_of_a_set_of_sites_reaches_rows_as_their_reader_does(org):
     assert names(visible(scope, Site.objects)) == ["arles"]
     assert names(visible(scope, Entity.objects)) == ["sp-arles"]
     assert scope.ids("department") == {org.bdr.pk}
+
+
+def test_an_api_client_reads_and_writes_its_sites_only(org, quality_manager):
+    from indicators.services import api_client_create
+
+    client, _ = api_client_create(
+        department=org.bdr, name="Plateforme", sites=[org.peytral], by=quality_manager
+    )
+    assert names(writable(client, Site.objects)) == ["peytral"]
+    # the préfecture is read through Peytral, not changed: Saint-Sébastien is not the client's
+    assert names(visible(client, Entity.objects)) == ["prefecture-13"]
+    assert names(writable(client, Entity.objects)) == []
