@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from referential.models import Module
+from sites.access import visible
 from sites.models import Entity, Site
 
 from .forms import current_modules, department_users
@@ -29,8 +30,8 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["entity"].queryset = Entity.objects.for_user(user)
-        self.filters["site"].queryset = Site.objects.for_user(user)
+        self.filters["entity"].queryset = visible(user, Entity.objects)
+        self.filters["site"].queryset = visible(user, Site.objects)
         self.filters["module"].queryset = current_modules()
         self.filters["owner"].queryset = department_users(user)
 

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from referential.models import Engagement, Module
-from sites.access import scope_for
-from sites.models import Entity, Site, User
+from sites.access import visible
+from sites.models import Department, Entity, Site, User
 
 from . import origins
 from .models import ORIGIN_FIELDS, Action, ActionPlan
@@ -13,8 +13,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 def department_users(user):
     """Users with a role in one of the user's départements (owners and contributors to choose from)."""
-    department_ids = scope_for(user).ids("department")
-    return User.objects.filter(is_active=True, memberships__department_id__in=department_ids).distinct()
+    return User.objects.filter(
+        is_active=True, memberships__department__in=visible(user, Department.objects)
+    ).distinct()
 
 
 def current_modules():

@@ -119,11 +119,6 @@ class ActionPlan(EntityScopedModel):
 
 
 class ActionQuerySet(models.QuerySet):
-    def for_user(self, user, *, write=False, perm=None):
-        from sites.access import scope_for
-
-        return scope_for(user).filter_queryset(self, write=write, perm=perm)
-
     def open(self):
         return self.filter(status__in=Action.OPEN_STATUSES)
 
@@ -333,6 +328,8 @@ class Action(EntityScopedModel):
     )
 
     objects = ActionQuerySet.as_manager()
+    # Also written by who writes every site the action names (a referent manages their site's actions).
+    scope_sites = "sites"
 
     class Meta:
         verbose_name = "action"

@@ -79,13 +79,9 @@ def scope_of(kind: str, obj) -> tuple[int | None, int | None, list[int]]:
 
 def readable_by(kind: str, obj, user) -> bool:
     """Whether the user may read the source object (the pre-filled form must not leak another scope)."""
-    from sites.access import scope_for
+    from sites.access import allows
 
-    scope = scope_for(user)
-    entity_id, department_id, site_ids = scope_of(kind, obj)
-    if entity_id is not None:
-        return entity_id in scope.ids("entity") or bool(set(site_ids) & scope.site_ids())
-    return department_id in scope.ids("department")
+    return allows(user, obj)
 
 
 def prefill(kind: str, obj) -> dict:

@@ -12,14 +12,13 @@ Levels:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Q
 from django.urls import reverse
 
-from qualipref.notifications.registry import NoticeSpec
+from qualipref.notifications.registry import Level, NoticeSpec
 from referential.params import parameter_value
 from referential.selectors import current_referential
+from sites.responsibles import Responsibles
 
 from . import rules
 from .models import Action
@@ -37,7 +36,7 @@ def _days(referential, key, default, departments):
 
 def due_notices(today: dt.date):
     """Provider for `qualipref.notifications`: only open actions due by the horizon (indexed filter)."""
-    from sites.models import Department, Membership, Role, Site
+    from sites.models import Department
 
     referential = current_referential()
     department_ids = set(
@@ -58,25 +57,7 @@ def due_notices(today: dt.date):
     )
     if not actions:
         return []
-    entity_ids = {a.entity_id for a in actions}
-    sites_of_entity = defaultdict(set)
-    for site_id, entity_id in Site.objects.filter(entity_id__in=entity_ids).values_list("id", "entity_id"):
-        sites_of_entity[entity_id].add(site_id)
-    referents_by_site, referents_by_entity, managers = defaultdict(set), defaultdict(set), defaultdict(set)
-    for m in (
-        Membership.objects.filter(
-            Q(role=Role.SITE_REFERENT, entity_id__in=entity_ids)
-            | Q(role=Role.QUALITY_MANAGER, department_id__in=department_ids)
-        )
-        .filter(user__is_active=True)
-        .values("role", "user_id", "site_id", "entity_id", "department_id")
-    ):
-        if m["role"] == Role.QUALITY_MANAGER:
-            managers[m["department_id"]].add(m["user_id"])
-        elif m["site_id"]:
-            referents_by_site[m["site_id"]].add(m["user_id"])
-        else:
-            referents_by_entity[m["entity_id"]].add(m["user_id"])
+    responsibles = Responsibles.of_departments(department_ids)
 
     specs = []
     for action in actions:
@@ -106,18 +87,20 @@ def due_notices(today: dt.date):
                 due_on=action.due_on,
             )
 
-        if "due_soon" in levels:
-            specs.append(spec("due_soon", action.owner_id, f"Échéance le {due}"))
-        if "overdue" in levels:
+        if Level.DUE_SOON in levels:
+            specs.append(spec(Level.DUE_SOON, action.owner_id, f"Échéance le {due}"))
+        if Level.OVERDUE in levels:
             specs.append(
-                spec("overdue", action.owner_id, f"En retard de {days_late} jour(s) (échéance {due})")
+                spec(Level.OVERDUE, action.owner_id, f"En retard de {days_late} jour(s) (échéance {due})")
             )
-        if "escalation_referent" in levels:
-            site_ids = {s.pk for s in action.sites.all()} or sites_of_entity[action.entity_id]
-            referents = (
-                set().union(*(referents_by_site[s] for s in site_ids)) | referents_by_entity[action.entity_id]
+        if Level.ESCALATION_REFERENT in levels:
+            referents = responsibles.responsible(
+                department_id=department_id,
+                entity_id=action.entity_id,
+                site_ids=[s.pk for s in action.sites.all()],
             )
-            referents = referents or managers[department_id]
             detail = f"Action de {action.entity} en retard de {days_late} jour(s) (échéance {due})"
-            specs += [spec("escalation_referent", u, detail) for u in sorted(referents - {action.owner_id})]
+            specs += [
+                spec(Level.ESCALATION_REFERENT, u, detail) for u in sorted(referents - {action.owner_id})
+            ]
     return specs

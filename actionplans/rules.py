@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from qualipref.notifications.registry import Level, due_level
+
 from . import models as m
 
 OPEN = ("planned", "in_progress")
@@ -26,16 +28,16 @@ def transition_errors(
 ) -> dict[str, str]:
     """What is missing or wrong to move an action to `target` (the transition map is checked apart)."""
     errors = {}
-    if target in ("done", "verified"):
+    if target in m.Action.DONE_STATUSES:
         if completed_on is None:
             errors["completed_on"] = m.ERR_DONE_WITHOUT_DATE
         elif completed_on > today:
             errors["completed_on"] = m.ERR_COMPLETED_IN_FUTURE
         elif start_on and completed_on < start_on:
             errors["completed_on"] = m.ERR_COMPLETED_BEFORE_START
-    if target == "verified" and not (verification_note or "").strip():
+    if target == m.Action.Status.VERIFIED and not (verification_note or "").strip():
         errors["verification_note"] = m.ERR_VERIFIED_WITHOUT_NOTE
-    if target == "cancelled" and not (cancel_reason or "").strip():
+    if target == m.Action.Status.CANCELLED and not (cancel_reason or "").strip():
         errors["cancel_reason"] = m.ERR_CANCEL_WITHOUT_REASON
     return errors
 
@@ -48,10 +50,9 @@ def reminder_levels(*, status: str, due_on: dt.date, today: dt.date, soon_days: 
     """The reminder levels an action has reached today: due_soon, overdue, escalation_referent."""
     if status not in OPEN:
         return []
-    late = (today - due_on).days
-    if late <= 0:
-        return ["due_soon"] if -late <= soon_days else []
-    levels = ["overdue"]
-    if late >= escalation_days:
-        levels.append("escalation_referent")
-    return levels
+    level = due_level(due_on, today, soon_days)
+    if level is None:
+        return []
+    if level == Level.OVERDUE and (today - due_on).days >= escalation_days:
+        return [level, Level.ESCALATION_REFERENT]
+    return [level]

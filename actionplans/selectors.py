@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.access import READ, WRITE, allows, entities_reached, get_for_user, scope_for, visible
 from sites.models import Site
 
 from .models import ORIGIN_FIELDS, Action, ActionPlan
@@ -18,7 +18,7 @@ from .models import ORIGIN_FIELDS, Action, ActionPlan
 
 def plans_for_user(user):
     return (
-        ActionPlan.objects.for_user(user)
+        visible(user, ActionPlan.objects)
         .select_related("entity")
         .annotate(
             action_count=Count("actions", filter=~Q(actions__status=Action.Status.CANCELLED), distinct=True),
@@ -47,13 +47,13 @@ def _with_related(queryset):
 
 
 def actions_for_user(user):
-    return _with_related(Action.objects.for_user(user))
+    return _with_related(visible(user, Action.objects))
 
 
 def my_actions(user):
     """Open and recent actions the user leads or contributes to."""
     return _with_related(
-        Action.objects.for_user(user).filter(Q(owner=user) | Q(contributors=user)).distinct()
+        visible(user, Action.objects).filter(Q(owner=user) | Q(contributors=user)).distinct()
     )
 
 
@@ -67,19 +67,12 @@ def action_for_user(user, pk):
 
 def can_write_action(user, action) -> bool:
     """Write on the entity, or on every site the action names (a referent manages their site's actions)."""
-    scope = scope_for(user)
-    if action.entity_id in scope.ids("entity", WRITE):
-        return True
-    site_ids = {s.pk for s in action.sites.all()}
-    return bool(site_ids) and site_ids <= scope.site_ids(WRITE)
+    return allows(user, action, WRITE)
 
 
 def writable_entity_ids(user) -> set[int]:
     """Entities where the user may create actions: held whole, or through one of their sites."""
-    scope = scope_for(user)
-    ids = set(scope.ids("entity", WRITE))
-    ids |= set(Site.objects.filter(pk__in=scope.site_ids(WRITE)).values_list("entity_id", flat=True))
-    return ids
+    return set(entities_reached(user).values_list("pk", flat=True))
 
 
 def actions_for_origin(origin):
@@ -110,7 +103,7 @@ def findings_without_action(user, *, entity=None, limit=50):
         return []
     from audits.models import Finding
 
-    queryset = Finding.objects.for_user(user).filter(finding_type__requires_action=True)
+    queryset = visible(user, Finding.objects).filter(finding_type__requires_action=True)
     queryset = queryset.exclude(status=Finding.Status.VERIFIED_CLOSED)
     if entity is not None:
         queryset = queryset.filter(entity=entity)
@@ -128,8 +121,7 @@ def vigilance_points_without_action(user, *, entity=None, limit=50):
         return []
     from surveys.models import UnitPoint
 
-    site_ids = scope_for(user).site_ids(READ)
-    queryset = UnitPoint.objects.filter(kind=UnitPoint.Kind.VIGILANCE, unit__site_id__in=site_ids)
+    queryset = visible(user, UnitPoint.objects).filter(kind=UnitPoint.Kind.VIGILANCE)
     if entity is not None:
         queryset = queryset.filter(unit__site__entity=entity)
     queryset = queryset.filter(~Exists(Action.objects.filter(origin_survey_point=OuterRef("pk"))))
@@ -146,7 +138,7 @@ def loop_panel(user, *, entity=None, limit=10) -> dict:
     A constant number of queries whatever the number of rows (three, plus the scope once per request).
     """
     today = timezone.localdate()
-    overdue = Action.objects.for_user(user).overdue(today)
+    overdue = visible(user, Action.objects).overdue(today)
     if entity is not None:
         overdue = overdue.filter(entity=entity)
     overdue = list(overdue.select_related("owner", "entity", "plan").order_by("due_on", "pk")[: limit + 1])

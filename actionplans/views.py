@@ -10,7 +10,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
-from sites.access import WRITE, require, scope_for
+from sites.access import WRITE, require, scope_for, visible
 
 from . import exports, imports, origins, selectors, services
 from .filters import ActionFilter
@@ -73,7 +73,7 @@ def plan_list(request):
     if year := year_param(request):
         plans = plans.filter(year=year)
     years = sorted(
-        set(ActionPlan.objects.for_user(request.user).values_list("year", flat=True)), reverse=True
+        set(visible(request.user, ActionPlan.objects).values_list("year", flat=True)), reverse=True
     )
     return render(
         request,
@@ -340,10 +340,7 @@ def action_create(request):
 
 
 def _may_create(user, entity, sites) -> bool:
-    scope = scope_for(user)
-    if entity.pk in scope.ids("entity", WRITE):
-        return True
-    return bool(sites) and {s.pk for s in sites} <= scope.site_ids(WRITE)
+    return scope_for(user).holds(WRITE, entity_id=entity.pk, site_ids=[s.pk for s in sites])
 
 
 def action_update(request, pk):

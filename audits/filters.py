@@ -2,13 +2,14 @@ import django_filters
 from django import forms
 
 from referential.models import FindingType, Module
+from sites.access import visible
 from sites.models import Entity
 
 from .models import Audit, Finding
 
 
 def _entities(request):
-    return Entity.objects.for_user(request.user) if request else Entity.objects.none()
+    return visible(request.user, Entity.objects) if request else Entity.objects.none()
 
 
 class AuditFilter(django_filters.FilterSet):

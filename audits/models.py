@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from qualipref.workflow import Workflow
-from sites.scoped import EntityScopedModel, ScopedQuerySet
+from sites.scoped import EntityScopedModel
 
 ERR_END_BEFORE_START = "La date de fin ne peut pas précéder la date de début."
 ERR_HEADCOUNT = "L'effectif dans le périmètre ne peut pas dépasser l'effectif de l'entité."
@@ -54,6 +54,7 @@ class Audit(EntityScopedModel):
         Status.REPORT_ISSUED: "info",
         Status.CLOSED: "success",
     }
+    OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     kind = models.CharField("type d'audit", max_length=20, choices=Kind.choices)
     title = models.CharField("intitulé", max_length=200)
@@ -165,6 +166,11 @@ class Audit(EntityScopedModel):
         return self.kind == self.Kind.SELF_ASSESSMENT
 
     @property
+    def is_open(self):
+        """Planned or in progress: its grid and findings are still being written."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
     def auditors_label(self):
         names = [str(u) for u in self.auditors.all()]
         if self.external_body:
@@ -194,19 +200,6 @@ class AuditPlanLine(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.time or ''} · {self.place}"
-
-
-class FindingQuerySet(ScopedQuerySet):
-    def for_user(self, user, *, write=False, perm=None):
-        """Findings of the entities the user holds `perm` on, and général findings of their départements."""
-        from sites.access import READ, WRITE, scope_for
-
-        scope = scope_for(user)
-        perm = perm or (WRITE if write else READ)
-        return self.filter(
-            Q(entity_id__in=scope.ids("entity", perm))
-            | Q(entity__isnull=True, department_id__in=scope.ids("department", perm))
-        )
 
 
 class Finding(EntityScopedModel):
@@ -311,7 +304,8 @@ class Finding(EntityScopedModel):
         verbose_name="statut modifié par",
     )
 
-    objects = FindingQuerySet.as_manager()
+    # An audit's finding belongs to its entity; a général finding (no entity) to its département.
+    scope_path = ("department", "entity")
 
     class Meta:
         verbose_name = "constat"

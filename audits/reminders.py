@@ -3,22 +3,19 @@ referents and the département's quality managers). Selects only what is due (in
 
 import datetime as dt
 
-from django.db.models import Q
-
-from qualipref.notifications.registry import NoticeSpec
-from sites.models import Membership, Role
+from qualipref.notifications.registry import Level, NoticeSpec, due_level
+from sites.responsibles import Responsibles
 
 from .models import Audit
 
 DUE_SOON_DAYS = 15
-OPEN_STATUSES = (Audit.Status.PLANNED, Audit.Status.IN_PROGRESS)
 
 
 def due_notices(today: dt.date):
     audits = list(
         Audit.objects.filter(
             kind=Audit.Kind.SELF_ASSESSMENT,
-            status__in=OPEN_STATUSES,
+            status__in=Audit.OPEN_STATUSES,
             end_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
             # an old forgotten one stops nagging after a quarter
             end_on__gte=today - dt.timedelta(days=92),
@@ -26,23 +23,14 @@ def due_notices(today: dt.date):
     )
     if not audits:
         return
-    entity_ids = {a.entity_id for a in audits}
-    department_ids = {a.entity.department_id for a in audits}
-    referents, managers = {}, {}
-    for m in Membership.objects.filter(
-        Q(role=Role.SITE_REFERENT, entity_id__in=entity_ids)
-        | Q(role=Role.QUALITY_MANAGER, department_id__in=department_ids, entity__isnull=True)
-    ).values("user_id", "role", "entity_id", "department_id"):
-        if m["role"] == Role.SITE_REFERENT:
-            referents.setdefault(m["entity_id"], set()).add(m["user_id"])
-        else:
-            managers.setdefault(m["department_id"], set()).add(m["user_id"])
+    responsibles = Responsibles.of_departments({a.entity.department_id for a in audits})
     for audit in audits:
-        overdue = audit.end_on < today
-        level = "overdue" if overdue else "due_soon"
-        recipients = set(referents.get(audit.entity_id, set()))
+        department_id = audit.entity.department_id
+        level = due_level(audit.end_on, today, DUE_SOON_DAYS)
+        overdue = level == Level.OVERDUE
+        recipients = responsibles.referents(entity_id=audit.entity_id)
         if overdue or not recipients:
-            recipients |= managers.get(audit.entity.department_id, set())
+            recipients |= responsibles.managers(department_id)
         detail = (
             f"En retard depuis le {audit.end_on:%d/%m/%Y}"
             if overdue
@@ -53,7 +41,7 @@ def due_notices(today: dt.date):
                 item=audit,
                 level=level,
                 recipient_id=user_id,
-                department_id=audit.entity.department_id,
+                department_id=department_id,
                 title=f"Auto-évaluation : {audit.title}",
                 detail=detail,
                 url=audit.get_absolute_url(),

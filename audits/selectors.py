@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from referential.models import Criterion, Engagement, FindingType, LabelScope
-from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.access import READ, get_for_user, visible
 from sites.models import Entity
 
 from . import links, readiness
@@ -44,7 +44,7 @@ def audit_for_user(user, pk, *, perm: str = READ) -> Audit:
 
 def finding_for_user(user, pk, *, write: bool = False) -> Finding:
     finding = get_object_or_404(
-        Finding.objects.for_user(user).select_related(
+        visible(user, Finding.objects).select_related(
             "audit__entity",
             "audit__referential",
             "entity",
@@ -93,7 +93,7 @@ def audits_for_user(user, *, columns=None):
         f"n_{t.code}": Count("findings", filter=Q(findings__finding_type__code=t.code)) for t in columns
     }
     return (
-        Audit.objects.for_user(user)
+        visible(user, Audit.objects)
         .select_related("entity", "referential")
         .prefetch_related("modules", "sites")
         .annotate(n_findings=Count("findings"), **annotations)
@@ -102,7 +102,7 @@ def audits_for_user(user, *, columns=None):
 
 def findings_for_user(user):
     """Findings (of audits and général) of the user's scope, ready for a list or an export."""
-    return Finding.objects.for_user(user).select_related(
+    return visible(user, Finding.objects).select_related(
         "audit", "entity", "department", "site", "finding_type", "module", "engagement", "criterion"
     )
 
@@ -186,7 +186,7 @@ def readiness_overview(
     """Readiness of each entity of the user's scope (or of `entity_ids` within it), per module of its
     label scope. About nine queries, whatever the number of entities, findings and self-assessments."""
     today = today or timezone.localdate()
-    entities = Entity.objects.for_user(user).order_by("department__code", "order", "name")
+    entities = visible(user, Entity.objects).order_by("department__code", "order", "name")
     if entity_ids is not None:
         entities = entities.filter(pk__in=entity_ids)
     entities = list(entities)
@@ -314,10 +314,6 @@ def readiness_overview(
 
 
 # ---- (the figures for other apps are in audits/figures.py) ---------------------------------------------
-
-
-def writable_entities(user):
-    return Entity.objects.filter(pk__in=scope_for(user).ids("entity", WRITE)).order_by("order", "name")
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from referential.models import Criterion, Engagement, FindingType, LabelScope, Module
-from sites.access import FINDINGS, WRITE, scope_for
+from sites.access import FINDINGS, WRITE, allows, scope_for
 
 from . import links
 from .models import Audit, AuditPlanLine, Finding, GapSheet, SelfAssessmentRow, is_nonconformity
@@ -51,7 +51,7 @@ SELF_ASSESSMENT_FINDING_TYPES = {
 
 
 def can_edit_audit(user, audit) -> bool:
-    return scope_for(user).allows(audit, WRITE)
+    return allows(user, audit, WRITE)
 
 
 def can_write_findings(user, audit) -> bool:
@@ -65,11 +65,10 @@ def can_write_findings(user, audit) -> bool:
 
 
 def can_write_finding(user, finding) -> bool:
-    if finding.is_general:
-        return finding.department_id in scope_for(user).ids("department", WRITE)
+    """An audit's finding: as its audit says; another one (général or entity-wide): the one rule."""
     if finding.audit_id:
         return can_write_findings(user, finding.audit)
-    return scope_for(user).allows(finding, WRITE)
+    return allows(user, finding, WRITE)
 
 
 def require_findings_writer(user, audit) -> None:
@@ -168,7 +167,7 @@ def audit_update(
     audit.reception_points.set(points)
     if auditors is not None:
         audit.auditors.set(list(auditors))
-    if audit.is_self_assessment and audit.status in (Audit.Status.PLANNED, Audit.Status.IN_PROGRESS):
+    if audit.is_self_assessment and audit.is_open:
         self_assessment_generate_rows(audit=audit)
     return audit
 

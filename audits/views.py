@@ -14,7 +14,7 @@ from qualipref.excel import ImportFileError
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
-from sites.access import READ, WRITE, get_for_user, require, scope_for
+from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Entity
 
 from . import exports, imports, selectors, services
@@ -64,7 +64,7 @@ def _apply_errors(form, error: ValidationError):
 
 
 def _writable_entities(user):
-    return Entity.objects.filter(pk__in=scope_for(user).ids("entity", WRITE)).order_by("order", "name")
+    return writable(user, Entity.objects).order_by("order", "name")
 
 
 # ---- audits ---------------------------------------------------------------------------------------------
@@ -303,10 +303,7 @@ def checklist(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
     if not audit.is_self_assessment:
         raise Http404
-    can_answer = services.can_write_findings(request.user, audit) and audit.status in (
-        Audit.Status.PLANNED,
-        Audit.Status.IN_PROGRESS,
-    )
+    can_answer = services.can_write_findings(request.user, audit) and audit.is_open
     rows = selectors.audit_detail(audit)["checklist_rows"]
     if request.method == "POST":
         if not can_answer:
@@ -681,7 +678,7 @@ def cycle_comparison(request, entity_pk):
         "audits/cycles.html",
         {
             "comparison": comparison,
-            "entities": Entity.objects.for_user(request.user).order_by("order", "name"),
+            "entities": visible(request.user, Entity.objects).order_by("order", "name"),
             "breadcrumbs": [
                 ("Audits et constats", reverse("audits:audit_list")),
                 (f"Comparaison des cycles · {comparison.entity.name}", None),

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qualipref.excel import CellDateField
-from sites.access import REQUESTS, scope_for
+from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
 from .models import Channel, Kind, ModelAnswer, Request, Status
@@ -15,9 +15,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _sites(user, perm):
-    return Site.objects.filter(pk__in=scope_for(user).site_ids(perm)).order_by(
-        "entity__order", "order", "name"
-    )
+    return visible(user, Site.objects, perm).order_by("entity__order", "order", "name")
 
 
 class RequestForm(forms.ModelForm):

@@ -14,13 +14,12 @@ Paused requests (waiting for the requester) are not reminded: their clock is sto
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-from django.db.models import Q
 from django.urls import reverse
 
-from qualipref.notifications.registry import NoticeSpec
+from qualipref.notifications.registry import Level, NoticeSpec, due_level
 from referential.selectors import current_referential
+from sites.responsibles import Responsibles
 
 from . import deadline_rule
 from .models import RUNNING_STATUSES, Request
@@ -50,7 +49,7 @@ def _parameters(referential, key: str, default: int) -> tuple[int, dict[int, int
 
 def due_notices(today: dt.date):
     """Provider for `qualipref.notifications`: selects only what is due, by the indexed due date."""
-    from sites.models import Membership, Role, Site
+    from sites.models import Site
 
     referential = current_referential()
     soon_default, soon_overrides = _parameters(referential, REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT)
@@ -70,22 +69,7 @@ def due_notices(today: dt.date):
             "pk", "name", "entity_id", "entity__department_id", "entity__department__code"
         )
     }
-    site_ids = set(sites)
-    entity_ids = {s["entity_id"] for s in sites.values()}
-    department_ids = {s["entity__department_id"] for s in sites.values()}
-    referents_by_site, referents_by_entity = defaultdict(set), defaultdict(set)
-    managers = defaultdict(set)
-    for m in Membership.objects.filter(
-        Q(role=Role.SITE_REFERENT, site_id__in=site_ids)
-        | Q(role=Role.SITE_REFERENT, site__isnull=True, entity_id__in=entity_ids)
-        | Q(role=Role.QUALITY_MANAGER, department_id__in=department_ids, user__is_active=True)
-    ).values("role", "user_id", "site_id", "entity_id", "department_id"):
-        if m["role"] == Role.QUALITY_MANAGER:
-            managers[m["department_id"]].add(m["user_id"])
-        elif m["site_id"]:
-            referents_by_site[m["site_id"]].add(m["user_id"])
-        else:
-            referents_by_entity[m["entity_id"]].add(m["user_id"])
+    responsibles = Responsibles.of_departments({s["entity__department_id"] for s in sites.values()})
     url_pattern = reverse("complaints:request_detail", args=[0]).replace("/0/", "/{}/")
 
     specs = []
@@ -94,7 +78,7 @@ def due_notices(today: dt.date):
         department_id = site["entity__department_id"]
         soon = soon_overrides.get(department_id, soon_default)
         late = late_overrides.get(department_id, late_default)
-        referents = referents_by_site[r.site_id] | referents_by_entity[site["entity_id"]]
+        referents = responsibles.referents(entity_id=site["entity_id"], site_ids=[r.site_id])
         agents = {r.assigned_to_id} if r.assigned_to_id else referents
         url = url_pattern.format(r.pk)
         # Under the request's own rule (working days of its département, or calendar days).
@@ -113,19 +97,20 @@ def due_notices(today: dt.date):
                 due_on=r.due_on,
             )
 
-        if days_late <= 0:
-            if -days_late <= soon:
-                due = r.due_on.strftime("%d/%m/%Y")
-                specs += [spec("due_soon", a, f"Réponse attendue au plus tard le {due}") for a in agents]
+        level = due_level(r.due_on, today, soon)
+        if level == Level.DUE_SOON:
+            due = r.due_on.strftime("%d/%m/%Y")
+            specs += [spec(level, a, f"Réponse attendue au plus tard le {due}") for a in agents]
+        if level != Level.OVERDUE:
             continue
-        specs += [spec("overdue", a, f"En retard de {late_label}") for a in agents]
+        specs += [spec(Level.OVERDUE, a, f"En retard de {late_label}") for a in agents]
         specs += [
-            spec("escalation_referent", u, f"En retard de {late_label} (site {site['name']})")
+            spec(Level.ESCALATION_REFERENT, u, f"En retard de {late_label} (site {site['name']})")
             for u in referents
         ]
         if days_late > late:
             specs += [
-                spec("escalation_manager", u, f"En retard de {late_label} (site {site['name']})")
-                for u in managers[department_id]
+                spec(Level.ESCALATION_MANAGER, u, f"En retard de {late_label} (site {site['name']})")
+                for u in responsibles.managers(department_id)
             ]
     return specs

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from sites.access import READ, get_for_user
+from sites.access import READ, get_for_user, visible
 
 from . import deadline_rule
 from .models import DONE_STATUSES, RUNNING_STATUSES, ModelAnswer, Request, Status
@@ -14,7 +14,7 @@ from .models import DONE_STATUSES, RUNNING_STATUSES, ModelAnswer, Request, Statu
 
 def requests_for_user(user, *, perm: str = READ) -> QuerySet[Request]:
     """The register of the user's scope, with what a list row shows (no query per row)."""
-    return Request.objects.for_user(user, perm=perm).select_related(
+    return visible(user, Request.objects, perm=perm).select_related(
         "site__entity__department", "reception_point", "assigned_to"
     )
 

@@ -15,7 +15,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
-from sites.access import READ, REQUESTS, WRITE, require, scope_for
+from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible, writable
 from sites.models import Department, ReceptionPoint, Site
 
 from . import deadline_rule, exports, selectors, services
@@ -336,9 +336,7 @@ def request_import(request):
     upload_form = ImportUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and upload_form.is_valid():
-        sites = Site.objects.filter(pk__in=scope_for(request.user).site_ids(REQUESTS)).select_related(
-            "entity__department"
-        )
+        sites = visible(request.user, Site.objects, REQUESTS).select_related("entity__department")
         sites_by_code = {s.code: s for s in sites}
         points = {(p.site_id, p.code): p for p in ReceptionPoint.objects.filter(site__in=sites)}
         seen: set = set()
@@ -388,14 +386,12 @@ def request_import(request):
 
 
 def _writable_departments(user):
-    scope = scope_for(user)
-    return Department.objects.filter(
-        pk__in=Site.objects.filter(pk__in=scope.site_ids(WRITE)).values("entity__department_id")
-    )
+    """Départements where the user writes at least one site (their model answers are kept by them)."""
+    return Department.objects.filter(pk__in=writable(user, Site.objects).values("entity__department_id"))
 
 
 def model_answer_list(request):
-    answers = ModelAnswer.objects.for_user(request.user).select_related("department")
+    answers = visible(request.user, ModelAnswer.objects).select_related("department")
     return render(
         request,
         "complaints/model_answer_list.html",
@@ -411,7 +407,7 @@ def model_answer_edit(request, pk=None):
     departments = _writable_departments(request.user)
     instance = None
     if pk is not None:
-        instance = get_object_or_404(ModelAnswer.objects.for_user(request.user), pk=pk)
+        instance = get_object_or_404(visible(request.user, ModelAnswer.objects), pk=pk)
         if not departments.filter(pk=instance.department_id).exists():
             raise PermissionDenied("Votre rôle ne permet pas de modifier ce modèle.")
     elif not departments.exists():

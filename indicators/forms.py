@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from referential.models import Engagement, Module
-from sites.access import READ, WRITE, scope_for
+from sites.access import visible, writable
 from sites.models import Entity, Site
 
 from . import computed, rules, services
@@ -91,13 +91,14 @@ class TargetForm(forms.ModelForm):
     def __init__(self, *args, indicator, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
-        scope = scope_for(user)
-        self.fields["entity"].queryset = Entity.objects.filter(
-            pk__in=scope.ids("entity", WRITE), department_id=indicator.department_id
+        self.fields["entity"].queryset = writable(user, Entity.objects).filter(
+            department_id=indicator.department_id
         )
-        self.fields["site"].queryset = Site.objects.filter(
-            pk__in=scope.site_ids(WRITE), entity__department_id=indicator.department_id
-        ).select_related("entity")
+        self.fields["site"].queryset = (
+            writable(user, Site.objects)
+            .filter(entity__department_id=indicator.department_id)
+            .select_related("entity")
+        )
 
 
 class MeasurementForm(forms.Form):
@@ -109,12 +110,10 @@ class MeasurementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.for_user(user).filter(
+        self.fields["indicator"].queryset = visible(user, Indicator.objects).filter(
             formula=Indicator.Formula.MEASURED
         )
-        self.fields["site"].queryset = Site.objects.filter(
-            pk__in=scope_for(user).site_ids(WRITE)
-        ).select_related("entity")
+        self.fields["site"].queryset = writable(user, Site.objects).select_related("entity")
 
     def clean(self):
         data = super().clean()
@@ -178,12 +177,11 @@ class MeasurementImportRowForm(forms.Form):
 
 def import_row_factory(user):
     """Build the row form with the user's indicators and sites loaded once (two queries for the file)."""
-    scope = scope_for(user)
-    indicators = {i.code: i for i in Indicator.objects.for_user(user)}
-    writable = {s.code: s for s in Site.objects.filter(pk__in=scope.site_ids(WRITE)).select_related("entity")}
-    readable = set(Site.objects.filter(pk__in=scope.site_ids(READ)).values_list("code", flat=True))
+    indicators = {i.code: i for i in visible(user, Indicator.objects)}
+    sites = {s.code: s for s in writable(user, Site.objects).select_related("entity")}
+    readable = set(visible(user, Site.objects).values_list("code", flat=True))
     return lambda data: MeasurementImportRowForm(
-        data, indicators=indicators, sites=writable, readable_site_codes=readable
+        data, indicators=indicators, sites=sites, readable_site_codes=readable
     )
 
 
@@ -201,6 +199,6 @@ class ApiClientForm(forms.ModelForm):
 
     def __init__(self, *args, department, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sites"].queryset = Site.objects.filter(
-            pk__in=scope_for(user).site_ids(WRITE), entity__department=department
-        ).select_related("entity")
+        self.fields["sites"].queryset = (
+            writable(user, Site.objects).filter(entity__department=department).select_related("entity")
+        )

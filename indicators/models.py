@@ -259,6 +259,11 @@ class ApiClient(DepartmentScopedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def access_site_ids(self) -> set[int]:
+        """The sites its token writes on: `sites.access.writable(client, Site.objects)` reads them."""
+        return {s.pk for s in self.sites.all()}
+
 
 class Measurement(SiteScopedModel):
     """The value of a measured indicator on a site for a period (a month's first day, or a day).

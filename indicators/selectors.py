@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from django.db.models import Avg, DateField, FloatField, Func, QuerySet, Sum
 from django.db.models.functions import Cast
 
-from sites.access import READ, get_for_user, scope_for
+from sites.access import READ, get_for_user, visible
 from sites.models import Site
 
 from . import computed, rules
@@ -25,7 +25,7 @@ from .models import ApiClient, Indicator, Measurement, Target
 
 
 def indicators_for_user(user) -> QuerySet[Indicator]:
-    return Indicator.objects.for_user(user).select_related("department", "module", "engagement")
+    return visible(user, Indicator.objects).select_related("department", "module", "engagement")
 
 
 def indicator_for_user(user, pk: int, *, perm: str = READ) -> Indicator:
@@ -33,7 +33,7 @@ def indicator_for_user(user, pk: int, *, perm: str = READ) -> Indicator:
 
 
 def measurements_for_user(user) -> QuerySet[Measurement]:
-    return Measurement.objects.for_user(user).select_related("indicator", "site", "recorded_by", "api_client")
+    return visible(user, Measurement.objects).select_related("indicator", "site", "recorded_by", "api_client")
 
 
 def measurement_for_user(user, pk: int, *, perm: str = READ) -> Measurement:
@@ -41,7 +41,7 @@ def measurement_for_user(user, pk: int, *, perm: str = READ) -> Measurement:
 
 
 def targets_of(indicator: Indicator, user) -> QuerySet[Target]:
-    return Target.objects.for_user(user).filter(indicator=indicator).select_related("entity", "site")
+    return visible(user, Target.objects).filter(indicator=indicator).select_related("entity", "site")
 
 
 def target_for_user(user, pk: int, *, perm: str = READ) -> Target:
@@ -49,11 +49,11 @@ def target_for_user(user, pk: int, *, perm: str = READ) -> Target:
 
 
 def api_clients_for_user(user) -> QuerySet[ApiClient]:
-    return ApiClient.objects.for_user(user).select_related("created_by").prefetch_related("sites")
+    return visible(user, ApiClient.objects).select_related("created_by").prefetch_related("sites")
 
 
 def sites_for_user(user, *, entity_id: int | None = None) -> list[Site]:
-    sites = Site.objects.filter(pk__in=scope_for(user).site_ids(READ)).select_related("entity__department")
+    sites = visible(user, Site.objects).select_related("entity__department")
     if entity_id:
         sites = sites.filter(entity_id=entity_id)
     return list(sites.order_by("entity__department__code", "entity__order", "entity__name", "order", "name"))

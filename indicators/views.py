@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
-from sites.access import WRITE, get_for_user, require, scope_for
+from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department
 
 from . import computed, selectors, services
@@ -38,8 +38,7 @@ def _crumbs(*extra):
 
 def _writable_department(user) -> Department:
     """The département whose definitions the user may change (quality manager or admin), else 403."""
-    ids = scope_for(user).ids("department", WRITE)
-    department = Department.objects.filter(pk__in=ids).order_by("code").first()
+    department = writable(user, Department.objects).order_by("code").first()
     if department is None:
         raise PermissionDenied("Votre rôle ne permet pas de modifier les indicateurs.")
     return department
@@ -187,7 +186,7 @@ def measurement_list(request):
         {
             "page_obj": paginate(request, qs),
             "sort": sort,
-            "indicators": Indicator.objects.for_user(request.user).filter(formula=Indicator.Formula.MEASURED),
+            "indicators": visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED),
             "sites": selectors.sites_for_user(request.user),
             "can_measure": bool(scope.site_ids(WRITE)),
             "breadcrumbs": _crumbs(("Mesures", None)),
@@ -305,7 +304,7 @@ def measurement_import(request):
 
 
 def import_template(request):
-    indicators = list(Indicator.objects.for_user(request.user).filter(formula=Indicator.Formula.MEASURED)[:2])
+    indicators = list(visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED)[:2])
     sites = selectors.sites_for_user(request.user)[:2]
     examples = [[i.code, s.code, "2015-06", "", ""] for i in indicators for s in sites] or [
         ["taux-decroche", "peytral", "2015-06", 71.5, ""]

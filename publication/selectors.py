@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from referential.models import Engagement, LabelScope
-from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.access import READ, WRITE, get_for_user, scope_for, visible
 from sites.models import Department, ReceptionPoint, Site
 
 from .models import Section, Snapshot, SnapshotFigure
@@ -167,7 +167,7 @@ def open_data_figures(site):
 
 def snapshots_for_user(user):
     return (
-        Snapshot.objects.for_user(user)
+        visible(user, Snapshot.objects)
         .select_related("site__entity", "published_by", "created_by")
         .annotate(figure_count=Count("figures"))
     )
@@ -186,7 +186,7 @@ def sites_overview_for_user(user):
     """The user's sites, each with its latest publication date and its draft count (one query)."""
     latest = Snapshot.objects.filter(site=OuterRef("pk"), status=PUBLISHED).order_by("-published_at")
     return (
-        Site.objects.for_user(user)
+        visible(user, Site.objects)
         .select_related("entity")
         .annotate(
             last_published_at=Max("snapshot__published_at", filter=Q(snapshot__status=PUBLISHED)),

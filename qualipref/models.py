@@ -1,5 +1,5 @@
 """Abstract bases of the core: timestamps. The scoped bases (a row's site, entity or département, and
-`Model.objects.for_user(user)`) live with the access rule in `sites/scoped.py`."""
+`scope_path`) live with the access rule in `sites/scoped.py`."""
 
 from django.db import models
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from sites.access import WRITE, scope_for
+from sites.access import writable
 from sites.models import Department
 
 from .models import ReportRun
@@ -36,9 +36,7 @@ class AnnualReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            pk__in=scope_for(user).ids("department", WRITE)
-        ).order_by("code")
+        self.fields["department"].queryset = writable(user, Department.objects).order_by("code")
         years = report_years()
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["year"].initial = years[1] if len(years) > 1 else years[0]

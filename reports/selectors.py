@@ -1,10 +1,10 @@
-from sites.access import READ, get_for_user
+from sites.access import READ, get_for_user, visible
 
 from .models import ReportRun
 
 
 def runs_for_user(user, *, kind: str | None = None, department=None):
-    runs = ReportRun.objects.for_user(user).select_related("department", "requested_by")
+    runs = visible(user, ReportRun.objects).select_related("department", "requested_by")
     if kind:
         runs = runs.filter(kind=kind)
     if department is not None:

@@ -1,8 +1,25 @@
-"""The one place that answers "which sites, entities and départements may this user read or write".
+"""The one access rule: which rows a user may read or write.
 
-Every selector and getter goes through `scope_for(user)`:
-- an object outside the user's scope is not found (404), never "forbidden": outsiders learn nothing;
-- an object the user may read but not change answers 403 on a write.
+Each scoped model declares how it reaches its site, entity or département with `scope_path` (set by the
+abstract bases of `qualipref.models`, or on the model itself):
+- one path: `"site"`, `"entity"`, `"department"`, `"agent__site"`, `"pk"` (a Site, Entity or Department
+  itself)… The level is the model the path ends on;
+- several paths, broadest first (`("department", "entity", "site")`): a row narrowed to an entity or a
+  site; the narrowest level set decides (a site row is seen by who reads that site, an entity row by who
+  reads that entity, a département row by who reads the département);
+- `scope_sites = "sites"` (with an entity path): the row may also be written by who writes every site it
+  names (a referent manages the actions of their own site).
+
+Everything else asks this module:
+- `visible(user, Model.objects)`: the rows the user may read; `writable(user, qs)`: those it may change;
+- `get_visible(qs, user, perm=…, **lookups)`: one row, 404 outside the scope, 403 when `perm` is not held;
+- `allows(user, obj, perm)`, `can(user, perm)`, `require(user, perm, obj)`: the same rule on one object;
+- `scope_for(user)`: the ids behind the rule, resolved once per user object (one query) and memoised
+  with the filters it compiles;
+- `sites_scope(site_ids)`: the same rule for a set of sites rather than a user (the figures of a report).
+
+Outsiders learn nothing: an object outside the scope is not found (404); an object the user may read but
+not change answers 403 on a write.
 
 Permissions are coarse verbs granted by roles:
 - read: see the rows of the scope;
@@ -14,12 +31,14 @@ Permissions are coarse verbs granted by roles:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Role, Site
+from .models import Department, Entity, Membership, Role, Site
 
 READ, WRITE, REQUESTS, FINDINGS = "read", "write", "requests", "findings"
 
@@ -33,15 +52,72 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ALL_PERMISSIONS = frozenset({READ, WRITE, REQUESTS, FINDINGS})
 
+LEVELS = ("department", "entity", "site")  # broadest first
+_LEVEL_OF_MODEL = {Department: "department", Entity: "entity", Site: "site"}
+DENIED = "Votre rôle ne permet pas de modifier cet élément."
+
+
+# ---- how a model reaches its scope -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """A model's `scope_path` resolved: (level, lookup) pairs, broadest first."""
+
+    paths: tuple[tuple[str, str], ...]
+    sites_m2m: str | None = None
+
+
+def _level_of(model, path: str) -> str:
+    if path == "pk":
+        return _LEVEL_OF_MODEL[model]
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return _LEVEL_OF_MODEL[model]
+
+
+@cache
+def rule_of(model) -> ScopeRule:
+    declared = getattr(model, "scope_path", None)
+    if declared is None:
+        raise TypeError(f"{model.__name__} declares no scope_path: its access is not defined.")
+    paths = (declared,) if isinstance(declared, str) else tuple(declared)
+    resolved = tuple((_level_of(model, p), p) for p in paths)
+    order = [LEVELS.index(level) for level, _ in resolved]
+    if order != sorted(order) or len(set(order)) != len(order):
+        raise TypeError(f"{model.__name__}.scope_path must go from the broadest level to the narrowest.")
+    return ScopeRule(resolved, getattr(model, "scope_sites", None))
+
+
+def is_scoped(model) -> bool:
+    return getattr(model, "scope_path", None) is not None
+
+
+def _value(obj, path: str):
+    """The id at the end of `path` on an object (`site` → obj.site_id, `agent__site` → obj.agent.site_id)."""
+    if path == "pk":
+        return obj.pk
+    *through, last = path.split("__")
+    for name in through:
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id")
+
+
+# ---- the scope of a user ---------------------------------------------------------------------------------
+
 
 @dataclass
 class AccessScope:
-    """Ids of the sites, entities and départements a user holds, per permission."""
+    """Ids of the sites, entities and départements a user holds, per permission, and the filters
+    compiled from them (memoised: a request compiles each (model, permission) filter once)."""
 
     sites: dict[str, set[int]] = field(default_factory=dict)
     entities: dict[str, set[int]] = field(default_factory=dict)
     departments: dict[str, set[int]] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
+    _filters: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, level: str, perm: str = READ) -> set[int]:
         return getattr(self, {"site": "sites", "entity": "entities", "department": "departments"}[level]).get(
@@ -51,14 +127,53 @@ class AccessScope:
     def site_ids(self, perm: str = READ) -> set[int]:
         return self.ids("site", perm)
 
-    def filter_queryset(self, queryset, *, write=False, perm=None):
-        model = queryset.model
-        perm = perm or (WRITE if write else READ)
-        return queryset.filter(**{f"{model.SCOPE_FIELD}__in": self.ids(model.SCOPE_LEVEL, perm)})
+    def q(self, model, perm: str = READ, *, via: str = "") -> Q:
+        """The filter of the rows of `model` on which the user holds `perm`; with `via` (`"unit__"`), the
+        filter of the rows that reach such a row of `model` through that relation."""
+        key = (model, perm, via)
+        if key not in self._filters:
+            self._filters[key] = self._compile(model, perm, via)
+        return self._filters[key]
+
+    def _compile(self, model, perm: str, via: str) -> Q:
+        rule = rule_of(model)
+        q = None
+        for i, (level, path) in enumerate(rule.paths):
+            narrower_unset = {f"{via}{p}__isnull": True for _, p in rule.paths[i + 1 :]}
+            at_level = Q(**narrower_unset, **{f"{via}{path}__in": sorted(self.ids(level, perm))})
+            q = at_level if q is None else q | at_level
+        if rule.sites_m2m and perm != READ:
+            if via:
+                raise TypeError(f"{model.__name__}: `via` is not supported with scope_sites.")
+            through = model._meta.get_field(rule.sites_m2m).remote_field.through
+            links = through.objects.filter(**{f"{_fk_to(through, model)}": OuterRef("pk")})
+            q |= Exists(links) & ~Exists(links.exclude(site_id__in=sorted(self.site_ids(perm))))
+        return q
+
+    def filter(self, queryset: QuerySet, perm: str = READ) -> QuerySet:
+        return queryset.filter(self.q(queryset.model, perm))
 
     def allows(self, obj, perm: str = READ) -> bool:
-        value = getattr(obj, obj.SCOPE_FIELD)
-        return value in self.ids(obj.SCOPE_LEVEL, perm)
+        """Whether `perm` is held on `obj` (the same rule as `q`, on one object)."""
+        rule = rule_of(type(obj))
+        for level, path in reversed(rule.paths):  # the narrowest level set decides
+            value = _value(obj, path)
+            if value is not None:
+                held = value in self.ids(level, perm)
+                break
+        else:
+            held = False
+        if not held and rule.sites_m2m and perm != READ and obj.pk:
+            named = {s.pk for s in getattr(obj, rule.sites_m2m).all()}
+            held = bool(named) and named <= self.site_ids(perm)
+        return held
+
+    def holds(self, perm: str, *, entity_id=None, site_ids=()) -> bool:
+        """Whether a row about to be created on this entity (naming these sites) may be: `perm` on the
+        entity, or on every site it names (the `scope_sites` rule, before the row exists)."""
+        if entity_id is not None and entity_id in self.ids("entity", perm):
+            return True
+        return bool(site_ids) and set(site_ids) <= self.site_ids(perm)
 
     def can(self, perm: str) -> bool:
         """Whether the user holds `perm` anywhere (to show or hide buttons and menu entries)."""
@@ -69,56 +184,30 @@ class AccessScope:
         return not self.can(READ)
 
 
-def _build_scope(user) -> AccessScope:
-    scope = AccessScope()
-    if not user.is_authenticated or not user.is_active:
-        return scope
+def _fk_to(through, model) -> str:
+    for f in through._meta.get_fields():
+        if getattr(f, "related_model", None) is model and f.many_to_one:
+            return f.name
+    raise TypeError(f"{through} has no link to {model}")
 
-    memberships = list(
-        Membership.objects.filter(user=user).values("role", "department_id", "entity_id", "site_id")
-    )
-    if user.is_superuser:
-        sites = list(Site.objects.values("id", "entity_id", "entity__department_id"))
-        granted = [(ALL_PERMISSIONS, "department", row["entity__department_id"]) for row in sites]
-    else:
-        department_ids = {m["department_id"] for m in memberships}
-        sites = list(
-            Site.objects.filter(entity__department_id__in=department_ids).values(
-                "id", "entity_id", "entity__department_id"
-            )
-        )
-        granted = []
-        for m in memberships:
-            level, target = (
-                ("site", m["site_id"])
-                if m["site_id"]
-                else ("entity", m["entity_id"])
-                if m["entity_id"]
-                else ("department", m["department_id"])
-            )
-            granted.append((ROLE_PERMISSIONS[m["role"]], level, target))
-        scope.roles = {m["role"] for m in memberships}
 
+def _grant(scope: AccessScope, granted, sites) -> AccessScope:
+    """Fill `scope` from (permissions, level, target id) grants over the département's sites
+    (rows of (site id, entity id, département id))."""
     sites_of_entity: dict[int, set[int]] = {}
-    for row in sites:
-        sites_of_entity.setdefault(row["entity_id"], set()).add(row["id"])
+    for site_id, entity_id, _ in sites:
+        sites_of_entity.setdefault(entity_id, set()).add(site_id)
 
     for perms, level, target in granted:
         for perm in perms:
             site_set = scope.sites.setdefault(perm, set())
             entity_set = scope.entities.setdefault(perm, set())
             department_set = scope.departments.setdefault(perm, set())
-            for row in sites:
-                covered = (
-                    (level == "site" and row["id"] == target)
-                    or (level == "entity" and row["entity_id"] == target)
-                    or (level == "department" and row["entity__department_id"] == target)
-                )
-                if covered:
-                    site_set.add(row["id"])
+            index = {"site": 0, "entity": 1, "department": 2}[level]
+            site_set.update(row[0] for row in sites if row[index] == target)
             if level == "department":
                 department_set.add(target)
-                entity_set.update(r["entity_id"] for r in sites if r["entity__department_id"] == target)
+                entity_set.update(row[1] for row in sites if row[2] == target)
             elif level == "entity":
                 entity_set.add(target)
 
@@ -131,37 +220,112 @@ def _build_scope(user) -> AccessScope:
             if entity_sites <= held or (perm == READ and entity_sites & held):
                 scope.entities[perm].add(entity_id)
         if perm == READ:
-            scope.departments[perm].update(r["entity__department_id"] for r in sites if r["id"] in held)
+            scope.departments[perm].update(row[2] for row in sites if row[0] in held)
     return scope
 
 
-def scope_for(user) -> AccessScope:
-    """The user's scope, computed once per user object (two queries) and then cached on it."""
-    cached = getattr(user, "_qualipref_scope", None)
+def _build_scope(user) -> AccessScope:
+    """The user's scope from one query: their memberships, each with the sites of its département."""
+    scope = AccessScope()
+    if not user.is_authenticated or not user.is_active:
+        return scope
+    if user.is_superuser:
+        sites = list(Site.objects.values_list("id", "entity_id", "entity__department_id"))
+        granted = [(ALL_PERMISSIONS, "department", department) for *_, department in sites]
+        return _grant(scope, granted, sites)
+
+    rows = Membership.objects.filter(user=user).values_list(
+        "role",
+        "department_id",
+        "entity_id",
+        "site_id",
+        "department__entities__sites__id",
+        "department__entities__id",
+    )
+    granted, sites = set(), set()
+    for role, department_id, entity_id, site_id, any_site, its_entity in rows:
+        level, target = (
+            ("site", site_id)
+            if site_id
+            else ("entity", entity_id)
+            if entity_id
+            else ("department", department_id)
+        )
+        granted.add((ROLE_PERMISSIONS[role], level, target))
+        scope.roles.add(role)
+        if any_site is not None:
+            sites.add((any_site, its_entity, department_id))
+    return _grant(scope, granted, sorted(sites))
+
+
+def sites_scope(site_ids, perms=(READ,)) -> AccessScope:
+    """The scope of who holds `perms` on exactly these sites: the figures of a report or a dashboard for
+    these sites (read), or an API client's token (read and write on its sites). Their entities and
+    départements are reached as for a user holding these sites (one query)."""
+    site_ids = sorted(set(site_ids))
+    departments = Site.objects.filter(pk__in=site_ids).values("entity__department_id")
+    sites = list(
+        Site.objects.filter(entity__department_id__in=departments).values_list(
+            "id", "entity_id", "entity__department_id"
+        )
+    )
+    return _grant(AccessScope(), [(frozenset(perms), "site", s) for s in site_ids], sites)
+
+
+def scope_for(principal) -> AccessScope:
+    """The scope of a user, resolved once per user object (one query) and memoised on it with the filters
+    it compiles, so `request.user` resolves it once per request. An API client (an object with
+    `access_site_ids`) holds read and write on its sites; an `AccessScope` is its own scope."""
+    if isinstance(principal, AccessScope):
+        return principal
+    cached = getattr(principal, "_qualipref_scope", None)
     if cached is None:
-        cached = _build_scope(user)
-        if user.is_authenticated:
-            user._qualipref_scope = cached
+        if hasattr(principal, "access_site_ids"):
+            cached = sites_scope(principal.access_site_ids, perms=(READ, WRITE))
+            principal._qualipref_scope = cached
+        else:
+            cached = _build_scope(principal)
+            if principal.is_authenticated:
+                principal._qualipref_scope = cached
     return cached
 
 
-def readable_sites(user):
-    return Site.objects.for_user(user).select_related("entity__department")
+# ---- the rule, for views, selectors, exports, the API and the reminders ------------------------------------
 
 
-def get_for_user(queryset, user, *, perm: str = READ, **lookups):
-    """Fetch one object of the user's scope: 404 outside it, 403 when `perm` is not held on it.
+def visible(user, queryset, perm: str = READ) -> QuerySet:
+    """The rows of `queryset` (a manager or a queryset) on which the user holds `perm` (read by default)."""
+    queryset = queryset.all()
+    return scope_for(user).filter(queryset, perm)
 
-    A model whose queryset defines its own `for_user` (rows readable at several levels) is scoped by it.
-    """
-    if hasattr(queryset, "for_user"):
-        scoped = queryset.for_user(user)
-    else:
-        scoped = scope_for(user).filter_queryset(queryset)
-    obj = get_object_or_404(scoped, **lookups)
-    if perm != READ and not scope_for(user).allows(obj, perm):
-        raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
+
+def writable(user, queryset, perm: str = WRITE) -> QuerySet:
+    """The rows of `queryset` the user may change."""
+    return visible(user, queryset, perm)
+
+
+def allows(user, obj, perm: str = READ) -> bool:
+    return scope_for(user).allows(obj, perm)
+
+
+def can(user, perm: str) -> bool:
+    return scope_for(user).can(perm)
+
+
+def ids(user, level: str, perm: str = READ) -> set[int]:
+    """Ids of the sites, entities or départements on which the user holds `perm`."""
+    return scope_for(user).ids(level, perm)
+
+
+def get_visible(queryset, user, *, perm: str = READ, **lookups) -> Any:
+    """One object of the user's scope: 404 outside it (read), 403 when `perm` is not held on it."""
+    obj = get_object_or_404(visible(user, queryset), **lookups)
+    if perm != READ and not allows(user, obj, perm):
+        raise PermissionDenied(DENIED)
     return obj
+
+
+get_for_user = get_visible
 
 
 def require(user, perm: str, obj=None) -> None:
@@ -171,15 +335,38 @@ def require(user, perm: str, obj=None) -> None:
         raise PermissionDenied("Votre rôle ne permet pas cette action.")
 
 
+def readable_sites(user):
+    return visible(user, Site.objects).select_related("entity__department")
+
+
+def entities_reached(user, perm: str = WRITE):
+    """Entities on which the user holds `perm` whole or on one of their sites (where a referent may
+    create an entity row that names their site, such as an action)."""
+    scope = scope_for(user)
+    entity_ids = scope.ids("entity", perm) | set(
+        Site.objects.filter(pk__in=scope.site_ids(perm)).values_list("entity_id", flat=True)
+    )
+    return Entity.objects.filter(pk__in=entity_ids)
+
+
 __all__ = [
     "READ",
     "WRITE",
     "REQUESTS",
     "FINDINGS",
     "AccessScope",
-    "scope_for",
+    "allows",
+    "can",
     "get_for_user",
-    "require",
+    "get_visible",
+    "ids",
+    "is_scoped",
     "readable_sites",
-    "Q",
+    "require",
+    "rule_of",
+    "scope_for",
+    "sites_scope",
+    "visible",
+    "writable",
+    "entities_reached",
 ]

@@ -8,8 +8,6 @@ from simple_history.models import HistoricalRecords
 
 from qualipref.models import TimeStampedModel
 
-from .scoped import ScopedQuerySet
-
 
 class User(AbstractUser):
     """Custom user from the first migration; the scope comes from memberships."""
@@ -30,10 +28,9 @@ class Department(TimeStampedModel):
     code = models.CharField("code", max_length=3, unique=True, help_text="Code INSEE, par exemple 13.")
     name = models.CharField("nom", max_length=100)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
-    SCOPE_LEVEL, SCOPE_FIELD = "department", "pk"
+    scope_path = "pk"  # see sites.access
 
     class Meta:
         verbose_name = "département"
@@ -60,10 +57,9 @@ class Entity(TimeStampedModel):
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
-    SCOPE_LEVEL, SCOPE_FIELD = "entity", "pk"
+    scope_path = "pk"
 
     class Meta:
         verbose_name = "entité labellisée"
@@ -101,10 +97,9 @@ class Site(TimeStampedModel):
     notes = models.TextField("remarques", blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
-    SCOPE_LEVEL, SCOPE_FIELD = "site", "pk"
+    scope_path = "pk"
 
     class Meta:
         verbose_name = "site"
@@ -132,10 +127,9 @@ class ReceptionPoint(TimeStampedModel):
     opening_hours = models.TextField("horaires", blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
-    SCOPE_LEVEL, SCOPE_FIELD = "site", "site_id"
+    scope_path = "site"
 
     class Meta:
         verbose_name = "point d'accueil"

@@ -1,7 +1,9 @@
 """Abstract bases that give every domain row its scope (site, entity or département) and timestamps.
 
-Access is one filter everywhere: `Model.objects.for_user(user)` keeps the rows of the scope the user
-may read (see `sites.access`, the rule, in the same layer).
+Each base declares `scope_path`, how its rows reach their site, entity or département; who may read or
+write them is decided by `sites.access` (the rule, in the same layer) from that declaration alone
+(`visible(user, Model.objects)`, `writable(user, qs)`). A model whose rows reach their scope another
+way declares its own `scope_path`.
 """
 
 from django.db import models
@@ -10,20 +12,12 @@ from simple_history.models import HistoricalRecords
 from qualipref.models import TimeStampedModel
 
 
-class ScopedQuerySet(models.QuerySet):
-    def for_user(self, user, *, write=False, perm=None):
-        from .access import scope_for  # access reads sites.models, whose managers are defined here
-
-        return scope_for(user).filter_queryset(self, write=write, perm=perm)
-
-
 class SiteScopedModel(TimeStampedModel):
     """A row that belongs to one site."""
 
-    SCOPE_LEVEL, SCOPE_FIELD = "site", "site_id"
+    scope_path = "site"
     site = models.ForeignKey("sites.Site", on_delete=models.PROTECT, verbose_name="site")
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(inherit=True)
 
     class Meta:
@@ -33,10 +27,9 @@ class SiteScopedModel(TimeStampedModel):
 class EntityScopedModel(TimeStampedModel):
     """A row that belongs to one labelled entity (préfecture or sous-préfecture)."""
 
-    SCOPE_LEVEL, SCOPE_FIELD = "entity", "entity_id"
+    scope_path = "entity"
     entity = models.ForeignKey("sites.Entity", on_delete=models.PROTECT, verbose_name="entité")
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(inherit=True)
 
     class Meta:
@@ -44,12 +37,13 @@ class EntityScopedModel(TimeStampedModel):
 
 
 class DepartmentScopedModel(TimeStampedModel):
-    """A row that belongs to a whole département."""
+    """A row that belongs to a whole département (`NARROWED` rows may be narrowed to an entity or a site)."""
 
-    SCOPE_LEVEL, SCOPE_FIELD = "department", "department_id"
+    NARROWED = ("department", "entity", "site")
+
+    scope_path = "department"
     department = models.ForeignKey("sites.Department", on_delete=models.PROTECT, verbose_name="département")
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(inherit=True)
 
     class Meta:

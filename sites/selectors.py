@@ -1,6 +1,8 @@
 from django.db.models import Prefetch
 
-from .access import get_for_user, scope_for
+from sites.access import visible
+
+from .access import get_for_user
 from .models import Department, Entity, Membership, ReceptionPoint, Site
 
 
@@ -14,14 +16,13 @@ def memberships_of(user):
 
 def entities_for_user(user):
     """The user's readable entities with their readable sites and reception points (3 queries)."""
-    site_ids = scope_for(user).site_ids()
     return (
-        Entity.objects.for_user(user)
+        visible(user, Entity.objects)
         .select_related("department")
         .prefetch_related(
             Prefetch(
                 "sites",
-                queryset=Site.objects.filter(pk__in=site_ids).prefetch_related(
+                queryset=visible(user, Site.objects).prefetch_related(
                     Prefetch("reception_points", queryset=ReceptionPoint.objects.order_by("order", "name"))
                 ),
             )
@@ -30,7 +31,7 @@ def entities_for_user(user):
 
 
 def departments_for_user(user):
-    return Department.objects.for_user(user)
+    return visible(user, Department.objects)
 
 
 def site_for_user(user, code, *, perm="read"):

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
+from sites.access import sites_scope, visible
+
 from .models import (
     Committee,
     CrisisExercise,
@@ -24,7 +26,7 @@ from .models import (
     SocialMediaCount,
     Training,
 )
-from .selectors import _departments_of, _narrow_for_sites, calendar_items, compliance_by_site
+from .selectors import _departments_of, calendar_items, compliance_by_site
 
 
 def meetings_held(site_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[str, int]:
@@ -106,7 +108,7 @@ def documents_written_or_revised(
     """Versions issued in the range: a document's first version counts as written, a later one as
     revised. {"written": [{"title", "kind", "kind_label", "version", "date"}], "revised": [...]}."""
     versions = (
-        DocumentVersion.objects.filter(document__in=Document.objects.filter(_narrow_for_sites(site_ids)))
+        visible(sites_scope(site_ids), DocumentVersion.objects)
         .filter(issued_on__range=(start, end))
         .select_related("document")
         .order_by("issued_on", "pk")
@@ -142,7 +144,8 @@ def documents_in_force(site_ids: Iterable[int]) -> list[dict]:
             "module": d.module.number if d.module_id else None,
             "review_on": d.review_on,
         }
-        for d in Document.objects.filter(_narrow_for_sites(site_ids), status=Document.Status.IN_FORCE)
+        for d in visible(sites_scope(site_ids), Document.objects)
+        .filter(status=Document.Status.IN_FORCE)
         .select_related("module")
         .order_by("kind", "title")
     ]
@@ -233,7 +236,7 @@ def social_media_counts(site_ids: Iterable[int], start: dt.date, end: dt.date) -
 def calendar_outlook(site_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
     """The calendar of deadlines in the range (the annual report's outlook), occurrences in date order:
     [{"date", "ends_on", "title", "kind", "kind_label", "frequency", "frequency_label", "scope"}]."""
-    deadlines = Deadline.objects.filter(_narrow_for_sites(site_ids))
+    deadlines = visible(sites_scope(site_ids), Deadline.objects)
     return [
         {
             "date": i.occurrence.starts_on,
@@ -253,7 +256,7 @@ def calendar_outlook_summary(site_ids: Iterable[int], start: dt.date, end: dt.da
     """One line per deadline with an occurrence in the range (monthly COPILs once, not twelve times):
     [{"title", "kind_label", "frequency_label", "dates": [date...], "scope"}]."""
     lines: dict[int, dict] = {}
-    deadlines = Deadline.objects.filter(_narrow_for_sites(site_ids))
+    deadlines = visible(sites_scope(site_ids), Deadline.objects)
     for i in calendar_items(deadlines, start, end):
         line = lines.setdefault(
             i.deadline.pk,

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from qualipref.attachments.validators import validate_upload
 from referential.models import Engagement, Module
 from referential.selectors import current_referential
-from sites.access import WRITE, scope_for
+from sites.access import WRITE, allows, ids, scope_for, writable
 from sites.models import Entity, Site, User
 
 from .models import (
@@ -113,35 +113,28 @@ class NarrowScopeFormMixin:
     """Département, then optionally an entity or a site among those the user may write."""
 
     def _setup_scope(self, user):
-        scope = scope_for(user)
         from sites.models import Department
 
-        departments = scope.ids("department", WRITE)
-        entity_ids = scope.ids("entity", WRITE)
-        site_ids = scope.site_ids(WRITE)
-        dept_ids = set(departments) | set(
-            Entity.objects.filter(pk__in=entity_ids).values_list("department_id", flat=True)
-        )
+        entities = writable(user, Entity.objects)
+        dept_ids = set(ids(user, "department", WRITE)) | set(entities.values_list("department_id", flat=True))
         self.fields["department"].queryset = Department.objects.filter(pk__in=dept_ids)
         if len(dept_ids) == 1:
             self.fields["department"].initial = next(iter(dept_ids))
             self.fields["department"].widget = forms.HiddenInput()
             self.fields["department"].disabled = True  # a tampered value is ignored
-        self.fields["entity"].queryset = Entity.objects.filter(pk__in=entity_ids)
-        self.fields["site"].queryset = Site.objects.filter(pk__in=site_ids)
+        self.fields["entity"].queryset = entities
+        self.fields["site"].queryset = writable(user, Site.objects)
         self.user = user
 
     def clean(self):
         data = super().clean()
-        from .scoping import narrow_allows
-
         probe = self.instance
         probe.department = data.get("department") or getattr(probe, "department", None)
         probe.entity = data.get("entity")
         probe.site = data.get("site")
         if probe.site and not probe.entity:
             probe.entity = probe.site.entity
-        if probe.department_id and not narrow_allows(self.user, probe, WRITE):
+        if probe.department_id and not allows(self.user, probe, WRITE):
             raise ValidationError(
                 "Votre rôle ne permet pas d'enregistrer à ce niveau : choisissez votre entité ou votre site."
             )
@@ -260,7 +253,7 @@ class AgentForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        sites = Site.objects.filter(pk__in=scope_for(user).site_ids(WRITE))
+        sites = writable(user, Site.objects)
         self.fields["site"].queryset = sites
         self.fields["user"].queryset = User.objects.filter(
             memberships__department__entities__sites__in=sites, is_active=True

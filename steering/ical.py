@@ -9,6 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from sites.access import visible
+
 from .models import Deadline
 from .selectors import calendar_items
 
@@ -19,7 +21,7 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
     """The occurrences of the deadlines the user may read, a year back and two years ahead."""
     today = today or timezone.localdate()
     items = calendar_items(
-        Deadline.objects.for_user(user),
+        visible(user, Deadline.objects),
         today - relativedelta(months=PAST_MONTHS),
         today + relativedelta(months=FUTURE_MONTHS),
         today=today,

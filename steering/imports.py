@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from qualipref.excel import CellDateField, import_rows, read_xlsx
-from sites.access import WRITE, scope_for
+from sites.access import writable
 from sites.models import Department, Site
 
 from .models import TRAINING_IN_FUTURE, Agent, PressRelease, Training
@@ -101,14 +101,13 @@ class TrainingRowForm(forms.Form):
 def import_trainings(upload, *, user):
     """Validate every row, then save all trainings (a row already there is left unchanged)."""
     rows = read_xlsx(upload, TRAINING_HEADERS)
-    writable = Site.objects.filter(pk__in=scope_for(user).site_ids(WRITE))
+    writable_sites = writable(user, Site.objects)
     sites = {}
-    for s in writable:
+    for s in writable_sites:
         sites[s.code.lower()] = s
         sites[s.name.lower()] = s
     agents = {
-        (a.site_id, a.last_name.lower(), a.first_name.lower()): a
-        for a in Agent.objects.filter(site__in=writable)
+        (a.site_id, a.last_name.lower(), a.first_name.lower()): a for a in writable(user, Agent.objects)
     }
     touched = {}
 
@@ -148,8 +147,7 @@ class PressRowForm(forms.ModelForm):
 
 
 def writable_department(user) -> Department | None:
-    ids = scope_for(user).ids("department", WRITE)
-    return Department.objects.filter(pk__in=ids).order_by("code").first()
+    return writable(user, Department.objects).order_by("code").first()
 
 
 def import_press_releases(upload, *, user, department):

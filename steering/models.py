@@ -4,7 +4,7 @@ communication) and the label's events.
 
 Rows that may belong to a whole département or only to one entity or site (deadlines, documents)
 inherit `DepartmentScopedModel` and narrow it with optional `entity` / `site`: access follows the
-narrowest one (see `steering.scoping`).
+narrowest one (their `scope_path`, read by `sites.access`).
 """
 
 import uuid
@@ -21,8 +21,6 @@ from simple_history.models import HistoricalRecords
 from qualipref.models import TimeStampedModel
 from qualipref.workflow import Workflow
 from sites.scoped import DepartmentScopedModel, SiteScopedModel
-
-from .scoping import NarrowScopedQuerySet
 
 MEETING_FUTURE_MINUTES = (
     "Le compte rendu ne peut être saisi que pour une réunion tenue : la date de la réunion est à venir."
@@ -257,7 +255,7 @@ class Deadline(DepartmentScopedModel):
     )
     notes = models.TextField("remarques", blank=True)
 
-    objects = NarrowScopedQuerySet.as_manager()
+    scope_path = DepartmentScopedModel.NARROWED  # the narrowest level set decides (sites.access)
 
     class Meta:
         verbose_name = "échéance"
@@ -363,6 +361,8 @@ class Document(DepartmentScopedModel):
         IN_FORCE = "in_force", "En vigueur"
         WITHDRAWN = "withdrawn", "Retiré"
 
+    STATUS_BADGES = {Status.DRAFT: "secondary", Status.IN_FORCE: "success", Status.WITHDRAWN: "light border"}
+
     WORKFLOW = Workflow(
         {
             Status.DRAFT: {Status.IN_FORCE, Status.WITHDRAWN},
@@ -403,7 +403,7 @@ class Document(DepartmentScopedModel):
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_on = models.DateField("prochaine revue", null=True, blank=True)
 
-    objects = NarrowScopedQuerySet.as_manager()
+    scope_path = DepartmentScopedModel.NARROWED  # the narrowest level set decides (sites.access)
 
     class Meta:
         verbose_name = "document interne"
@@ -421,6 +421,10 @@ class Document(DepartmentScopedModel):
             # the review reminders and the "due for review" register
             models.Index(fields=["review_on"], name="document_review_on"),
         ]
+
+    @property
+    def badge(self):
+        return self.STATUS_BADGES[self.status]
 
     def __str__(self):
         return f"{self.reference} – {self.title}" if self.reference else self.title
@@ -448,6 +452,8 @@ def _version_upload_to(instance, filename):
 
 
 class DocumentVersion(TimeStampedModel):
+    scope_path = tuple(f"document__{level}" for level in DepartmentScopedModel.NARROWED)
+
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="versions", verbose_name="document"
     )
@@ -534,6 +540,8 @@ class Agent(SiteScopedModel):
 
 
 class Training(TimeStampedModel):
+    scope_path = "agent__site"
+
     class Topic(models.TextChoices):
         RECEPTION = "reception", "Formation à l'accueil"
         CRISIS = "crisis", "Communication de crise"

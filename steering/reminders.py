@@ -12,26 +12,30 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
-from qualipref.notifications.registry import NoticeSpec
+from qualipref.notifications.registry import Level, NoticeSpec, due_level, level_key
+from sites.responsibles import Responsibles
 
 from . import recurrence, training_rules
 from .models import Agent, Deadline, Document
-from .selectors import calendar_items, recipients_index
+from .selectors import calendar_items
 
 DOCUMENT_REMIND_DAYS = 30
 MAX_REMIND_DAYS = 90
 OVERDUE_TITLE, DUE_SOON_TITLE = "Échéance dépassée", "Échéance proche"
+TRAINING_TITLES = {Level.DUE_SOON: "à renouveler", Level.OVERDUE: "hors délai"}
 
 
-def _recipients(obj, responsible_id, managers, referents, entity_referents):
+def _recipients(obj, responsible_id, responsibles: Responsibles) -> list[int]:
+    """The row's responsible person, else the referents of its narrowest scope, else the quality managers."""
     if responsible_id:
         return [responsible_id]
-    site_id, entity_id = getattr(obj, "site_id", None), getattr(obj, "entity_id", None)
-    if site_id and referents.get(site_id):
-        return referents[site_id]
-    if entity_id and entity_referents.get(entity_id):
-        return entity_referents[entity_id]
-    return managers.get(obj.department_id, [])
+    site_id = getattr(obj, "site_id", None)
+    found = responsibles.responsible(
+        department_id=obj.department_id,
+        entity_id=getattr(obj, "entity_id", None),
+        site_ids=[site_id] if site_id else [],
+    )
+    return sorted(found)
 
 
 def deadline_notices(today: dt.date):
@@ -45,14 +49,14 @@ def deadline_notices(today: dt.date):
     ]
     if not items:
         return
-    index = recipients_index({i.deadline.department_id for i in items})
+    responsibles = Responsibles.of_departments({i.deadline.department_id for i in items})
     for i in items:
         d, occ = i.deadline, i.occurrence
-        for recipient_id in _recipients(d, d.responsible_id, *index):
+        for recipient_id in _recipients(d, d.responsible_id, responsibles):
             when = occ.starts_on.strftime("%d/%m/%Y")
             yield NoticeSpec(
                 item=d,
-                level=f"{i.status}:{occ.starts_on.isoformat()}",
+                level=level_key(Level(i.status), on=occ.starts_on),
                 recipient_id=recipient_id,
                 department_id=d.department_id,
                 title=f"{OVERDUE_TITLE if i.status == recurrence.OVERDUE else DUE_SOON_TITLE} : {d.title}",
@@ -70,16 +74,16 @@ def document_notices(today: dt.date):
     )
     if not documents:
         return
-    index = recipients_index({d.department_id for d in documents})
+    responsibles = Responsibles.of_departments({d.department_id for d in documents})
     for d in documents:
-        level = "overdue" if d.review_on < today else "due_soon"
-        for recipient_id in _recipients(d, d.owner_id, *index):
+        level = due_level(d.review_on, today, DOCUMENT_REMIND_DAYS)
+        for recipient_id in _recipients(d, d.owner_id, responsibles):
             yield NoticeSpec(
                 item=d,
-                level=f"review_{level}:{d.review_on.isoformat()}",
+                level=level_key(level, topic="review", on=d.review_on),
                 recipient_id=recipient_id,
                 department_id=d.department_id,
-                title=f"{'Revue dépassée' if level == 'overdue' else 'Revue à prévoir'} : {d.title}",
+                title=f"{'Revue dépassée' if level == Level.OVERDUE else 'Revue à prévoir'} : {d.title}",
                 detail=f"Revue prévue le {d.review_on:%d/%m/%Y}",
                 url=reverse("steering:document_detail", args=[d.pk]),
                 due_on=d.review_on,
@@ -97,17 +101,20 @@ def training_notices(today: dt.date):
     )
     if not agents:
         return
-    managers, referents, _ = recipients_index({a.site.entity.department_id for a in agents})
+    responsibles = Responsibles.of_departments({a.site.entity.department_id for a in agents})
     for a in agents:
-        level = "overdue" if a.training_due_on <= today else "due_soon"
-        for recipient_id in referents.get(a.site_id) or managers.get(a.site.entity.department_id, []):
+        # a training is due *before* its date: the day itself is already late
+        level = Level.OVERDUE if a.training_due_on <= today else Level.DUE_SOON
+        recipients = responsibles.responsible(
+            department_id=a.site.entity.department_id, entity_id=a.site.entity_id, site_ids=[a.site_id]
+        )
+        for recipient_id in sorted(recipients):
             yield NoticeSpec(
                 item=a,
-                level=f"training_{level}:{a.training_due_on.isoformat()}",
+                level=level_key(level, topic="training", on=a.training_due_on),
                 recipient_id=recipient_id,
                 department_id=a.site.entity.department_id,
-                title=f"Formation à l'accueil {'à renouveler' if level == 'due_soon' else 'hors délai'} : "
-                f"{a}",
+                title=f"Formation à l'accueil {TRAINING_TITLES[level]} : {a}",
                 detail=f"{a.site} · avant le {a.training_due_on:%d/%m/%Y}",
                 url=reverse("steering:agent_detail", args=[a.pk]),
                 due_on=a.training_due_on,

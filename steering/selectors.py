@@ -1,21 +1,17 @@
-"""Reads of the steering app: every one filtered by what the user may see.
-
-The figures other apps read (indicators, annual report, committee pack) are in `steering/figures.py`;
-the scope helpers they use (`_narrow_for_sites`…) stay here.
-"""
+"""Reads of the steering app: every one filtered by what the user may see. The figures other apps read
+live in `steering/figures.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import scope_for
-from sites.models import Membership, Role, Site
+from sites.access import sites_scope, visible
+from sites.models import Site
 
 from . import recurrence, training_rules
 from .models import (
@@ -35,7 +31,7 @@ from .services import training_validity_years
 
 def committees_for_user(user):
     return (
-        Committee.objects.for_user(user)
+        visible(user, Committee.objects)
         .select_related("department")
         .annotate(
             member_count=Count("members", distinct=True),
@@ -51,7 +47,7 @@ def committee_members(committee):
 
 def meetings_for_user(user):
     return (
-        Meeting.objects.for_user(user)
+        visible(user, Meeting.objects)
         .select_related("committee")
         .annotate(
             decision_count=Count("decisions", distinct=True), attendee_count=Count("attendees", distinct=True)
@@ -137,7 +133,7 @@ def calendar_items(
 
 
 def deadlines_for_user(user):
-    return Deadline.objects.for_user(user)
+    return visible(user, Deadline.objects)
 
 
 # ---- documents -----------------------------------------------------------------------------------------
@@ -145,7 +141,7 @@ def deadlines_for_user(user):
 
 def documents_for_user(user):
     return (
-        Document.objects.for_user(user)
+        visible(user, Document.objects)
         .select_related("module", "engagement", "owner", "site", "entity")
         .prefetch_related(
             Prefetch("versions", queryset=DocumentVersion.objects.filter(is_current=True), to_attr="current")
@@ -157,7 +153,7 @@ def documents_for_user(user):
 def documents_due_for_review(user, *, today: dt.date | None = None, within_days: int = 30):
     today = today or timezone.localdate()
     return (
-        Document.objects.for_user(user)
+        visible(user, Document.objects)
         .exclude(status=Document.Status.WITHDRAWN)
         .filter(review_on__lte=today + dt.timedelta(days=within_days))
         .select_related("owner")
@@ -230,7 +226,7 @@ def compliance_by_site(
 
 def agents_for_user(user):
     return (
-        Agent.objects.for_user(user)
+        visible(user, Agent.objects)
         .select_related("site", "user")
         .annotate(
             training_count=Count("trainings"),
@@ -242,57 +238,53 @@ def agents_for_user(user):
 
 
 def trainings_for_user(user):
-    return Training.objects.filter(agent__site_id__in=scope_for(user).site_ids()).select_related(
-        "agent__site"
-    )
+    return visible(user, Training.objects).select_related("agent__site")
 
 
 # ---- registers -----------------------------------------------------------------------------------------
 
 
 def register_for_user(model, user):
-    return model.objects.for_user(user)
+    return visible(user, model.objects)
 
 
-# ---- reminders' recipients -------------------------------------------------------------------------------
-
-
-def recipients_index(department_ids: Iterable[int]):
-    """Quality managers per département and referents per site (one query) for the reminders."""
-    managers, referents = defaultdict(list), defaultdict(list)
-    rows = Membership.objects.filter(
-        department_id__in=list(department_ids),
-        role__in=[Role.QUALITY_MANAGER, Role.SITE_REFERENT],
-        user__is_active=True,
-    ).values_list("role", "department_id", "entity_id", "site_id", "user_id")
-    entity_referents = defaultdict(list)
-    for role, department_id, entity_id, site_id, user_id in rows:
-        if role == Role.QUALITY_MANAGER and entity_id is None:
-            managers[department_id].append(user_id)
-        elif role == Role.SITE_REFERENT and site_id:
-            referents[site_id].append(user_id)
-            entity_referents[entity_id].append(user_id)
-    return managers, referents, entity_referents
-
-
-# ---- scope helpers of the figures (steering/figures.py) ---------------------------------------------------
-
-
-def _scope_of_sites(site_ids: Iterable[int]):
-    rows = list(
-        Site.objects.filter(pk__in=list(site_ids)).values_list("pk", "entity_id", "entity__department_id")
-    )
-    return {r[0] for r in rows}, {r[1] for r in rows}, {r[2] for r in rows}
-
-
-def _narrow_for_sites(site_ids):
-    sites, entities, departments = _scope_of_sites(site_ids)
-    return (
-        Q(site__isnull=True, entity__isnull=True, department_id__in=departments)
-        | Q(site__isnull=True, entity_id__in=entities)
-        | Q(site_id__in=sites)
-    )
+# =========================================================================================================
+# Figures for other apps (indicators, annual report, committee pack). Each takes the site ids the caller
+# may read and a date range (inclusive) and returns plain data.
+# =========================================================================================================
 
 
 def _departments_of(site_ids) -> set[int]:
-    return _scope_of_sites(site_ids)[2]
+    return sites_scope(site_ids).ids("department")
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+

@@ -266,6 +266,8 @@ class Result(TimeStampedModel):
 class UnitPoint(TimeStampedModel):
     """A strength or a point of vigilance of a unit; a point of vigilance may start an action."""
 
+    scope_path = "unit__site"
+
     class Kind(models.TextChoices):
         STRENGTH = "strength", "Point fort"
         VIGILANCE = "vigilance", "Point de vigilance"

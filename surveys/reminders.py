@@ -3,12 +3,12 @@ questionnaire keeps taking answers) is pointed out to the département's quality
 
 from __future__ import annotations
 
-from qualipref.notifications.registry import NoticeSpec
-from sites.models import Membership, Role
+from qualipref.notifications.registry import Level, NoticeSpec
+from sites.responsibles import Responsibles
 
 from .models import Campaign
 
-LEVEL = "period_over"
+LEVEL = Level.PERIOD_OVER
 
 
 def due_notices(today):
@@ -19,15 +19,9 @@ def due_notices(today):
     )
     if not campaigns:
         return
-    managers: dict[int, list[int]] = {}
-    for department_id, user_id in Membership.objects.filter(
-        department_id__in={c.department_id for c in campaigns},
-        role__in=[Role.QUALITY_MANAGER, Role.ADMIN],
-        entity__isnull=True,
-    ).values_list("department_id", "user_id"):
-        managers.setdefault(department_id, []).append(user_id)
+    responsibles = Responsibles.of_departments({c.department_id for c in campaigns})
     for campaign in campaigns:
-        for user_id in managers.get(campaign.department_id, []):
+        for user_id in sorted(responsibles.managers(campaign.department_id)):
             yield NoticeSpec(
                 item=campaign,
                 level=LEVEL,

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Avg, Case, Count, IntegerField, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce
 
-from sites.access import READ, WRITE, get_for_user, scope_for
+from sites.access import READ, WRITE, allows, get_for_user, scope_for, visible
 
 from . import rates as rules
 from .models import Campaign, Criterion, Response, SurveyUnit, UnitPoint
@@ -128,21 +128,21 @@ class Matrix:
 
 def campaigns_for_user(user):
     """Campaigns of the user's départements, with counts restricted to the units the user may read."""
-    site_ids = scope_for(user).site_ids(READ)
-    visible = Q(units__site_id__in=site_ids)
+    scope = scope_for(user)
+    readable_units = scope.q(SurveyUnit, READ, via="units__")
     responses = (
-        Response.objects.filter(unit__campaign=OuterRef("pk"), unit__site_id__in=site_ids)
+        Response.objects.filter(scope.q(SurveyUnit, READ, via="unit__"), unit__campaign=OuterRef("pk"))
         .order_by()
         .values("unit__campaign")
         .annotate(n=Count("pk"))
         .values("n")
     )
     return (
-        Campaign.objects.for_user(user)
+        visible(user, Campaign.objects)
         .select_related("department")
         .annotate(
-            unit_count=Count("units", filter=visible, distinct=True),
-            mean_rate=Avg("units__results__rate", filter=visible),
+            unit_count=Count("units", filter=readable_units, distinct=True),
+            mean_rate=Avg("units__results__rate", filter=readable_units),
             response_count=Coalesce(Subquery(responses, output_field=IntegerField()), 0),
         )
     )
@@ -160,16 +160,8 @@ def unit_for_user(user, pk, *, perm=READ):
     )
 
 
-def readable_site_ids(user) -> set[int]:
-    return scope_for(user).site_ids(READ)
-
-
-def writable_site_ids(user) -> set[int]:
-    return scope_for(user).site_ids(WRITE)
-
-
 def can_manage_campaign(user, campaign) -> bool:
-    return scope_for(user).allows(campaign, WRITE)
+    return allows(user, campaign, WRITE)
 
 
 # ---- the matrix ---------------------------------------------------------------------------------------

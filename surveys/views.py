@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qualipref.excel import Column, ImportFileError, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
-from sites.access import READ, WRITE, require, scope_for
+from sites.access import READ, WRITE, ids, require, scope_for, writable
 from sites.models import Department
 
 from . import charts, exports, figures, qr, rates, selectors, services
@@ -163,7 +163,7 @@ def campaign_update(request, pk):
 
 def campaign_detail(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
     context = _campaign_context(
         request,
         campaign,
@@ -178,7 +178,7 @@ def campaign_detail(request, pk):
             )
             for status in sorted(CAMPAIGN_WORKFLOW.allowed(campaign.status), key=list(Campaign.Status).index)
         ],
-        can_add_unit=bool(selectors.writable_site_ids(request.user)),
+        can_add_unit=bool(ids(request.user, "site", WRITE)),
         timeline=timeline_for(campaign),
         breadcrumbs=_crumbs((campaign.name, None)),
     )
@@ -201,9 +201,7 @@ def campaign_transition(request, pk):
 
 def campaign_comparison(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = figures.campaign_matrix(
-        campaign, site_ids=selectors.readable_site_ids(request.user), with_previous=True
-    )
+    matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"), with_previous=True)
     return render(
         request,
         "surveys/campaign_comparison.html",
@@ -218,7 +216,7 @@ def campaign_comparison(request, pk):
 
 def campaign_charts(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
     chart_list = [
         (
             criterion,
@@ -285,11 +283,11 @@ def campaign_criteria(request, pk):
 
 def campaign_results(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = selectors.writable_site_ids(request.user)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas de saisir des résultats.")
-    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
-    form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable)
+    matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
+    form = ResultsForm(request.POST or None, matrix=matrix, writable_site_ids=writable_sites)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.results_save(campaign=campaign, values=form.values(), by=request.user)
@@ -320,8 +318,8 @@ def campaign_results(request, pk):
 
 def campaign_import(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = selectors.writable_site_ids(request.user)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas d'importer des résultats.")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -330,7 +328,7 @@ def campaign_import(request, pk):
             result = import_results(
                 campaign=campaign,
                 upload=form.cleaned_data["file"],
-                writable_site_ids=writable,
+                writable_site_ids=writable_sites,
                 by=request.user,
             )
         except ImportFileError as exc:
@@ -358,9 +356,7 @@ def campaign_import(request, pk):
 
 def campaign_import_template(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    units = SurveyUnit.objects.filter(
-        campaign=campaign, site_id__in=selectors.writable_site_ids(request.user)
-    ).order_by("order", "name")
+    units = writable(request.user, SurveyUnit.objects).filter(campaign=campaign).order_by("order", "name")
     if request.GET.get("format") == "matrix":
         return exports.matrix_template(campaign, units)
     return exports.long_template(campaign, units)
@@ -368,7 +364,7 @@ def campaign_import_template(request, pk):
 
 def campaign_export(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    matrix = figures.campaign_matrix(campaign, site_ids=selectors.readable_site_ids(request.user))
+    matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
     return exports.campaign_export(matrix)
 
 
@@ -388,11 +384,14 @@ def _unit_form_save(request, form, unit):
 
 def unit_create(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable = selectors.writable_site_ids(request.user)
-    if not writable:
+    writable_sites = ids(request.user, "site", WRITE)
+    if not writable_sites:
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter une unité.")
     form = UnitForm(
-        request.POST or None, campaign=campaign, site_ids=writable, instance=SurveyUnit(campaign=campaign)
+        request.POST or None,
+        campaign=campaign,
+        site_ids=writable_sites,
+        instance=SurveyUnit(campaign=campaign),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -420,7 +419,7 @@ def unit_update(request, pk):
     form = UnitForm(
         request.POST or None,
         campaign=unit.campaign,
-        site_ids=selectors.writable_site_ids(request.user),
+        site_ids=ids(request.user, "site", WRITE),
         instance=unit,
     )
     if request.method == "POST" and form.is_valid():

@@ -21,8 +21,8 @@ from audits import services as audit_services
 from audits.models import Audit, AuditPlanLine
 from complaints.models import Kind, ModelAnswer
 from complaints.services import request_create
-from indicators.models import Indicator, Target
-from indicators.services import api_client_create
+from indicators.models import Indicator, Measurement, Target
+from indicators.services import api_client_create, measurement_record
 from indicators.tests.factories import computed_indicator
 from publication import collect
 from publication import services as publication_services
@@ -166,7 +166,18 @@ def build_scope(
         department, "crisis_exercises", code=f"exercices-{dmarker.lower()}", name=f"Exercices {dmarker}"
     )
     s.target = Target.objects.create(indicator=s.indicator, entity=entity, year=year, value=Decimal("80"))
-    s.api_client, _ = api_client_create(department=department, name=f"Client {dmarker}", sites=[site], by=by)
+    s.measurement, _ = measurement_record(
+        indicator=s.indicator,
+        site=site,
+        period=dt.date(year, 3, 1),
+        value=Decimal("75"),
+        source=Measurement.Source.FORM,
+        comment=f"Mesure {marker}",
+        by=by,
+    )
+    s.api_client, s.api_token = api_client_create(
+        department=department, name=f"Client {dmarker}", sites=[site], by=by
+    )
 
     # steering
     s.committee = Committee.objects.create(

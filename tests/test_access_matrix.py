@@ -344,6 +344,7 @@ LISTS_OF_ROWS = {
     "actionplans:plan_list",
     "indicators:indicator_list",
     "indicators:measurement_list",
+    "indicators:measurement_export",
     "indicators:api_client_list",
     "dashboard:index",
     "steering:committee_list",
@@ -380,12 +381,16 @@ ALLOWED = {
     "healthz": "health check for the load balancer: no data (tests/test_healthz.py)",
     "login": "login page (public by nature)",
     "logout": "logout (POST, ends the session only)",
-    "indicators_api:measurements": "JSON API authenticated by its client's token, not the session "
-    "(test_the_api_ignores_the_session; indicators/tests/test_api.py)",
-    "indicators_api:schema": "OpenAPI schema of the API: documentation, no data",
     "steering:feed_settings": "the user's own calendar token (no row of any scope)",
     "steering:feed_regenerate": "renews the user's own calendar token (no row of any scope)",
     "steering:feed_revoke": "revokes the user's own calendar token (no row of any scope)",
+}
+# The JSON API: authenticated by its client's token, never by the session. Each URL is requested with the
+# token of each scope's client (test_api_matrix), without a token, and by every logged-in persona
+# (test_the_api_ignores_the_session).
+API_MATRIX = {
+    "indicators_api:measurements": "POST a measurement of each scope's indicator on each scope's site",
+    "indicators_api:schema": "OpenAPI schema: documentation, the same for everyone, no row of any scope",
 }
 ADMIN_NAMESPACE = "admin"  # Django's admin site: staff only (test_the_admin_site_is_for_staff_only)
 
@@ -412,13 +417,16 @@ def test_every_url_pattern_is_in_the_matrix():
     missing = [
         f"{route} ({name or 'unnamed'})"
         for route, name, namespace in patterns
-        if name not in MATRIX and name not in ALLOWED and namespace != ADMIN_NAMESPACE
+        if name not in MATRIX
+        and name not in API_MATRIX
+        and name not in ALLOWED
+        and namespace != ADMIN_NAMESPACE
     ]
     assert not missing, "URL patterns neither in the access matrix nor allowed with a reason:\n" + "\n".join(
         missing
     )
     names = {name for _, name, _ in patterns}
-    stale = sorted((set(MATRIX) | set(ALLOWED)) - names)
+    stale = sorted((set(MATRIX) | set(API_MATRIX) | set(ALLOWED)) - names)
     assert not stale, f"The matrix names patterns that no longer exist: {stale}"
     assert set(SITE_WRITERS_MAY) | LISTS_OF_ROWS <= set(MATRIX)
 
@@ -684,6 +692,47 @@ def test_the_api_ignores_the_session(world):
         )
         assert response.status_code == 401, persona
     assert checksum() == before
+
+
+def _api_post(world, token, scope, site_scope):
+    """POST one measurement of `scope`'s indicator on `site_scope`'s site with `token`."""
+    data = world["scopes"]
+    body = {
+        "indicator": data[scope].indicator.code,
+        "site": data[site_scope].site.code,
+        "period": "2015-05",
+        "value": 70,
+    }
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return Client().post(
+        reverse("indicators_api:measurements"), data=body, content_type="application/json", **headers
+    )
+
+
+@pytest.mark.parametrize("client_scope", ["aix", "vaucluse"])
+def test_api_matrix(world, client_scope):
+    """A client writes only on its own sites: another scope's site answers 403, another département's
+    indicator is unknown to it (400), no token 401, a GET 405; nothing is written but its own
+    measurement. The schema shows no row of any scope."""
+    token = world["scopes"][client_scope].api_token
+    other = {"aix": "vaucluse", "vaucluse": "aix"}[client_scope]
+    # a call with a valid token stamps the client's last use, whatever its answer: not a data change
+    stamp = {"indicators_apiclient"}
+    before = checksum()
+    assert _api_post(world, None, client_scope, client_scope).status_code == 401
+    assert _api_post(world, token, client_scope, other).status_code == 403
+    assert _api_post(world, token, other, other).status_code == 400
+    assert _api_post(world, token, other, client_scope).status_code == 400
+    get = Client().get(reverse("indicators_api:measurements"), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert get.status_code == 405
+    assert set(changed_tables(before, checksum())) - stamp == set()
+    assert _api_post(world, token, client_scope, client_scope).status_code == 201
+    assert set(changed_tables(before, checksum())) - stamp == {
+        "indicators_measurement",
+        "indicators_historicalmeasurement",
+    }
+    schema = _text(Client().get(reverse("indicators_api:schema")))
+    assert not [m for markers in MARKERS.values() for m in markers if m in schema]
 
 
 def test_public_pages_show_nothing_internal(world):

@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from qualipref.downloads import file_download
-from sites.access import get_for_user
+from sites.access import get_visible, is_scoped
 
 from .models import Attachment
 
@@ -11,9 +11,9 @@ def download(request, pk):
     """Serve a file only to a user who may read its parent object: 404 for anyone else."""
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
     model = attachment.content_type.model_class()
-    if model is None or not hasattr(model, "SCOPE_LEVEL"):
+    if model is None or not is_scoped(model):
         raise Http404
-    get_for_user(model.objects.all(), request.user, pk=attachment.object_id)
+    get_visible(model.objects, request.user, pk=attachment.object_id)
     if attachment.url:
         return redirect(attachment.url)
     return file_download(attachment.file, attachment.original_name)

@@ -18,6 +18,31 @@ from dataclasses import dataclass
 from django.db import models
 
 
+class Level(models.TextChoices):
+    """The one set of reminder levels every provider uses (a notice is sent once per item, level and
+    recipient: `level_key` adds a topic and the date of a recurring item)."""
+
+    DUE_SOON = "due_soon", "Échéance proche"
+    OVERDUE = "overdue", "En retard"
+    ESCALATION_REFERENT = "escalation_referent", "Signalé aux référents qualité"
+    ESCALATION_MANAGER = "escalation_manager", "Signalé aux chargés de mission qualité"
+    PERIOD_OVER = "period_over", "Période terminée"
+
+
+def due_level(due_on: dt.date, today: dt.date, soon_days: int) -> Level | None:
+    """OVERDUE once the due date has passed, DUE_SOON within `soon_days` before it, None before that."""
+    late = (today - due_on).days
+    if late > 0:
+        return Level.OVERDUE
+    return Level.DUE_SOON if -late <= soon_days else None
+
+
+def level_key(level: Level, *, topic: str = "", on: dt.date | None = None) -> str:
+    """The stored level: `review_due_soon:2026-12-01` for the review of a document due that day."""
+    key = f"{topic}_{level.value}" if topic else level.value
+    return f"{key}:{on.isoformat()}" if on else key
+
+
 @dataclass(frozen=True)
 class NoticeSpec:
     item: models.Model

@@ -19,7 +19,7 @@ from .. import selectors, services
 from ..forms import DeadlineForm
 from ..ical import feed_for_user
 from ..models import CalendarFeedToken, Deadline
-from .common import allows_write, crumbs, form_page, get_narrow
+from .common import allows_write, crumbs, form_page, get_scoped
 
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -128,7 +128,7 @@ def calendar_list(request):
 
 
 def deadline_detail(request, pk):
-    deadline = get_narrow(
+    deadline = get_scoped(
         Deadline, request.user, pk, queryset=Deadline.objects.select_related("responsible", "entity", "site")
     )
     today = timezone.localdate()
@@ -172,14 +172,14 @@ def deadline_create(request):
 
 
 def deadline_update(request, pk):
-    deadline = get_narrow(Deadline, request.user, pk, write=True)
+    deadline = get_scoped(Deadline, request.user, pk, write=True)
     form = DeadlineForm(request.POST or None, instance=deadline, user=request.user)
     return _deadline_form(request, form, f"Modifier « {deadline} »", deadline.get_absolute_url())
 
 
 @require_POST
 def occurrence_done(request, pk):
-    deadline = get_narrow(Deadline, request.user, pk, write=True)
+    deadline = get_scoped(Deadline, request.user, pk, write=True)
     try:
         occurrence_on = dt.date.fromisoformat(request.POST.get("occurrence", ""))
         services.occurrence_mark_done(

@@ -5,34 +5,25 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sites.access import READ, WRITE, get_for_user, scope_for
-
-from ..scoping import get_narrow_for_user, narrow_allows
+from sites.access import READ, WRITE, allows, can, get_visible, ids
 
 
 def can_write(user) -> bool:
-    return scope_for(user).can(WRITE)
+    return can(user, WRITE)
 
 
 def department_writer(user) -> bool:
-    return bool(scope_for(user).ids("department", WRITE))
+    return bool(ids(user, "department", WRITE))
 
 
 def get_scoped(model, user, pk, *, write=False, queryset=None):
     """404 outside the scope, 403 when writing without the right (département, entity or site rows)."""
     queryset = queryset if queryset is not None else model.objects.all()
-    return get_for_user(queryset, user, perm=WRITE if write else READ, pk=pk)
-
-
-def get_narrow(model, user, pk, *, write=False, queryset=None):
-    queryset = queryset if queryset is not None else model.objects.all()
-    return get_narrow_for_user(queryset, user, perm=WRITE if write else READ, pk=pk)
+    return get_visible(queryset, user, perm=WRITE if write else READ, pk=pk)
 
 
 def allows_write(user, obj) -> bool:
-    if hasattr(obj, "site_id") and hasattr(obj, "entity_id") and obj.SCOPE_LEVEL == "department":
-        return narrow_allows(user, obj, WRITE)
-    return scope_for(user).allows(obj, WRITE)
+    return allows(user, obj, WRITE)
 
 
 def crumbs(*pairs):

@@ -16,8 +16,7 @@ from sites.access import WRITE, scope_for
 from .. import selectors, services
 from ..forms import DocumentForm, DocumentVersionForm
 from ..models import Document, DocumentVersion
-from ..scoping import narrow_q
-from .common import allows_write, crumbs, form_page, get_narrow
+from .common import allows_write, crumbs, form_page, get_scoped
 
 REVIEW_SOON_DAYS = 30
 
@@ -112,7 +111,7 @@ def document_list(request):
 
 
 def document_detail(request, pk):
-    document = get_narrow(
+    document = get_scoped(
         Document,
         request.user,
         pk,
@@ -162,14 +161,14 @@ def document_create(request):
 
 
 def document_update(request, pk):
-    document = get_narrow(Document, request.user, pk, write=True)
+    document = get_scoped(Document, request.user, pk, write=True)
     form = DocumentForm(request.POST or None, instance=document, user=request.user)
     return _document_form(request, form, f"Modifier « {document.title} »", document.get_absolute_url())
 
 
 @require_POST
 def document_status(request, pk):
-    document = get_narrow(Document, request.user, pk, write=True)
+    document = get_scoped(Document, request.user, pk, write=True)
     try:
         services.document_set_status(
             document=document, status=request.POST.get("status", ""), by=request.user
@@ -182,7 +181,7 @@ def document_status(request, pk):
 
 
 def version_add(request, pk):
-    document = get_narrow(Document, request.user, pk, write=True)
+    document = get_scoped(Document, request.user, pk, write=True)
     form = DocumentVersionForm(request.POST or None, request.FILES or None, document=document)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,14 +221,12 @@ def version_add(request, pk):
 @require_POST
 def version_make_current(request, pk):
     version = get_object_or_404(DocumentVersion, pk=pk)
-    get_narrow(Document, request.user, version.document_id, write=True)
+    get_scoped(Document, request.user, version.document_id, write=True)
     services.version_make_current(version=version, by=request.user)
     messages.success(request, f"La version {version.label} est désormais la version en vigueur.")
     return redirect(version.document)
 
 
 def version_download(request, pk):
-    version = get_object_or_404(
-        DocumentVersion.objects.filter(document__in=Document.objects.filter(narrow_q(request.user))), pk=pk
-    )
+    version = get_scoped(DocumentVersion, request.user, pk)
     return file_download(version.file, version.original_name)

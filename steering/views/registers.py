@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
-from sites.access import WRITE, scope_for
+from sites.access import WRITE, scope_for, visible
 
 from .. import imports, services
 from ..forms import (
@@ -170,15 +170,15 @@ def _year(request):
 
 def register_list(request):
     """Overview: each register with its count for the year, and the trainings' register."""
-    data_years = {d.year for d in PressRelease.objects.for_user(request.user).dates("issued_on", "year")} | {
-        d.year for d in Newsletter.objects.for_user(request.user).dates("published_on", "year")
+    data_years = {d.year for d in visible(request.user, PressRelease.objects).dates("issued_on", "year")} | {
+        d.year for d in visible(request.user, Newsletter.objects).dates("published_on", "year")
     }
     # by default the latest year with entries (the demo's registers are those of 2015)
     year = _year(request) or max(data_years, default=timezone.localdate().year)
     years = sorted(data_years | {timezone.localdate().year, year}, reverse=True)
     cards = []
     for r in REGISTERS.values():
-        qs = r.model.objects.for_user(request.user)
+        qs = visible(request.user, r.model.objects)
         in_year = qs.filter(**{f"{r.date_field}__year": year})
         if r.model is SocialMediaCount:
             figure = in_year.aggregate(n=Sum("posts"))["n"] or 0
@@ -201,7 +201,7 @@ def register_list(request):
 
 def register_entries(request, slug):
     r = _register(slug)
-    entries = r.model.objects.for_user(request.user).select_related("department")
+    entries = visible(request.user, r.model.objects).select_related("department")
     year = _year(request)
     if year:
         entries = entries.filter(**{f"{r.date_field}__year": year})
@@ -222,7 +222,7 @@ def register_entries(request, slug):
             "date_fmt": r.extra.get("date_format", "j F Y"),
             "year": year or "",
             "years": sorted(
-                {d.year for d in r.model.objects.for_user(request.user).dates(r.date_field, "year")},
+                {d.year for d in visible(request.user, r.model.objects).dates(r.date_field, "year")},
                 reverse=True,
             ),
             "total_posts": entries.aggregate(n=Sum("posts"))["n"] if r.model is SocialMediaCount else None,
