@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from referential import cycles
 from referential.models import Criterion, Engagement, FindingType, LabelScope
 from sites.access import READ, WRITE, get_for_user, scope_for
 from sites.models import Entity, Site
@@ -193,7 +194,7 @@ def readiness_overview(
     ids = [e.pk for e in entities]
     scopes = list(
         LabelScope.objects.filter(entity_id__in=ids)
-        .exclude(status=LabelScope.Status.WITHDRAWN)
+        .current(today)
         .select_related("module")
         .order_by("module__number")
     )
@@ -248,7 +249,9 @@ def readiness_overview(
     # failing that, the label scope's date even if passed (it then asks to plan again).
     next_audit: dict[tuple[int, int], dt.date] = {}
     passed: dict[tuple[int, int], dt.date] = {}
-    candidates = [((s.entity_id, s.module_id), s.next_audit_on) for s in scopes if s.next_audit_on]
+    # The label scope's date comes from the referential's cycle and the last audit (referential.cycles).
+    due = cycles.next_audits(scopes)
+    candidates = [((s.entity_id, s.module_id), due[s.pk].date) for s in scopes if due[s.pk]]
     candidates += [
         ((entity_id, module_id), start_on)
         for entity_id, module_id, start_on in Audit.modules.through.objects.filter(

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from referential.models import Engagement, LabelScope
 from sites.access import READ, WRITE, get_for_user, scope_for
@@ -144,7 +145,7 @@ def label_scopes(site) -> list[LabelScope]:
     """The entity's label status per module, with the engagements of each module (two queries)."""
     return list(
         LabelScope.objects.filter(entity_id=site.entity_id)
-        .exclude(status=LabelScope.Status.WITHDRAWN)
+        .current(timezone.localdate())
         .select_related("module__referential")
         .prefetch_related(
             Prefetch("module__engagements", queryset=Engagement.objects.order_by("order", "code"))
