@@ -201,11 +201,18 @@ def readiness_overview(
     module_ids = {s.module_id for s in scopes}
 
     # Open findings whose type calls for an action.
-    open_rows = list(
-        Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
+    # Findings of a cycle the entity left (before it entered its current referential) are history.
+    since = {}
+    for s in scopes:
+        if s.started_on and (s.entity_id not in since or s.started_on < since[s.entity_id]):
+            since[s.entity_id] = s.started_on
+    open_rows = [
+        r
+        for r in Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
         .exclude(status=Finding.Status.VERIFIED_CLOSED)
-        .values("pk", "entity_id", "module_id", "finding_type_id", "status")
-    )
+        .values("pk", "entity_id", "module_id", "finding_type_id", "status", "observed_on")
+        if r["entity_id"] not in since or r["observed_on"] >= since[r["entity_id"]]
+    ]
     types = {t.pk: t for t in FindingType.objects.filter(pk__in={r["finding_type_id"] for r in open_rows})}
     with_actions = links.findings_with_actions(
         [r["pk"] for r in open_rows if r["status"] == Finding.Status.OPEN]

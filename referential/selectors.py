@@ -94,3 +94,52 @@ def current_referential(today: dt.date | None = None):
         F("valid_from").desc(nulls_last=True), "-published_on"
     )
     return in_force.first() or Referential.objects.order_by("-valid_from", "-published_on").first()
+
+
+def crosswalk_table(user, source: Referential, target: Referential) -> dict:
+    """The two referentials side by side: each module and engagement of `source` with its counterparts in
+    `target` and the entities of the user's scope that held that module; and each engagement of `target`
+    with its sources. Five queries."""
+    from .models import CrosswalkLink
+
+    links = list(
+        CrosswalkLink.objects.filter(
+            source_module__referential=source, target_engagement__module__referential=target
+        ).select_related("source_module", "source_engagement", "target_engagement")
+    )
+    by_source = {}
+    for link in links:
+        by_source.setdefault((link.source_module_id, link.source_engagement_id), []).append(link)
+    held = {}
+    for scope in (
+        LabelScope.objects.for_user(user).filter(module__referential=source).select_related("entity")
+    ):
+        held.setdefault(scope.module_id, []).append(scope.entity)
+    rows = []
+    for module in Module.objects.filter(referential=source).prefetch_related("engagements"):
+        entities = sorted({e.name for e in held.get(module.pk, [])})
+        rows.append(
+            {
+                "module": module,
+                "engagement": None,
+                "links": by_source.get((module.pk, None), []),
+                "entities": entities,
+            }
+        )
+        for engagement in module.engagements.all():
+            rows.append(
+                {
+                    "module": module,
+                    "engagement": engagement,
+                    "links": by_source.get((module.pk, engagement.pk), []),
+                    "entities": entities,
+                }
+            )
+    sources = {}
+    for link in links:
+        sources.setdefault(link.target_engagement_id, []).append(link)
+    targets = [
+        {"engagement": e, "links": sources.get(e.pk, [])}
+        for e in Engagement.objects.filter(module__referential=target).order_by("module__number", "order")
+    ]
+    return {"rows": rows, "targets": targets, "link_count": len(links)}

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from sites.access import scope_for
 
 from . import selectors
+from .models import Referential
 
 
 def referential_index(request):
@@ -25,4 +26,19 @@ def referential_detail(request, pk):
         request,
         "referential/detail.html",
         {"referential": referential, "parameters": parameters, "all_referentials": selectors.referentials()},
+    )
+
+
+def crosswalk(request):
+    """Qualipref 2.0 and Services Publics+ side by side, through the crosswalk file."""
+    source = (
+        Referential.objects.filter(code=request.GET.get("de", "qualipref")).order_by("-valid_from").first()
+    )
+    target = selectors.current_referential()
+    if source is None or target is None or source.pk == target.pk:
+        raise Http404("Aucune correspondance entre ces référentiels.")
+    return render(
+        request,
+        "referential/crosswalk.html",
+        {"source": source, "target": target, **selectors.crosswalk_table(request.user, source, target)},
     )

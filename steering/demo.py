@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from referential.demo import qualipref_2_0
 from referential.models import Engagement, Module
-from referential.selectors import current_referential
 from sites.models import Department, Entity, Site, User
 
 from .models import (
@@ -419,7 +419,7 @@ def load(stdout=None):
         )
 
     # ---- internal referential documents
-    referential = current_referential()
+    referential = qualipref_2_0()
     modules = {m.number: m for m in Module.objects.filter(referential=referential)}
     engagements = {e.code: e for e in Engagement.objects.filter(module__referential=referential)}
     sites = {s.code: s for s in Site.objects.filter(entity__department=bdr).select_related("entity")}
