@@ -37,6 +37,7 @@ from .models import (
 from .services import agent_refresh_due
 
 D = dt.date
+NEWSLETTER_TITLE = "Qualipref en 13"  # the demo département's setting (sites.Department)
 
 # 942 tweets in 2015, month by month (January → December)
 TWEETS_2015 = [70, 68, 82, 75, 79, 88, 71, 95, 84, 80, 76, 74]
@@ -513,10 +514,11 @@ def load(stdout=None):
             scenario=scenario,
             defaults={"cip_activated": cip, "lessons": lessons},
         )
+    Department.objects.filter(pk=bdr.pk).update(newsletter_title=NEWSLETTER_TITLE)
     for number, published_on, summary in NEWSLETTERS_2015:
         Newsletter.objects.update_or_create(
             department=bdr,
-            title="Qualipref en 13",
+            title=NEWSLETTER_TITLE,
             number=number,
             defaults={"published_on": published_on, "summary": summary},
         )
@@ -541,7 +543,7 @@ def load(stdout=None):
     for number, (back, summary) in enumerate(CURRENT_NEWSLETTERS, start=CURRENT_NEWSLETTER_FIRST):
         Newsletter.objects.update_or_create(
             department=bdr,
-            title="Qualipref en 13",
+            title=NEWSLETTER_TITLE,
             number=number,
             defaults={"published_on": this_month - relativedelta(months=back), "summary": summary},
         )
