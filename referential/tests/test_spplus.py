@@ -210,3 +210,27 @@ def test_a_bad_crosswalk_is_refused_whole_and_changes_nothing(both, tmp_path, br
         load_crosswalk(path)
     assert expected in str(excinfo.value)
     assert list(CrosswalkLink.objects.order_by("pk").values_list("pk", flat=True)) == before
+
+
+def test_the_crosswalk_page_shows_both_referentials_scoped_to_the_users_departement(
+    client, org, quality_manager, outsider, both, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from referential.models import LabelScope, Module
+
+    qualipref, _spplus = both
+    load_crosswalk(DEFAULT_CROSSWALK)
+    module_4 = Module.objects.get(referential=qualipref, number=4)
+    LabelScope.objects.create(
+        entity=org.arles_entity, module=module_4, status="labelled", awarded_on=dt.date(2015, 11, 27)
+    )
+    client.force_login(quality_manager)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("referential:crosswalk")).content.decode()
+    assert "Correspondances entre Qualipref 2.0 et Services Publics+" in page
+    assert "SP8 – Un service public éco-responsable" in page and "Nouveau : aucun équivalent" in page
+    assert "Sous-préfecture d&#x27;Arles" in page or "Sous-préfecture d'Arles" in page
+    client.force_login(outsider)
+    page = client.get(reverse("referential:crosswalk")).content.decode()
+    assert "Arles" not in page
