@@ -67,7 +67,7 @@ def _referential(year: int, department: Department) -> dict | None:
     candidates = list(
         Referential.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
-        .prefetch_related("modules__engagements", "parameters__engagement")
+        .prefetch_related("modules")
         .order_by("-valid_from", "-published_on")
     )
     if not candidates:
@@ -99,12 +99,14 @@ def _engagements(referential) -> dict:
     modules = list(referential.modules.all())
     if len(modules) != 1:
         return {"engagements": [], "results_engagement": None}
-    engagements = sorted(modules[0].engagements.all(), key=lambda e: (e.order, e.code))
+    # Two queries, for a one-module referential only (the report of a Qualipref 2.0 year runs none).
+    engagements = list(modules[0].engagements.order_by("order", "code"))
     results = next(
         (
             p.engagement
-            for p in referential.parameters.all()
-            if p.key == "results_max_age_months" and p.engagement
+            for p in referential.parameters.filter(key="results_max_age_months", department=None)
+            .exclude(engagement=None)
+            .select_related("engagement")
         ),
         None,
     )
