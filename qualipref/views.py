@@ -6,7 +6,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audits.selectors import readiness_overview
+from publication.selectors import stale_publications
 from referential.selectors import label_overview
+from sites.access import scope_for
+from sites.models import Role
 
 
 def home(request):
@@ -18,6 +21,9 @@ def home(request):
             "entities": entities,
             "site_count": sum(len(e.sites.all()) for e in entities),
             "readiness": readiness_overview(request.user) if entities else [],
+            "stale_publications": stale_publications(request.user)
+            if Role.QUALITY_MANAGER in scope_for(request.user).roles
+            else [],
         },
     )
 
