@@ -229,7 +229,7 @@ def test_the_crosswalk_page_shows_both_referentials_scoped_to_the_users_departem
     with django_assert_max_num_queries(12):
         page = client.get(reverse("referential:crosswalk")).content.decode()
     assert "Correspondances entre Qualipref 2.0 et Services Publics+" in page
-    assert "SP8 – Un service public éco-responsable" in page and "Nouveau : aucun équivalent" in page
+    assert "Un service public éco-responsable" in page and "Nouveau : aucun équivalent" in page
     assert "Sous-préfecture d&#x27;Arles" in page or "Sous-préfecture d'Arles" in page
     client.force_login(outsider)
     page = client.get(reverse("referential:crosswalk")).content.decode()
