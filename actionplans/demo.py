@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from audits.models import Audit
+from referential.demo import qualipref_2_0
 from referential.models import Module
 from referential.selectors import current_referential
 from sites.models import Department, Entity, Site, User
@@ -322,7 +324,9 @@ def load(stdout=None) -> dict:
     users = {
         u.username: u for u in User.objects.filter(username__in=[*REFERENTS.values(), "qualite", "copil"])
     }
-    modules = {m.number: m for m in Module.objects.filter(referential=current_referential())}
+    # 2015 is Qualipref 2.0 whatever the current referential; today's actions follow the current one.
+    modules = {m.number: m for m in Module.objects.filter(referential=qualipref_2_0())}
+    current_modules = {m.number: m for m in Module.objects.filter(referential=current_referential())}
     quality = users["qualite"]
     approved = {
         "status": ActionPlan.Status.CLOSED,
@@ -424,7 +428,7 @@ def load(stdout=None) -> dict:
             )
             count += 1
 
-    count += _current(entities, sites, users, modules, quality)
+    count += _current(entities, sites, users, current_modules, quality)
     return {"plans": ActionPlan.objects.filter(entity__department=department).count(), "actions": count}
 
 
@@ -486,4 +490,58 @@ def _current(entities, sites, users, modules, quality) -> int:
         completed_on=done_on,
         origin_text="Comité local des usagers",
     )
-    return len(rows) + 1
+    return len(rows) + 1 + _spplus_actions(plans, sites, users, quality)
+
+
+def _spplus_actions(plans, sites, users, quality) -> int:
+    """The actions answering last year's Services Publics+ certification findings: the préfecture's
+    sensitive point in progress (due in a few weeks), Istres's minor non-conformity done and verified."""
+    from audits import services as audits_services
+    from audits.models import Finding
+
+    today = timezone.localdate()
+    findings = {
+        f.entity.code: f
+        for f in Finding.objects.filter(
+            audit__referential__code="services-publics-plus",
+            audit__kind="external",
+            finding_type__requires_action=True,
+        ).select_related("entity", "finding_type", "module", "engagement")
+    }
+    count = 0
+    for code, site_code, title, due, done in (
+        ("prefecture-13", "saint-sebastien", "Renforcer le standard des titres en heure de pointe",
+         today + dt.timedelta(days=18), None),
+        ("sp-istres", "istres", "Envoyer les accusés de réception depuis le registre des demandes",
+         today - relativedelta(months=6), today - relativedelta(months=6, days=3)),
+    ):  # fmt: skip
+        finding = findings.get(code)
+        if finding is None or code not in plans:
+            continue
+        _action(
+            plans[code],
+            title,
+            sites=[sites[site_code]],
+            category=Action.Category.COMPLIANCE,
+            module=finding.module,
+            engagement=finding.engagement,
+            owner=users.get(REFERENTS[site_code], quality),
+            start_on=finding.observed_on + dt.timedelta(days=14),
+            due_on=due,
+            status=Action.Status.DONE if done else Action.Status.IN_PROGRESS,
+            progress=100 if done else 50,
+            completed_on=done,
+            origin_kind=Action.OriginKind.FINDING,
+            origin_finding=finding,
+        )
+        audits_services.finding_actions_changed(finding=finding, by=quality)
+        if done and finding.status == Finding.Status.ACTION_DONE:
+            audits_services.finding_set_status(
+                finding=finding,
+                status=Finding.Status.VERIFIED_CLOSED,
+                by=quality,
+                verification_note="Accusés de réception vérifiés sur un échantillon de courriers.",
+                today=done + dt.timedelta(days=7),
+            )
+        count += 1
+    return count

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from referential.demo import qualipref_2_0, spplus, spplus_calendar
 from referential.models import Criterion, Engagement, FindingType, Module
 from referential.selectors import current_referential
 from sites.models import Department, Entity, Site, User
@@ -214,9 +215,13 @@ EXTERNAL_DESCRIPTION = (
 # Self-assessment answers that are not "compliant" in the demo: entity code -> {criterion code: (answer,
 # comment)}; applied to the most recent past quarter.
 SELF_ASSESSMENT_ISSUES = {
-    "prefecture-13": {"E5.1": ("partly", "Taux de décroché suivi, mais sous l'objectif à Saint-Sébastien.")},
+    "prefecture-13": {
+        "E5.1": ("partly", "Taux de décroché suivi, mais sous l'objectif à Saint-Sébastien."),
+        "SP2.1": ("partly", "Plateforme des titres : taux de décroché encore sous l'objectif."),
+    },
     "sp-aix": {"E4.1": ("not_compliant", "Nouveaux locaux : sièges et sanitaires non encore signalés.")},
     "sp-istres": {
+        "SP1.2": ("partly", "Manque de chaises aux heures de pointe."),
         "E4.1": ("partly", "Manque de chaises aux heures de pointe."),
         "E1.1": ("not_compliant", "Affichage des pics d'affluence retiré pendant les travaux."),
     },
@@ -299,7 +304,7 @@ def _quarter_of(day: dt.date) -> tuple[int, int]:
 
 
 def load(stdout=None):
-    referential = current_referential()
+    referential = qualipref_2_0()
     department = Department.objects.filter(code="13").first()
     if referential is None or department is None:
         return {}
@@ -470,8 +475,104 @@ def load(stdout=None):
         )
         counts["constats"] += 1
 
-    counts["auto-évaluations"] = _self_assessments(entities, referential, auditor or quality, quality)
+    counts["constats"] += _spplus_certification(entities, auditor, quality)
+    counts["audits"] += len(entities)
+    counts["auto-évaluations"] = _self_assessments(
+        entities, current_referential(), auditor or quality, quality
+    )
     return counts
+
+
+# Services Publics+ certification audit of each entity, about ten months ago (referential.demo
+# .spplus_calendar): {entity code: [(finding type, engagement or criterion code, title)]}.
+SPPLUS_FINDINGS = {
+    "prefecture-13": [
+        (
+            "strength",
+            "SP1.3",
+            "Gestion de la file d'attente par tickets et écran d'appel dans les deux sites.",
+        ),
+        ("strength", "SP6.1", "Résultats de qualité de service affichés dans le hall et publiés en ligne."),
+        (
+            "improvement_lead",
+            "SP3.1",
+            "Étendre l'accompagnement aux démarches en ligne au site Saint-Sébastien.",
+        ),
+        ("sensitive_point", "SP2.1", "Taux de décroché de la plateforme des titres inférieur à l'objectif."),
+    ],
+    "sp-aix": [
+        ("strength", "SP1.1", "Agents identifiés par leur nom et leur service à chaque guichet."),
+        ("improvement_lead", "SP5", "Simplifier la liste des pièces à fournir affichée à l'accueil."),
+    ],
+    "sp-arles": [
+        ("strength", "SP7.1", "Chaque réclamation donne lieu à une analyse présentée au comité de pilotage."),
+        ("improvement_lead", "SP2.3", "Publier les heures d'affluence sur le site internet."),
+    ],
+    "sp-istres": [
+        ("strength", "SP3.1", "Point numérique accompagné au pré-accueil."),
+        (
+            "minor_nonconformity",
+            "SP4.1",
+            "Accusés de réception des courriers envoyés au-delà de deux semaines.",
+        ),
+    ],
+}
+
+
+def _spplus_certification(entities, auditor, by) -> int:
+    """Last year's Services Publics+ certification audit of each entity, closed, with its findings."""
+    referential = spplus()
+    if referential is None:
+        return 0
+    calendar = spplus_calendar()
+    types = {t.code: t for t in FindingType.objects.filter(referential=referential)}
+    modules = list(Module.objects.filter(referential=referential))
+    count = 0
+    for code, entity in entities.items():
+        dates = calendar["audits"][code]
+        short = entity.short_name or entity.name
+        audit = _audit(
+            entity,
+            Audit.Kind.EXTERNAL,
+            f"Audit de certification Services Publics+ {short} – {dates[0]:%m/%Y}",
+            dates,
+            modules,
+            referential,
+            status=Audit.Status.CLOSED,
+            body="Organisme certificateur indépendant",
+            names="Équipe d'audit de l'organisme certificateur",
+            evaluation="Audit de certification au label Services Publics+ : les huit engagements, la "
+            "démarche d'amélioration continue, une enquête auprès des usagers et une auprès des agents. "
+            "Avis favorable.",
+            closing="Réunion de clôture : points forts, pistes de progrès et écarts présentés à l'équipe.",
+            headcounts=HEADCOUNTS[code],
+        )
+        numbers: dict[str, int] = {}
+        for type_code, ref, title in SPPLUS_FINDINGS.get(code, []):
+            numbers[type_code] = numbers.get(type_code, 0) + 1
+            module, engagement, criterion = _reference(modules, ref)
+            finding = _finding(
+                audit,
+                types[type_code],
+                numbers[type_code],
+                title,
+                module=module,
+                engagement=engagement,
+                criterion=criterion,
+                description="Constat de l'audit de certification Services Publics+.",
+            )
+            if type_code == "minor_nonconformity":
+                GapSheet.objects.update_or_create(
+                    finding=finding,
+                    defaults={
+                        "observed": finding.title,
+                        "requirement": f"{ref} – {criterion.text if criterion else ''}",
+                        "cause_analysis": "Registre du courrier tenu à la main, sans alerte d'échéance.",
+                        "correction": "Accusés de réception envoyés depuis le registre des demandes.",
+                    },
+                )
+            count += 1
+    return count
 
 
 def _self_assessments(entities, referential, auditor, by) -> int:

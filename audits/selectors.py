@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from referential import cycles
 from referential.models import Criterion, Engagement, FindingType, LabelScope
 from sites.access import READ, get_for_user, visible
 from sites.models import Entity
@@ -193,18 +194,25 @@ def readiness_overview(
     ids = [e.pk for e in entities]
     scopes = list(
         LabelScope.objects.filter(entity_id__in=ids)
-        .exclude(status=LabelScope.Status.WITHDRAWN)
+        .current(today)
         .select_related("module")
         .order_by("module__number")
     )
     module_ids = {s.module_id for s in scopes}
 
     # Open findings whose type calls for an action.
-    open_rows = list(
-        Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
+    # Findings of a cycle the entity left (before it entered its current referential) are history.
+    since = {}
+    for s in scopes:
+        if s.started_on and (s.entity_id not in since or s.started_on < since[s.entity_id]):
+            since[s.entity_id] = s.started_on
+    open_rows = [
+        r
+        for r in Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
         .exclude(status=Finding.Status.VERIFIED_CLOSED)
-        .values("pk", "entity_id", "module_id", "finding_type_id", "status")
-    )
+        .values("pk", "entity_id", "module_id", "finding_type_id", "status", "observed_on")
+        if r["entity_id"] not in since or r["observed_on"] >= since[r["entity_id"]]
+    ]
     types = {t.pk: t for t in FindingType.objects.filter(pk__in={r["finding_type_id"] for r in open_rows})}
     with_actions = links.findings_with_actions(
         [r["pk"] for r in open_rows if r["status"] == Finding.Status.OPEN]
@@ -248,7 +256,9 @@ def readiness_overview(
     # failing that, the label scope's date even if passed (it then asks to plan again).
     next_audit: dict[tuple[int, int], dt.date] = {}
     passed: dict[tuple[int, int], dt.date] = {}
-    candidates = [((s.entity_id, s.module_id), s.next_audit_on) for s in scopes if s.next_audit_on]
+    # The label scope's date comes from the referential's cycle and the last audit (referential.cycles).
+    due = cycles.next_audits(scopes)
+    candidates = [((s.entity_id, s.module_id), due[s.pk].date) for s in scopes if due[s.pk]]
     candidates += [
         ((entity_id, module_id), start_on)
         for entity_id, module_id, start_on in Audit.modules.through.objects.filter(

@@ -93,6 +93,49 @@ def _bump_sequence(department, year, number):
         sequence.save(update_fields=["last"])
 
 
+RECENT_PER_SITE = 10
+
+
+def _last_twelve_months(department, sites, users, qualite, today) -> int:
+    """The last twelve months of answered complaints and suggestions, relative to today: acknowledged the
+    next day (Services Publics+ engagement 4), answered within the deadline but for two, a few days late.
+    Numbered from 101 in their year so that they never meet the open requests above."""
+    rng = random.Random(today.toordinal())
+    created, numbers = 0, {}
+    for s_index, code in enumerate(COMPLAINTS_2015):
+        site, agent = sites[code], users.get(OWNER[code])
+        for k in range(RECENT_PER_SITE):
+            received = today - dt.timedelta(days=25 + k * 33 + s_index * 3)
+            numbers[received.year] = numbers.get(received.year, 100) + 1
+            n = numbers[received.year]
+            suggestion = k % 4 == 3
+            late = code == "peytral" and k in (2, 7)
+            delay = 17 + k % 3 if late else rng.randint(2, 12)
+            subject, description = SUBJECTS[(n + s_index) % len(SUBJECTS)]
+            _, new = _create(
+                f"{'SUG' if suggestion else 'REC'}-13-{received.year}-{n:04d}",
+                site=site,
+                by=agent or qualite,
+                kind=Kind.SUGGESTION if suggestion else Kind.COMPLAINT,
+                channel=[Channel.WEB_FORM, Channel.ON_SITE_REGISTER, Channel.EMAIL, Channel.POST][k % 4],
+                reception_point=_point(site, k),
+                received_on=received,
+                subject=subject,
+                description=description,
+                requester_name=f"Usager {n}",
+                requester_contact=f"usager.{received.year}.{n}@exemple.fr",
+                assigned_to=agent,
+                acknowledged_on=received + dt.timedelta(days=1),
+                answered_on=received + dt.timedelta(days=delay),
+                answer=ANSWER,
+                closed_on=received + dt.timedelta(days=delay + 1),
+            )
+            created += new
+    for year, n in numbers.items():
+        _bump_sequence(department, year, n)
+    return created
+
+
 def load(stdout=None) -> dict:
     department = Department.objects.filter(code="13").first()
     if department is None:
@@ -253,6 +296,7 @@ def load(stdout=None) -> dict:
             )
     for year, n in numbers.items():
         _bump_sequence(department, year, n)
+    created += _last_twelve_months(department, sites, users, qualite, today)
 
     for kind, topic, title, body in MODEL_ANSWERS:
         ModelAnswer.objects.update_or_create(

@@ -10,9 +10,9 @@ from django.utils import timezone
 from qualipref import ratelimit
 from sites.models import Site
 
-from . import services
+from . import mail, services
 from .forms import PublicRequestForm
-from .models import Channel
+from .models import Channel, Status
 
 RATE_LIMIT = 5  # submissions…
 RATE_WINDOW = 60 * 60  # …per hour and per address
@@ -52,6 +52,9 @@ def public_request(request, site_code):
                 except ValidationError as exc:
                     errors.extend(exc.messages)
                 else:
+                    # Engagement 4 of Services Publics+: acknowledged at once, with the announced deadline.
+                    if mail.send_acknowledgement(obj):
+                        services.request_transition(request=obj, to=Status.ACKNOWLEDGED, by=None)
                     request.session[SESSION_KEY] = [obj.reference, obj.due_on.isoformat(), obj.kind]
                     return redirect("complaints_public:request_thanks", site_code=site.code)
     days, days_kind = services.deadline_rule(site.entity.department, "complaint")

@@ -252,6 +252,10 @@ def request_transition(
     request.status_changed_at, request.status_changed_by = timezone.now(), by
     _refresh_deadline_figures(request, today=today)
     _save(request, by)
+    if to == Status.ANSWERED and previous != Status.ANSWERED:
+        from .mail import send_answered
+
+        send_answered(request)
     return request
 
 

@@ -211,7 +211,7 @@ register(
         unit="count",
         direction="higher",
         how=(
-            "Nombre de numéros de la lettre interne (« Qualipref en 13 ») publiés dans le mois "
+            "Nombre de numéros de la lettre interne du département publiés dans le mois "
             "(registre de la communication)."
         ),
         source="steering",

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.utils import timezone
 
 from referential.models import Engagement, LabelScope
 from sites.access import READ, WRITE, get_for_user, scope_for, visible
@@ -144,7 +145,7 @@ def label_scopes(site) -> list[LabelScope]:
     """The entity's label status per module, with the engagements of each module (two queries)."""
     return list(
         LabelScope.objects.filter(entity_id=site.entity_id)
-        .exclude(status=LabelScope.Status.WITHDRAWN)
+        .current(timezone.localdate())
         .select_related("module__referential")
         .prefetch_related(
             Prefetch("module__engagements", queryset=Engagement.objects.order_by("order", "code"))
@@ -203,3 +204,24 @@ def writable_site_for_user(user, code: str) -> Site:
 
 def can_write(user, snapshot) -> bool:
     return scope_for(user).allows(snapshot, WRITE)
+
+
+def stale_publications(user, today=None) -> list:
+    """The user's writable sites whose published results are older than the referential allows
+    (Services Publics+ engagement 6: at least once a year), each with `last_period_end` (None: never
+    published). One query for the sites, one for the parameter."""
+    from dateutil.relativedelta import relativedelta
+
+    from referential.params import parameter_value
+    from referential.selectors import current_referential
+
+    today = today or timezone.localdate()
+    months = int(parameter_value(current_referential(), "results_max_age_months", default=12) or 12)
+    limit = today - relativedelta(months=months)
+    sites = (
+        Site.objects.for_user(user, write=True)
+        .select_related("entity")
+        .annotate(last_period_end=Max("snapshot__period_end", filter=Q(snapshot__status=PUBLISHED)))
+        .order_by("entity__order", "order", "name")
+    )
+    return [s for s in sites if s.last_period_end is None or s.last_period_end < limit]

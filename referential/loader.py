@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from .models import Criterion, Engagement, FindingType, Module, Parameter, Referential
+from .models import Criterion, Engagement, FindingType, LabelCycle, Module, Parameter, Referential
 from .params import cast_value
 
 
@@ -114,9 +114,9 @@ def parse(text: str) -> dict:
         raise ReferentialFileError(
             ["le fichier doit contenir les clés referential, modules, parameters et finding_types."]
         )
-    v.unknown_keys(data, "fichier", {"referential", "modules", "parameters", "finding_types"})
+    v.unknown_keys(data, "fichier", {"referential", "cycle", "modules", "parameters", "finding_types"})
 
-    out = {"referential": {}, "modules": [], "parameters": [], "finding_types": []}
+    out = {"referential": {}, "cycle": None, "modules": [], "parameters": [], "finding_types": []}
     head = data.get("referential")
     if (
         v.mapping(head, "referential")
@@ -162,7 +162,7 @@ def parse(text: str) -> dict:
             epath = f"{path}.engagements[{j}]"
             if not v.mapping(enode, epath):
                 continue
-            v.unknown_keys(enode, epath, {"code", "title", "text", "criteria"})
+            v.unknown_keys(enode, epath, {"code", "title", "text", "criteria", "to_confirm"})
             code = v.field(enode, epath, "code", "str")
             if code is not None:
                 if (number, code) in engagement_codes:
@@ -173,6 +173,7 @@ def parse(text: str) -> dict:
                     "code": code,
                     "title": v.field(enode, epath, "title", "str"),
                     "text": v.field(enode, epath, "text", "str", required=False, default=""),
+                    "to_confirm": v.field(enode, epath, "to_confirm", "bool", required=False, default=False),
                     "criteria": _criteria(v, enode, epath, set()),
                 }
             )
@@ -185,7 +186,9 @@ def parse(text: str) -> dict:
         path = f"parameters[{i}]"
         if not v.mapping(node, path):
             continue
-        v.unknown_keys(node, path, {"key", "label", "type", "value", "choices", "unit"})
+        v.unknown_keys(
+            node, path, {"key", "label", "type", "value", "choices", "unit", "engagement", "to_confirm"}
+        )
         key = v.field(node, path, "key", "str")
         if key in keys:
             v.error(node, f"{path}.key", f"le paramètre {key} est déjà défini.")
@@ -213,6 +216,8 @@ def parse(text: str) -> dict:
                 "value": str(raw),
                 "choices": choices,
                 "unit": v.field(node, path, "unit", "str", required=False, default=""),
+                "engagement": _engagement_ref(v, node, path, engagement_codes),
+                "to_confirm": v.field(node, path, "to_confirm", "bool", required=False, default=False),
             }
         )
 
@@ -222,7 +227,9 @@ def parse(text: str) -> dict:
         if not v.mapping(node, path):
             continue
         v.unknown_keys(
-            node, path, {"code", "label", "label_plural", "requires_action", "blocks_label", "color"}
+            node,
+            path,
+            {"code", "label", "label_plural", "requires_action", "blocks_label", "color", "to_confirm"},
         )
         code = v.field(node, path, "code", "str")
         if code in codes:
@@ -239,12 +246,66 @@ def parse(text: str) -> dict:
                 ),
                 "blocks_label": v.field(node, path, "blocks_label", "bool", required=False, default=False),
                 "color": v.field(node, path, "color", "str", required=False, default="secondary"),
+                "to_confirm": v.field(node, path, "to_confirm", "bool", required=False, default=False),
             }
         )
+
+    if "cycle" in data:
+        out["cycle"] = _cycle(v, data["cycle"])
 
     if v.errors:
         raise ReferentialFileError(v.errors)
     return out
+
+
+CYCLE_KEYS = {
+    "initial_audit",
+    "validity_months",
+    "surveillance_interval_months",
+    "renewal_months_before_expiry",
+    "to_confirm",
+}
+
+
+def _cycle(v: _Validator, node) -> dict | None:
+    """The label's cycle: every interval is a whole number of months, strictly positive."""
+    if not v.mapping(node, "cycle"):
+        return None
+    v.unknown_keys(node, "cycle", CYCLE_KEYS)
+    cycle = {
+        "initial_audit": v.field(node, "cycle", "initial_audit", "str", required=False, default=""),
+        "to_confirm": v.field(node, "cycle", "to_confirm", "bool", required=False, default=False),
+    }
+    for key in ("validity_months", "surveillance_interval_months", "renewal_months_before_expiry"):
+        value = v.field(node, "cycle", key, "int", required=key == "validity_months")
+        if value is not None and value <= 0:
+            v.error(
+                node, f"cycle.{key}", f"un intervalle doit être un nombre de mois positif, pas « {value} »."
+            )
+            value = None
+        cycle[key] = value
+    validity, renewal = cycle["validity_months"], cycle["renewal_months_before_expiry"]
+    if validity and renewal and renewal >= validity:
+        v.error(
+            node,
+            "cycle.renewal_months_before_expiry",
+            f"l'audit de renouvellement ({renewal} mois avant l'échéance) doit tomber pendant la validité "
+            f"du label ({validity} mois).",
+        )
+    return cycle
+
+
+def _engagement_ref(v: _Validator, node, path, engagement_codes) -> str | None:
+    """An optional engagement code that must name an engagement of this file."""
+    code = v.field(node, path, "engagement", "str", required=False)
+    if code is not None and code not in {c for _, c in engagement_codes}:
+        v.error(
+            node,
+            f"{path}.engagement",
+            f"engagement inconnu « {code} » : il n'est pas défini dans ce fichier.",
+        )
+        return None
+    return code
 
 
 def _criteria(v: _Validator, node, path, seen: set) -> list[dict]:
@@ -304,16 +365,25 @@ def load_referential(path: str | Path) -> LoadResult:
             engagement, _ = Engagement.objects.update_or_create(
                 module=module,
                 code=e["code"],
-                defaults={"title": e["title"], "text": e["text"], "order": order},
+                defaults={
+                    "title": e["title"],
+                    "text": e["text"],
+                    "order": order,
+                    "to_confirm": e["to_confirm"],
+                },
             )
             counts["engagements"] += 1
             counts["criteria"] += _save_criteria(engagement, e["criteria"], parent=None)
+    engagements = {e.code: e for e in Engagement.objects.filter(module__referential=referential)}
     for p in data["parameters"]:
         Parameter.objects.update_or_create(
             referential=referential,
             key=p["key"],
             department=None,
-            defaults={k: p[k] for k in ("label", "value_type", "value", "choices", "unit")},
+            defaults={
+                **{k: p[k] for k in ("label", "value_type", "value", "choices", "unit", "to_confirm")},
+                "engagement": engagements.get(p["engagement"]),
+            },
         )
         counts["parameters"] += 1
     for f in data["finding_types"]:
@@ -322,10 +392,21 @@ def load_referential(path: str | Path) -> LoadResult:
             code=f["code"],
             defaults={
                 k: f[k]
-                for k in ("label", "label_plural", "order", "requires_action", "blocks_label", "color")
+                for k in (
+                    "label",
+                    "label_plural",
+                    "order",
+                    "requires_action",
+                    "blocks_label",
+                    "color",
+                    "to_confirm",
+                )
             },
         )
         counts["finding_types"] += 1
+    if data["cycle"]:
+        LabelCycle.objects.update_or_create(referential=referential, defaults=data["cycle"])
+        counts["cycle"] = 1
     return LoadResult(referential=referential, created=created, counts=counts)
 
 
@@ -341,4 +422,6 @@ def _save_criteria(engagement, items, parent) -> int:
     return count
 
 
-DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "qualipref-2.0.yaml"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_FILE = DATA_DIR / "qualipref-2.0.yaml"
+SPPLUS_FILE = DATA_DIR / "services-publics-plus.yaml"

@@ -65,6 +65,9 @@ class Engagement(TimeStampedModel):
     title = models.CharField("intitulé", max_length=300)
     text = models.TextField("texte", blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+    to_confirm = models.BooleanField(
+        "à confirmer", default=False, help_text="Formulation non confirmée par une source publique."
+    )
 
     history = HistoricalRecords()
 
@@ -147,6 +150,15 @@ class Parameter(TimeStampedModel):
         "valeurs possibles", max_length=200, blank=True, help_text="Séparées par des virgules."
     )
     unit = models.CharField("unité", max_length=30, blank=True)
+    engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="parameters",
+        verbose_name="engagement mesuré",
+    )
+    to_confirm = models.BooleanField("à confirmer", default=False)
 
     history = HistoricalRecords()
 
@@ -181,6 +193,7 @@ class FindingType(TimeStampedModel):
     requires_action = models.BooleanField("appelle une action", default=False)
     blocks_label = models.BooleanField("bloque le label", default=False)
     color = models.CharField("couleur", max_length=20, default="secondary", help_text="Classe Bootstrap.")
+    to_confirm = models.BooleanField("à confirmer", default=False)
 
     history = HistoricalRecords()
 
@@ -194,6 +207,100 @@ class FindingType(TimeStampedModel):
 
     def __str__(self):
         return self.label
+
+
+class LabelCycle(TimeStampedModel):
+    """The label's cycle for one referential: initial audit, surveillance audits, renewal (in months).
+
+    The next audit of a labelled entity is computed from this cycle and its last audit
+    (`referential.cycles`), never typed by hand.
+    """
+
+    referential = models.OneToOneField(
+        Referential, on_delete=models.CASCADE, related_name="cycle", verbose_name="référentiel"
+    )
+    initial_audit = models.CharField("audit initial", max_length=200, blank=True)
+    validity_months = models.PositiveSmallIntegerField("durée de validité du label (mois)")
+    surveillance_interval_months = models.PositiveSmallIntegerField(
+        "intervalle des audits de surveillance (mois)", null=True, blank=True
+    )
+    renewal_months_before_expiry = models.PositiveSmallIntegerField(
+        "audit de renouvellement avant l'échéance (mois)", null=True, blank=True
+    )
+    to_confirm = models.BooleanField("à confirmer", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "cycle du label"
+        verbose_name_plural = "cycles du label"
+        constraints = [
+            models.CheckConstraint(condition=Q(validity_months__gt=0), name="label_cycle_validity_positive"),
+            models.CheckConstraint(
+                condition=Q(surveillance_interval_months__isnull=True)
+                | Q(surveillance_interval_months__gt=0),
+                name="label_cycle_surveillance_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_months_before_expiry__isnull=True)
+                | Q(renewal_months_before_expiry__gt=0),
+                name="label_cycle_renewal_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Cycle du label {self.referential}"
+
+
+class CrosswalkLink(TimeStampedModel):
+    """One link between a module or engagement of an older referential and an engagement of a newer one."""
+
+    source_module = models.ForeignKey(
+        Module, on_delete=models.CASCADE, related_name="crosswalk_links", verbose_name="module d'origine"
+    )
+    source_engagement = models.ForeignKey(
+        Engagement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="crosswalk_out",
+        verbose_name="engagement d'origine",
+    )
+    target_engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="crosswalk_in", verbose_name="engagement d'arrivée"
+    )
+    reason = models.TextField("raison")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "correspondance entre référentiels"
+        verbose_name_plural = "correspondances entre référentiels"
+        ordering = ["source_module__number", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_module", "source_engagement", "target_engagement"],
+                name="crosswalk_link_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        source = (
+            self.source_engagement.code
+            if self.source_engagement_id
+            else f"module {self.source_module.number}"
+        )
+        return f"{source} → {self.target_engagement.code}"
+
+
+class LabelScopeQuerySet(models.QuerySet):
+    def current(self, on):
+        """Scopes in force on `on`: started, not ended (replaced by another referential), not withdrawn."""
+        return (
+            self.exclude(status=LabelScope.Status.WITHDRAWN)
+            .filter(Q(started_on__isnull=True) | Q(started_on__lte=on))
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        )
 
 
 class LabelScope(EntityScopedModel):
@@ -211,7 +318,18 @@ class LabelScope(EntityScopedModel):
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.PREPARING)
     awarded_on = models.DateField("labellisé le", null=True, blank=True)
     valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
-    next_audit_on = models.DateField("prochain audit", null=True, blank=True)
+    next_audit_on = models.DateField(
+        "prochain audit prévu (historique)",
+        null=True,
+        blank=True,
+        help_text="Date enregistrée à l'époque ; pour un périmètre en cours, le prochain audit est calculé.",
+    )
+    started_on = models.DateField("entré dans ce référentiel le", null=True, blank=True)
+    ended_on = models.DateField(
+        "quitté le", null=True, blank=True, help_text="Date du passage à un autre référentiel."
+    )
+
+    objects = LabelScopeQuerySet.as_manager()
 
     STATUS_BADGES = {
         Status.PREPARING: "secondary",
@@ -235,6 +353,12 @@ class LabelScope(EntityScopedModel):
             models.CheckConstraint(
                 condition=~Q(status="labelled") | Q(awarded_on__isnull=False),
                 name="label_scope_labelled_has_award_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gt=models.F("started_on")),
+                name="label_scope_ends_after_start",
             ),
         ]
 

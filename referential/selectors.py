@@ -1,21 +1,64 @@
-from django.db.models import Prefetch
+import datetime as dt
 
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from sites.access import visible
 from sites.selectors import entities_for_user
 
+from . import cycles
 from .models import Criterion, Engagement, LabelScope, Module, Parameter, Referential
 
 
-def label_scopes_prefetch():
+def label_scopes_prefetch(today: dt.date | None = None):
+    """The label scopes in force today (those of a referential the entity left are history)."""
+    today = today or timezone.localdate()
     return Prefetch(
         "labelscope_set",
-        queryset=LabelScope.objects.select_related("module__referential").order_by("module__number"),
+        queryset=LabelScope.objects.current(today)
+        .select_related("module__referential")
+        .order_by("module__referential__code", "module__number"),
         to_attr="label_scopes",
     )
 
 
-def label_overview(user):
-    """Entities of the user's scope, each with its sites and its label status per module."""
-    return entities_for_user(user).prefetch_related(label_scopes_prefetch())
+def label_overview(user, today: dt.date | None = None) -> list:
+    """Entities of the user's scope, each with its sites, its label status per module of its current
+    referential, and its next audit computed from the referential's cycle (`entity.next_audit`)."""
+    entities = list(entities_for_user(user).prefetch_related(label_scopes_prefetch(today)))
+    due = cycles.next_audits(s for e in entities for s in e.label_scopes)
+    for entity in entities:
+        dates = [due[s.pk] for s in entity.label_scopes if due.get(s.pk)]
+        entity.next_audit = min(dates, key=lambda n: n.date) if dates else None
+    return entities
+
+
+def label_history(entity):
+    """Every label scope the entity ever held, newest referential first, each with its next audit
+    (computed for the scopes in force, as recorded for the others) and the label audits of its module."""
+    from audits.models import Audit
+
+    today = timezone.localdate()
+    scopes = list(
+        LabelScope.objects.filter(entity=entity)
+        .select_related("module__referential")
+        .order_by(F("started_on").desc(nulls_last=True), "module__number")
+    )
+    due = cycles.next_audits(scopes)
+    audits = list(
+        Audit.objects.filter(entity=entity)
+        .exclude(kind=Audit.Kind.SELF_ASSESSMENT)
+        .select_related("referential")
+        .prefetch_related("modules")
+        .order_by("-start_on")
+    )
+    for scope in scopes:
+        scope.is_current = (scope.started_on is None or scope.started_on <= today) and (
+            scope.ended_on is None or scope.ended_on > today
+        )
+        scope.next_audit = due.get(scope.pk) if scope.is_current else None
+        scope.audits = [a for a in audits if any(m.pk == scope.module_id for m in a.modules.all())]
+    return scopes
 
 
 def referentials():
@@ -45,5 +88,59 @@ def referential_detail(pk):
     )
 
 
-def current_referential():
-    return Referential.objects.order_by("-valid_from", "-published_on").first()
+def current_referential(today: dt.date | None = None):
+    """The newest referential in force (valid from a date past); failing that, the newest one."""
+    today = today or timezone.localdate()
+    in_force = Referential.objects.exclude(valid_from__gt=today).order_by(
+        F("valid_from").desc(nulls_last=True), "-published_on"
+    )
+    return in_force.first() or Referential.objects.order_by("-valid_from", "-published_on").first()
+
+
+def crosswalk_table(user, source: Referential, target: Referential) -> dict:
+    """The two referentials side by side: each module and engagement of `source` with its counterparts in
+    `target` and the entities of the user's scope that held that module; and each engagement of `target`
+    with its sources. Five queries."""
+    from .models import CrosswalkLink
+
+    links = list(
+        CrosswalkLink.objects.filter(
+            source_module__referential=source, target_engagement__module__referential=target
+        ).select_related("source_module", "source_engagement", "target_engagement")
+    )
+    by_source = {}
+    for link in links:
+        by_source.setdefault((link.source_module_id, link.source_engagement_id), []).append(link)
+    held = {}
+    for scope in (
+        visible(user, LabelScope.objects).filter(module__referential=source).select_related("entity")
+    ):
+        held.setdefault(scope.module_id, []).append(scope.entity)
+    rows = []
+    for module in Module.objects.filter(referential=source).prefetch_related("engagements"):
+        entities = sorted({e.name for e in held.get(module.pk, [])})
+        rows.append(
+            {
+                "module": module,
+                "engagement": None,
+                "links": by_source.get((module.pk, None), []),
+                "entities": entities,
+            }
+        )
+        for engagement in module.engagements.all():
+            rows.append(
+                {
+                    "module": module,
+                    "engagement": engagement,
+                    "links": by_source.get((module.pk, engagement.pk), []),
+                    "entities": entities,
+                }
+            )
+    sources = {}
+    for link in links:
+        sources.setdefault(link.target_engagement_id, []).append(link)
+    targets = [
+        {"engagement": e, "links": sources.get(e.pk, [])}
+        for e in Engagement.objects.filter(module__referential=target).order_by("module__number", "order")
+    ]
+    return {"rows": rows, "targets": targets, "link_count": len(links)}

@@ -1,9 +1,13 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from sites.access import scope_for
+from sites.access import WRITE, scope_for, writable
+from sites.models import Entity, Role
 
-from . import selectors
+from . import selectors, switch
+from .models import Referential
 
 
 def referential_index(request):
@@ -25,4 +29,68 @@ def referential_detail(request, pk):
         request,
         "referential/detail.html",
         {"referential": referential, "parameters": parameters, "all_referentials": selectors.referentials()},
+    )
+
+
+def crosswalk(request):
+    """Qualipref 2.0 and Services Publics+ side by side, through the crosswalk file."""
+    source = (
+        Referential.objects.filter(code=request.GET.get("de", "qualipref")).order_by("-valid_from").first()
+    )
+    target = selectors.current_referential()
+    if source is None or target is None or source.pk == target.pk:
+        raise Http404("Aucune correspondance entre ces référentiels.")
+    return render(
+        request,
+        "referential/crosswalk.html",
+        {"source": source, "target": target, **selectors.crosswalk_table(request.user, source, target)},
+    )
+
+
+def referential_switch(request):
+    """Move an entity, or every entity of the département, to another referential: preview, then apply."""
+    scope = scope_for(request.user)
+    if Role.QUALITY_MANAGER not in scope.roles or not scope.ids("department", WRITE):
+        raise PermissionDenied("Seule la chargée de mission qualité du département change de référentiel.")
+    entities = writable(request.user, Entity.objects).order_by("department__code", "order", "name")
+    referentials = list(selectors.referentials())
+    data = request.POST if request.method == "POST" else request.GET
+    chosen, target, result, errors = data.get("entite", ""), None, None, []
+    if data.get("vers"):
+        target = next((r for r in referentials if str(r.pk) == data["vers"]), None)
+        if target is None:
+            errors.append("Choisissez un référentiel de la liste.")
+    if chosen:
+        selected = list(entities) if chosen == "toutes" else [e for e in entities if str(e.pk) == chosen]
+        if chosen != "toutes" and not selected:
+            raise Http404("Entité introuvable.")
+    else:
+        selected = []
+    if target is not None:
+        result = switch.preview(entities=selected, target=target)
+        errors += result.errors
+        if request.method == "POST" and not errors:
+            try:
+                switch.apply(entities=selected, target=target, by=request.user)
+            except ValidationError as exc:
+                errors += exc.messages
+            else:
+                messages.success(
+                    request,
+                    f"{len(selected)} entité{'s' if len(selected) > 1 else ''} "
+                    f"désormais sous « {target} » (en préparation). L'historique est conservé.",
+                )
+                return redirect("home")
+    return render(
+        request,
+        "referential/switch.html",
+        {
+            "entities": entities,
+            "referentials": referentials,
+            "chosen": chosen,
+            "target": target,
+            "result": result,
+            "errors": errors,
+        },
+        status=400 if request.method == "POST" and errors else 200,
     )

@@ -4,7 +4,10 @@ audit. It composes several apps (referential, audits), so it lives here, above t
 from django.shortcuts import render
 
 from audits.selectors import readiness_overview
+from publication.selectors import stale_publications
 from referential.selectors import label_overview
+from sites.access import scope_for
+from sites.models import Role
 
 
 def home(request):
@@ -16,5 +19,8 @@ def home(request):
             "entities": entities,
             "site_count": sum(len(e.sites.all()) for e in entities),
             "readiness": readiness_overview(request.user) if entities else [],
+            "stale_publications": stale_publications(request.user)
+            if Role.QUALITY_MANAGER in scope_for(request.user).roles
+            else [],
         },
     )

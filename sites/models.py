@@ -27,6 +27,12 @@ class User(AbstractUser):
 class Department(TimeStampedModel):
     code = models.CharField("code", max_length=3, unique=True, help_text="Code INSEE, par exemple 13.")
     name = models.CharField("nom", max_length=100)
+    newsletter_title = models.CharField(
+        "titre de la lettre interne",
+        max_length=100,
+        blank=True,
+        help_text="Proposé pour chaque nouveau numéro de la lettre d'information du département.",
+    )
 
     history = HistoricalRecords()
 

@@ -1,6 +1,8 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from referential.models import LabelScope
+from referential.selectors import label_history
 
 from . import selectors
 
@@ -18,6 +20,7 @@ def site_detail(request, code):
             "site": site,
             "reception_points": site.reception_points.order_by("order", "name"),
             "label_scopes": LabelScope.objects.filter(entity_id=site.entity_id)
+            .current(timezone.localdate())
             .select_related("module")
             .order_by("module__number"),
         },
@@ -33,8 +36,6 @@ def entity_detail(request, pk):
         {
             "entity": entity,
             "sites": sites,
-            "label_scopes": LabelScope.objects.filter(entity=entity)
-            .select_related("module")
-            .order_by("module__number"),
+            "label_scopes": label_history(entity),
         },
     )

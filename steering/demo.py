@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from referential.demo import qualipref_2_0
 from referential.models import Engagement, Module
-from referential.selectors import current_referential
 from sites.models import Department, Entity, Site, User
 
 from .models import (
@@ -37,6 +37,7 @@ from .models import (
 from .services import agent_refresh_due
 
 D = dt.date
+NEWSLETTER_TITLE = "Qualipref en 13"  # the demo département's setting (sites.Department)
 
 # 942 tweets in 2015, month by month (January → December)
 TWEETS_2015 = [70, 68, 82, 75, 79, 88, 71, 95, 84, 80, 76, 74]
@@ -419,7 +420,7 @@ def load(stdout=None):
         )
 
     # ---- internal referential documents
-    referential = current_referential()
+    referential = qualipref_2_0()
     modules = {m.number: m for m in Module.objects.filter(referential=referential)}
     engagements = {e.code: e for e in Engagement.objects.filter(module__referential=referential)}
     sites = {s.code: s for s in Site.objects.filter(entity__department=bdr).select_related("entity")}
@@ -513,10 +514,11 @@ def load(stdout=None):
             scenario=scenario,
             defaults={"cip_activated": cip, "lessons": lessons},
         )
+    Department.objects.filter(pk=bdr.pk).update(newsletter_title=NEWSLETTER_TITLE)
     for number, published_on, summary in NEWSLETTERS_2015:
         Newsletter.objects.update_or_create(
             department=bdr,
-            title="Qualipref en 13",
+            title=NEWSLETTER_TITLE,
             number=number,
             defaults={"published_on": published_on, "summary": summary},
         )
@@ -541,7 +543,7 @@ def load(stdout=None):
     for number, (back, summary) in enumerate(CURRENT_NEWSLETTERS, start=CURRENT_NEWSLETTER_FIRST):
         Newsletter.objects.update_or_create(
             department=bdr,
-            title="Qualipref en 13",
+            title=NEWSLETTER_TITLE,
             number=number,
             defaults={"published_on": this_month - relativedelta(months=back), "summary": summary},
         )

@@ -299,6 +299,14 @@ class NewsletterForm(PressReleaseForm):
         fields = ["department", "title", "number", "published_on", "summary"]
         widgets = {"published_on": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and "department" in self.fields and not self.initial.get("title"):
+            # The title is the département's setting (one département in scope: its own).
+            titles = {d.newsletter_title for d in self.fields["department"].queryset if d.newsletter_title}
+            if len(titles) == 1:
+                self.fields["title"].initial = titles.pop()
+
 
 class SocialMediaCountForm(PressReleaseForm):
     class Meta:

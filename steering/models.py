@@ -624,9 +624,9 @@ class CrisisExercise(DepartmentScopedModel):
 
 
 class Newsletter(DepartmentScopedModel):
-    """An issue of an internal newsletter such as "Qualipref en 13"."""
+    """An issue of the département's internal newsletter (its title is a setting of the département)."""
 
-    title = models.CharField("titre", max_length=100, default="Qualipref en 13")
+    title = models.CharField("titre", max_length=100)
     number = models.PositiveSmallIntegerField("numéro")
     published_on = models.DateField("publié le")
     summary = models.TextField("sommaire", blank=True)

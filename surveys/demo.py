@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from referential.demo import qualipref_2_0
 from referential.models import Engagement
 from referential.selectors import current_referential
 from sites.models import Department, ReceptionPoint, Site
@@ -142,6 +143,26 @@ def _units(campaign, sites, points):
     return units
 
 
+def _current_engagements(old: dict) -> dict:
+    """{(module, Qualipref 2.0 code): engagement of the current referential}, through the crosswalk."""
+    from referential.crosswalk import counterparts
+
+    referential = current_referential()
+    if referential is None or all(e.module.referential_id == referential.pk for e in old.values()):
+        return old
+    links = counterparts(engagement_ids=[e.pk for e in old.values()])
+    result = {}
+    for key, engagement in old.items():
+        targets = [
+            link.target_engagement
+            for link in links.get(("engagement", engagement.pk), [])
+            if link.target_engagement.module.referential_id == referential.pk
+        ]
+        if targets:
+            result[key] = targets[0]
+    return result
+
+
 def load(stdout=None) -> dict:
     department = Department.objects.get(code="13")
     sites = {s.code: s for s in Site.objects.filter(entity__department=department)}
@@ -149,11 +170,13 @@ def load(stdout=None) -> dict:
         (p.site.code, p.code): p
         for p in ReceptionPoint.objects.filter(site__in=sites.values()).select_related("site")
     }
-    referential = current_referential()
+    # 2015 measured Qualipref 2.0's engagements; this year's campaigns measure the current referential's,
+    # each default criterion following the crosswalk (first counterpart) when the referential changed.
     engagements = {
         (e.module.number, e.code): e
-        for e in Engagement.objects.filter(module__referential=referential).select_related("module")
+        for e in Engagement.objects.filter(module__referential=qualipref_2_0()).select_related("module")
     }
+    current_engagements = _current_engagements(engagements)
     today = timezone.localdate()
 
     # 2015: the report's campaign, published.
@@ -209,7 +232,7 @@ def load(stdout=None) -> dict:
             "status_changed_at": timezone.now(),
         },
     )
-    _criteria(current, USER_CRITERIA, engagements, DEMO_TARGET)
+    _criteria(current, USER_CRITERIA, current_engagements, DEMO_TARGET)
     _units(current, sites, points)
 
     # Module 4: the local authorities' survey announced in the 2015 outlook, planned, without results.
@@ -227,7 +250,7 @@ def load(stdout=None) -> dict:
             "notes": "Annoncée dans les perspectives du bilan 2015 (module 4). Unités à définir.",
         },
     )
-    _criteria(local, LOCAL_AUTHORITY_CRITERIA, engagements, None)
+    _criteria(local, LOCAL_AUTHORITY_CRITERIA, current_engagements, None)
     return {
         "campagnes": 3,
         "unités": SurveyUnit.objects.filter(campaign__department=department).count(),

@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from referential.models import LabelScope
 from sites.models import Department, Entity, ReceptionPoint, Site, User
@@ -24,11 +25,19 @@ def test_it_builds_the_bouches_du_rhone_of_the_2015_report():
     assert ReceptionPoint.objects.filter(site__code="istres").count() == 3
     modules = {
         e.code: sorted(
-            LabelScope.objects.filter(entity=e, status="labelled").values_list("module__number", flat=True)
+            LabelScope.objects.filter(
+                entity=e, status="labelled", module__referential__code="qualipref"
+            ).values_list("module__number", flat=True)
         )
         for e in Entity.objects.filter(department=bdr)
     }
     assert modules == {"prefecture-13": [1, 4, 7], "sp-aix": [1, 4], "sp-arles": [1, 4], "sp-istres": [1, 4]}
+    # Today the four entities work under Services Publics+ (moved two and a half years ago).
+    current = LabelScope.objects.filter(entity__department=bdr).current(timezone.localdate())
+    assert set(current.values_list("module__referential__code", "status")) == {
+        ("services-publics-plus", "labelled")
+    }
+    assert current.count() == 4
     assert Department.objects.filter(code="84").exists()
     assert {
         "admin",

@@ -123,10 +123,11 @@ def test_readiness_counts_the_last_self_assessment_and_the_next_audit(
         quality_manager, today=dt.date(2026, 4, 1), entity_ids=[org.arles_entity.pk]
     )
     m1, m4 = arles.modules
-    # Module 4 is not in the planned audit: its label scope's date (15 June 2017) has passed.
+    # Module 4 is not in the planned audit: its next audit, computed from the Qualipref 2.0 cycle (renewal
+    # 18 months before the label, awarded on 27 November 2015, expires), has passed.
     assert (
         m1.days_to_next_audit == 39
-        and m4.days_to_next_audit == (dt.date(2017, 6, 15) - dt.date(2026, 4, 1)).days
+        and m4.days_to_next_audit == (dt.date(2017, 5, 26) - dt.date(2026, 4, 1)).days
     )
     assert arles.days_to_next_audit == m4.days_to_next_audit
     texts = [r.text for r in m1.reasons]

@@ -83,3 +83,34 @@ def test_the_rate_limit_is_per_address(client, org, referential):
 
 def test_the_thanks_page_needs_a_submission(client, org):
     assert client.get(reverse("complaints_public:request_thanks", args=[org.istres.code])).status_code == 404
+
+
+def test_the_requester_gets_an_acknowledgement_then_a_notice_when_answered(
+    client, org, referential, mailoutbox, django_capture_on_commit_callbacks, quality_manager
+):
+    from django.utils import formats, timezone
+
+    from complaints.services import request_answer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form_url(org.istres), valid())
+    request = Request.objects.get()
+    assert request.status == "acknowledged"
+    assert request.acknowledged_on == timezone.localdate()
+    [ack] = mailoutbox
+    assert ack.to == ["jeanne@exemple.fr"]
+    assert request.reference in ack.subject
+    assert formats.date_format(request.due_on, "j F Y") in ack.body
+    with django_capture_on_commit_callbacks(execute=True):
+        request_answer(request=request, by=quality_manager, answered_on=timezone.localdate(), answer="Réglé.")
+    assert len(mailoutbox) == 2
+    assert "Réglé." in mailoutbox[1].body and request.reference in mailoutbox[1].subject
+
+
+def test_no_e_mail_without_an_e_mail_address(
+    client, org, referential, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form_url(org.istres), valid(requester_contact="04 90 00 00 00"))
+    assert Request.objects.get().status == "received"
+    assert mailoutbox == []

@@ -87,6 +87,32 @@ def _referential(year: int, department: Department) -> dict | None:
             {"number": m.number, "title": m.title, "mandatory": m.mandatory}
             for m in sorted(current.modules.all(), key=lambda m: m.number)
         ],
+        **_engagements(current),
+    }
+
+
+def _engagements(referential) -> dict:
+    """A referential of common engagements (one module, such as Services Publics+) is presented by its
+    engagements rather than its modules; `results_engagement` is the engagement under which the quality
+    results are published (the one the parameter `results_max_age_months` measures). Empty for a
+    referential of several modules (Qualipref 2.0), whose report is unchanged."""
+    modules = list(referential.modules.all())
+    if len(modules) != 1:
+        return {"engagements": [], "results_engagement": None}
+    # Two queries, for a one-module referential only (the report of a Qualipref 2.0 year runs none).
+    engagements = list(modules[0].engagements.order_by("order", "code"))
+    results = next(
+        (
+            p.engagement
+            for p in referential.parameters.filter(key="results_max_age_months", department=None)
+            .exclude(engagement=None)
+            .select_related("engagement")
+        ),
+        None,
+    )
+    return {
+        "engagements": [{"code": e.code, "title": e.title, "to_confirm": e.to_confirm} for e in engagements],
+        "results_engagement": {"code": results.code, "title": results.title} if results else None,
     }
 
 
@@ -96,6 +122,10 @@ def _label(department: Department, year: int, entities: list[dict]) -> dict:
     end = dt.date(year, 12, 31)
     scopes = list(
         LabelScope.objects.filter(entity__department=department)
+        # the scopes of the referential the entity worked under that year (not those it entered later
+        # or had left by then)
+        .filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
         .select_related("module__referential", "entity")
         .order_by("entity__order", "entity__name", "module__number")
     )

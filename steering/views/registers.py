@@ -108,7 +108,7 @@ REGISTERS = {
             ],
             {"date": "published_on", "numero": "number"},
             "-date",
-            "Les numéros de « Qualipref en 13 » et des autres lettres internes.",
+            "Les numéros des lettres internes du département.",
         ),
         Register(
             "reseaux-sociaux",

@@ -72,7 +72,9 @@ def test_this_years_campaign_is_open_now_and_the_local_authorities_one_planned(l
     assert current.units.count() == 6 and not Result.objects.filter(unit__campaign=current).exists()
     local = Campaign.objects.get(population="local_authorities")
     assert local.status == "planned" and not Result.objects.filter(unit__campaign=local).exists()
-    assert {c.engagement.code for c in local.criteria.all()} == {"E4-1", "E4-2", "E4-3", "E4-4"}
+    # This year the département works under Services Publics+: the Module 4 criteria (E4-1 to E4-4 of
+    # Qualipref 2.0) follow the crosswalk to their counterparts.
+    assert {c.engagement.code for c in local.criteria.all()} == {"SP4", "SP5", "SP6"}
 
 
 def test_loading_twice_changes_nothing(loaded):

@@ -1,0 +1,92 @@
+"""The label's cycle as data: when the next audit of a labelled entity falls.
+
+The rule is pure (`next_audit`): from the referential's cycle, the award date and the last audit done,
+the next audit is a surveillance audit `surveillance_interval_months` after the last audit, unless the
+renewal audit (`renewal_months_before_expiry` before the label expires) comes first. Nobody types it.
+`next_audits` gathers the figures for many label scopes in two queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+SURVEILLANCE, RENEWAL, RECORDED = "surveillance", "renewal", "recorded"
+KIND_LABELS = {
+    SURVEILLANCE: "audit de surveillance",
+    RENEWAL: "audit de renouvellement",
+    RECORDED: "audit prévu",
+}
+
+
+@dataclass(frozen=True)
+class NextAudit:
+    date: dt.date
+    kind: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def expiry(cycle, awarded_on: dt.date) -> dt.date:
+    """The last day of validity of a label awarded on `awarded_on`."""
+    return awarded_on + relativedelta(months=cycle.validity_months, days=-1)
+
+
+def next_audit(
+    cycle, *, awarded_on: dt.date | None, valid_until: dt.date | None = None, last_audit_on=None
+) -> NextAudit | None:
+    """The next audit due under `cycle` for a label awarded on `awarded_on` (None before the award)."""
+    if cycle is None or awarded_on is None:
+        return None
+    end = valid_until or expiry(cycle, awarded_on)
+    renewal = end - relativedelta(months=cycle.renewal_months_before_expiry or 0)
+    base = max(awarded_on, last_audit_on) if last_audit_on else awarded_on
+    if cycle.surveillance_interval_months:
+        surveillance = base + relativedelta(months=cycle.surveillance_interval_months)
+        if surveillance < renewal:
+            return NextAudit(surveillance, SURVEILLANCE)
+    if last_audit_on and last_audit_on >= renewal:
+        # The renewal audit is done: the next one belongs to the renewed label's cycle.
+        return None
+    return NextAudit(renewal, RENEWAL)
+
+
+def next_audits(scopes) -> dict[int, NextAudit | None]:
+    """{scope id: next audit} for label scopes (with `module__referential` loaded), in two queries.
+
+    A scope whose referential has no cycle keeps the date recorded on it (the history of the time).
+    """
+    from audits.models import Audit
+
+    from .models import LabelCycle
+
+    scopes = list(scopes)
+    referential_ids = {s.module.referential_id for s in scopes}
+    cycles = {c.referential_id: c for c in LabelCycle.objects.filter(referential_id__in=referential_ids)}
+    last: dict[tuple[int, int], dt.date] = {}
+    for entity_id, module_id, end_on in Audit.modules.through.objects.filter(
+        audit__entity_id__in={s.entity_id for s in scopes},
+        module_id__in={s.module_id for s in scopes},
+        audit__kind__in=(Audit.Kind.EXTERNAL, Audit.Kind.FOLLOW_UP, Audit.Kind.RENEWAL),
+        audit__status__in=(Audit.Status.REPORT_ISSUED, Audit.Status.CLOSED),
+    ).values_list("audit__entity_id", "module_id", "audit__end_on"):
+        key = (entity_id, module_id)
+        if end_on and (key not in last or end_on > last[key]):
+            last[key] = end_on
+    result = {}
+    for scope in scopes:
+        cycle = cycles.get(scope.module.referential_id)
+        if cycle is None:
+            result[scope.pk] = NextAudit(scope.next_audit_on, RECORDED) if scope.next_audit_on else None
+            continue
+        result[scope.pk] = next_audit(
+            cycle,
+            awarded_on=scope.awarded_on,
+            valid_until=scope.valid_until,
+            last_audit_on=last.get((scope.entity_id, scope.module_id)),
+        )
+    return result
