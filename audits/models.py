@@ -2,7 +2,7 @@
 their findings with gap sheets, and the self-assessment checklist.
 
 Général findings (for the whole département, not one entity) are `Finding` rows with a département and
-no entity: `Finding.objects.for_user` shows them to everyone who reads the département.
+no entity: `visible(user, Finding.objects)` shows them to everyone who reads the département.
 """
 
 import datetime as dt

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from referential.models import Engagement, LabelScope
-from sites.access import READ, WRITE, get_for_user, scope_for, visible
+from sites.access import READ, WRITE, get_for_user, scope_for, visible, writable
 from sites.models import Department, ReceptionPoint, Site
 
 from .models import Section, Snapshot, SnapshotFigure
@@ -219,7 +219,7 @@ def stale_publications(user, today=None) -> list:
     months = int(parameter_value(current_referential(), "results_max_age_months", default=12) or 12)
     limit = today - relativedelta(months=months)
     sites = (
-        Site.objects.for_user(user, write=True)
+        writable(user, Site.objects)
         .select_related("entity")
         .annotate(last_period_end=Max("snapshot__period_end", filter=Q(snapshot__status=PUBLISHED)))
         .order_by("entity__order", "order", "name")
