@@ -18,9 +18,11 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.http import HttpResponse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from qualipref.uploads import ImportFileError, open_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -102,8 +104,7 @@ class ImportResult:
         return not self.errors
 
 
-class ImportFileError(ValueError):
-    pass
+__all__ = ["ImportFileError"]  # defined in qualipref.uploads, imported from here by the apps
 
 
 class CellDateField(forms.DateField):
@@ -122,10 +123,7 @@ def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]
     Returns (row number, {field: value}) for each non-empty row. Raises ImportFileError (in French)
     when the file is not a readable workbook or misses a column.
     """
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
-        raise ImportFileError("Le fichier n'est pas un classeur Excel (.xlsx) lisible.") from None
+    workbook = open_workbook(upload)  # refuses a file over the limits before parsing it
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:

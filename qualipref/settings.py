@@ -233,6 +233,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 UPLOAD_MAX_BYTES = _read("QUALIPREF_UPLOAD_MAX_BYTES", env.int, 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet imports (qualipref.uploads): checked before parsing, refused beyond these limits.
+SPREADSHEET_MAX_BYTES = _read("QUALIPREF_SPREADSHEET_MAX_BYTES", env.int, 10 * 1024 * 1024)
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = _read(
+    "QUALIPREF_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", env.int, 50 * 1024 * 1024
+)
+SPREADSHEET_MAX_RATIO = _read("QUALIPREF_SPREADSHEET_MAX_RATIO", env.int, 100)
+SPREADSHEET_MAX_ROWS = _read("QUALIPREF_SPREADSHEET_MAX_ROWS", env.int, 100_000)
+SPREADSHEET_MAX_COLUMNS = _read("QUALIPREF_SPREADSHEET_MAX_COLUMNS", env.int, 500)
 
 # Logs on stderr, one line per record, each with the request id, user and path (qualipref.logs).
 # LOG_FORMAT=json gives one JSON object per line (the production default), plain is for reading.

@@ -10,9 +10,9 @@ import re
 
 from django import forms
 from django.db import transaction
-from openpyxl import load_workbook
 
 from qualipref.excel import ImportFileError, ImportResult, RowError, read_xlsx
+from qualipref.uploads import open_workbook
 
 from .forms import rate_field
 from .models import Result
@@ -92,8 +92,8 @@ class ResultRowForm(forms.Form):
 
 
 def _headers(upload) -> list[str]:
+    workbook = open_workbook(upload)  # refuses a file over the limits before parsing it
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
         row = next(workbook.worksheets[0].iter_rows(values_only=True), None)
         workbook.close()
     except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
