@@ -69,6 +69,11 @@ class DaysKind(models.TextChoices):
     WORKING = "working", "jours ouvrés"
 
 
+DUPLICATE_REQUEST = (
+    "Cette demande est déjà enregistrée : même site, même date de réception, même objet et même requérant."
+)
+
+
 class Request(SiteScopedModel):
     """A tracked request (complaint, suggestion, letter, e-mail…) that owes an answer by `due_on`."""
 
@@ -152,6 +157,14 @@ class Request(SiteScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("received_on")), name="request_due_after_received"
+            ),
+            # A request that names its requester identifies itself: the same one is logged once, even when
+            # two imports or a double-clicked form race (anonymous and anonymised requests are exempt).
+            models.UniqueConstraint(
+                fields=["site", "received_on", "subject", "requester_name"],
+                condition=~Q(requester_name=""),
+                name="request_unique_identity",
+                violation_error_message=DUPLICATE_REQUEST,
             ),
         ]
         indexes = [

@@ -14,6 +14,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
+from qualipref.uploads import import_key
 from sites.access import READ, REQUESTS, WRITE, require, scope_for
 from sites.models import Department, ReceptionPoint, Site
 
@@ -356,9 +357,12 @@ def request_import(request):
                     lambda data: ImportRowForm(data, sites_by_code=sites_by_code, points=points, seen=seen),
                     save,
                     IMPORT_HEADERS,
+                    key=import_key("complaints", upload_form.cleaned_data["file"], by=request.user),
                 )
             except ValidationError as exc:
                 upload_form.add_error("file", " ".join(exc.messages))
+            except ImportFileError as exc:
+                upload_form.add_error("file", str(exc))
             if result and result.ok:
                 messages.success(
                     request,

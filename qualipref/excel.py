@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qualipref.uploads import ImportFileError, open_workbook
+from qualipref.uploads import ImportFileError, ImportKey, open_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -155,12 +155,21 @@ def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]
 
 
 def import_rows(
-    rows, form_factory: Callable[[dict], Any], save: Callable[[Any], bool], headers: dict[str, str]
+    rows,
+    form_factory: Callable[[dict], Any],
+    save: Callable[[Any], bool],
+    headers: dict[str, str],
+    *,
+    key: ImportKey | None = None,
 ) -> ImportResult:
     """Validate every row with its form; save all (in one transaction) only if none has an error.
 
     `save(form)` returns True when it created a row, False when the row was already there (a re-import).
+    `key` (qualipref.uploads.import_key) makes the import of one file into one target happen once:
+    ImportFileError when it was already imported, even by a simultaneous request.
     """
+    if key is not None:
+        key.check()
     labels = {name: header for header, name in headers.items()}
     result = ImportResult()
     forms = []
@@ -177,11 +186,15 @@ def import_rows(
     if result.errors:
         return result
     with transaction.atomic():
+        record = key.claim() if key is not None else None
         for form in forms:
             if save(form):
                 result.created += 1
             else:
                 result.unchanged += 1
+        if record is not None:
+            record.rows_created = result.created
+            record.save(update_fields=["rows_created"])
     return result
 
 

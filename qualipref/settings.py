@@ -123,6 +123,10 @@ if DATABASES["default"].get("ENGINE") not in {"django.db.backends.postgresql", "
         "Invalid value for environment variable DATABASE_URL: use postgres://user@host:port/name "
         "(or sqlite:///path for the embedded default)."
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for the lock (up to 20 s) instead of failing with "database is locked";
+    # IMMEDIATE transactions take the write lock when they begin, so none fails half-way on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DATABASES["default"]["CONN_MAX_AGE"] = _read("DJANGO_CONN_MAX_AGE", env.int, 0 if DEBUG else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from openpyxl.utils import column_index_from_string
@@ -140,3 +141,65 @@ def file_digest(upload) -> str:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest()
+
+
+ALREADY_IMPORTED = (
+    "Ce fichier a déjà été importé{when}{who} : rien n'a été ajouté une seconde fois. Pour compléter, "
+    "importez un fichier qui ne contient que les nouvelles lignes."
+)
+
+
+@dataclass(frozen=True)
+class ImportKey:
+    """The identity of an import: what is imported (kind), where (target) and the file's SHA-256."""
+
+    kind: str
+    target: str
+    digest: str
+    by: object = None
+
+    def _records(self):
+        from qualipref.models import ImportRecord
+
+        return ImportRecord.objects.filter(kind=self.kind, target=self.target, digest=self.digest)
+
+    def refusal(self) -> str:
+        from django.utils import timezone
+
+        record = self._records().select_related("created_by").first()
+        if record is None:
+            return ALREADY_IMPORTED.format(when="", who="")
+        when = timezone.localtime(record.created_at).strftime(" le %d/%m/%Y à %H:%M")
+        who = (
+            f" par {record.created_by.get_full_name() or record.created_by.username}"
+            if record.created_by
+            else ""
+        )
+        return ALREADY_IMPORTED.format(when=when, who=who)
+
+    def check(self) -> None:
+        """Refuse (ImportFileError) a file already imported into this target."""
+        if self._records().exists():
+            raise ImportFileError(self.refusal())
+
+    def claim(self):
+        """Record the import, inside the caller's transaction; ImportFileError when another import of
+        the same file got there first (it waits for the other transaction on PostgreSQL)."""
+        from django.db import IntegrityError, transaction
+
+        from qualipref.models import ImportRecord
+
+        try:
+            with transaction.atomic():
+                return ImportRecord.objects.create(
+                    kind=self.kind,
+                    target=self.target,
+                    digest=self.digest,
+                    created_by=self.by if getattr(self.by, "pk", None) else None,
+                )
+        except IntegrityError:
+            raise ImportFileError(self.refusal()) from None
+
+
+def import_key(kind: str, upload, *, target="", by=None) -> ImportKey:
+    return ImportKey(kind=kind, target=str(target or ""), digest=file_digest(upload), by=by)

@@ -12,7 +12,7 @@ from django import forms
 from django.db import transaction
 
 from qualipref.excel import ImportFileError, ImportResult, RowError, read_xlsx
-from qualipref.uploads import open_workbook
+from qualipref.uploads import import_key, open_workbook
 
 from .forms import rate_field
 from .models import Result
@@ -143,6 +143,8 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
     """Validate every row; save every rate (source "import") in one transaction, or nothing."""
     if campaign.results_locked:
         raise ImportFileError(LOCKED_MESSAGE)
+    key = import_key("survey-results", upload, target=campaign.pk, by=by)
+    key.check()
     found = _headers(upload)
     lookup = _Lookup(campaign, writable_site_ids)
     if CRITERION in found:
@@ -177,6 +179,7 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
         result.errors.sort(key=lambda e: e.row)
         return result
     with transaction.atomic():
+        record = key.claim()
         for data in valid:
             changed = result_set(
                 unit=data["unit"],
@@ -191,4 +194,6 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
                 result.created += 1
             else:
                 result.unchanged += 1
+        record.rows_created = result.created
+        record.save(update_fields=["rows_created"])
     return result
