@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qualipref.bounds import plausible_date
 from qualipref.uploads import ImportFileError, ImportKey, open_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,7 +110,10 @@ __all__ = ["ImportFileError"]  # defined in qualipref.uploads, imported from her
 
 class CellDateField(forms.DateField):
     """A date column: a date cell, or text in one of `input_formats`; a number, a boolean or a time cell
-    gets the usual French "invalid date" error instead of crashing DateField (it strips strings only)."""
+    gets the usual French "invalid date" error instead of crashing DateField (it strips strings only).
+    A date outside the plausible window (qualipref.bounds) is refused on its row."""
+
+    default_validators = [plausible_date]
 
     def to_python(self, value):
         if value is not None and not isinstance(value, str | dt.date):

@@ -30,6 +30,9 @@ def _read(name, cast, default):
 
 
 DEBUG = _read("DJANGO_DEBUG", env.bool, True)
+# The deployment's declared mode, kept apart from DEBUG (which test runners switch off): a server started
+# with DJANGO_DEBUG=false is a production one, where `load_demo` refuses to run without --force.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -78,6 +81,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "qualipref.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL bytes and invalid UTF-8 in the path, query string or form fields: a French 400, before any view.
+    "qualipref.middleware.RejectBadInputMiddleware",
+    # Only GET, HEAD, POST (and OPTIONS): PUT, DELETE, PATCH… get a 405.
+    "qualipref.middleware.HttpMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
