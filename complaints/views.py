@@ -386,10 +386,9 @@ def request_import(request):
 
 
 def _writable_departments(user):
-    scope = scope_for(user)
-    return Department.objects.filter(
-        pk__in=Site.objects.filter(pk__in=scope.site_ids(WRITE)).values("entity__department_id")
-    )
+    """Model answers are département-wide: only those who write at the département's level (its quality
+    managers, administrators) create and edit them; site referents use them, they do not edit them."""
+    return Department.objects.filter(pk__in=scope_for(user).ids("department", WRITE))
 
 
 def model_answer_list(request):
