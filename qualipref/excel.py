@@ -65,6 +65,9 @@ def workbook_bytes(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) ->
             values = [_cell_value(c.value(row)) for c in columns]
             sheet.append(values)
             for cell, value in zip(sheet[sheet.max_row], values, strict=True):
+                if cell.data_type == "f":
+                    # Text that starts with "=" is what a user typed, never a formula to run: keep it text.
+                    cell.data_type = "s"
                 if isinstance(value, dt.datetime):
                     cell.number_format = DATETIME_FORMAT
                 elif isinstance(value, dt.date):
