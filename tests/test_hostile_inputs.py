@@ -60,17 +60,19 @@ LIST_WORDS = (
     "loop",
     "my_actions",
     "organisation",
+    "home",
 )
 EXTRA_LISTS = [("steering:register_entries", {"slug": "communiques"})]
 
+# (import, the demo row it imports into, its template, whether the template takes the row too)
 IMPORTS = [
-    ("complaints:request_import", None, "complaints:import_template"),
-    ("indicators:measurement_import", None, "indicators:import_template"),
-    ("steering:training_import", None, "steering:training_import_template"),
-    ("steering:press_import", None, "steering:press_import_template"),
-    ("audits:findings_import", "renewal", "audits:findings_import_template"),
-    ("actionplans:plan_import", "plan", "actionplans:import_template"),
-    ("surveys:campaign_import", "campaign", "surveys:campaign_import_template"),
+    ("complaints:request_import", None, "complaints:import_template", False),
+    ("indicators:measurement_import", None, "indicators:import_template", False),
+    ("steering:training_import", None, "steering:training_import_template", False),
+    ("steering:press_import", None, "steering:press_import_template", False),
+    ("audits:findings_import", "renewal", "audits:findings_import_template", False),
+    ("actionplans:plan_import", "plan", "actionplans:import_template", False),
+    ("surveys:campaign_import", "campaign", "surveys:campaign_import_template", True),
 ]
 FORMULAS = ['=HYPERLINK("http://evil.example";"cliquez")', "=1+1", "=cmd|' /C calc'!A0", "@SUM(1+1)"]
 
@@ -80,7 +82,7 @@ def list_pages():
         (name, {})
         for name, pattern in _url_patterns()
         if not pattern.pattern.converters
-        and any(word in name for word in LIST_WORDS)
+        and any(word in name.partition(":")[2] or word == name for word in LIST_WORDS)
         and not name.startswith(("indicators_api:", "publication:"))
     ]
     return sorted(pages) + EXTRA_LISTS
@@ -115,6 +117,9 @@ def _kwargs(demo, attribute):
 def test_every_list_filter_ignores_hostile_values_without_a_500(qualite_client, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     first = qualite_client.get(url)
+    if first.status_code == 302:  # e.g. the referential index shows the referential in force
+        url = first["Location"]
+        first = qualite_client.get(url)
     assert first.status_code == 200, f"GET {url}: {first.status_code}"
     names = set(ALWAYS_TRIED)
     if "html" in first.get("Content-Type", ""):
@@ -168,8 +173,10 @@ def test_put_delete_patch_are_refused_on_pages(qualite_client, demo, method):
 # ---- imports ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "target", "template"), IMPORTS)
-def test_every_import_refuses_oversized_files_before_parsing(qualite_client, demo, name, target, template):
+@pytest.mark.parametrize(("name", "target", "template", "template_takes_row"), IMPORTS)
+def test_every_import_refuses_oversized_files_before_parsing(
+    qualite_client, demo, name, target, template, template_takes_row
+):
     url = reverse(name, kwargs=_kwargs(demo, target))
     for content in (zip_bomb(60 * 1024 * 1024), declared("A1:B100001"), declared("A1:XFD5")):
         with mock.patch("openpyxl.load_workbook") as parser:
@@ -189,17 +196,20 @@ def _workbook(headers, rows) -> bytes:
     sheet.append(headers)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"  # text typed as '=1+1: a string starting with "=", not a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("name", "target", "template"), IMPORTS)
+@pytest.mark.parametrize(("name", "target", "template", "template_takes_row"), IMPORTS)
 def test_every_import_refuses_wrong_types_without_a_partial_write(
-    qualite_client, demo, name, target, template
+    qualite_client, demo, name, target, template, template_takes_row
 ):
     kwargs = _kwargs(demo, target)
-    headers, example = _template(qualite_client, template, kwargs)
+    headers, example = _template(qualite_client, template, kwargs if template_takes_row else {})
     url = reverse(name, kwargs=kwargs)
     # the template's example row, then rows of hostile cells of every type: all or nothing
     hostile_rows = [[value] * len(headers) for value in h.CELL_HOSTILE if value not in ("",)]
@@ -242,7 +252,8 @@ def test_formula_text_imported_is_exported_as_text_never_as_a_formula(qualite_cl
             reverse("complaints:request_import"),
             {"file": SimpleUploadedFile("formules.xlsx", _workbook(headers, rows))},
         )
-        assert response.status_code == 302, response.content.decode()[:2000]
+        result = response.context["result"] if response.status_code == 200 else None
+        assert response.status_code == 302, result and result.errors
         export = qualite_client.get(reverse("complaints:request_export"))
         sheets = _sheets_xml(export.content)
         assert any(FORMULAS[1].encode() in xml for xml in sheets)  # the text is there…
