@@ -55,3 +55,31 @@ def test_running_it_twice_leaves_the_same_rows():
 def test_demo_users_can_log_in(client):
     call_command("load_demo")
     assert client.login(username="qualite", password="qualipref2015")
+
+
+def test_the_demo_api_token_is_random_and_printed_once(capsys):
+    from indicators.models import ApiClient
+    from indicators.services import api_client_authenticate
+
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "qp_demo-plateforme-telephonique-13" not in first
+    assert api_client_authenticate("qp_demo-plateforme-telephonique-13") is None
+    token = next(word for word in first.split() if word.startswith("qp_"))
+    client = api_client_authenticate(token)
+    assert client is not None and client.name == "Plateforme téléphonique (démo)"
+    call_command("load_demo")
+    second = capsys.readouterr().out
+    assert token not in second and "non réaffiché" in second
+    assert ApiClient.objects.filter(name="Plateforme téléphonique (démo)").count() == 1
+
+
+def test_the_demo_refuses_a_production_server_unless_forced(settings, capsys):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=false.*--force"):
+        call_command("load_demo")
+    assert not User.objects.exists()
+    call_command("load_demo", "--force")
+    assert User.objects.filter(username="qualite").exists()
