@@ -75,7 +75,7 @@ def measurement_errors(
         errors["period"] = FUTURE_PERIOD.format(
             period=period.strftime("%d/%m/%Y" if period != limit else "%m/%Y")
         )
-    if (message := date_window_error(period, today)) is not None:
+    elif (message := date_window_error(period, today)) is not None:
         errors["period"] = message
     if (message := indicator.range_error(value)) is not None:
         errors["value"] = message

@@ -73,3 +73,27 @@ def test_the_import_refuses_an_implausible_date_on_its_row(client, org, referent
     errors = {(e.row, e.column) for e in response.context["result"].errors}
     assert {(2, "Reçue le"), (3, "Reçue le"), (4, "Description")} <= errors
     assert not Request.objects.exists()
+
+
+def test_the_public_form_sent_twice_logs_one_request(client, org, referential):
+    url = reverse("complaints_public:request_form", args=[org.istres.code])
+    data = {
+        "kind": "complaint",
+        "subject": "Attente",
+        "description": "Deux heures d'attente.",
+        "requester_name": "Jeanne",
+        "requester_contact": "jeanne@exemple.fr",
+        "website": "",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert "déjà enregistrée" in again.content.decode()
+    assert Request.objects.count() == 1
+
+
+def test_the_public_form_refuses_a_nul_byte_with_a_400(client, org, referential):
+    url = reverse("complaints_public:request_form", args=[org.istres.code])
+    response = client.post(url, {"kind": "complaint", "subject": "Att\x00ente", "description": "x"})
+    assert response.status_code == 400
+    assert not Request.objects.exists()
