@@ -143,8 +143,8 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
     """Validate every row; save every rate (source "import") in one transaction, or nothing."""
     if campaign.results_locked:
         raise ImportFileError(LOCKED_MESSAGE)
-    key = import_key("survey-results", upload, target=campaign.pk, by=by)
-    key.check()
+    once = import_key("survey-results", upload, target=campaign.pk, by=by)
+    once.check()
     found = _headers(upload)
     lookup = _Lookup(campaign, writable_site_ids)
     if CRITERION in found:
@@ -179,7 +179,7 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
         result.errors.sort(key=lambda e: e.row)
         return result
     with transaction.atomic():
-        record = key.claim()
+        record = once.claim()
         for data in valid:
             changed = result_set(
                 unit=data["unit"],

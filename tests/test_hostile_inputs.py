@@ -322,3 +322,22 @@ def test_the_api_refuses_implausible_periods_and_values(client, demo, api_token,
     after = h.table_checksums()
     after.pop("indicators_apiclient")
     assert after == before
+
+
+@pytest.mark.parametrize(("name", "target", "template", "template_takes_row"), IMPORTS)
+def test_every_import_of_one_file_happens_once(
+    qualite_client, demo, name, target, template, template_takes_row
+):
+    """The template's example, imported twice: the second time is refused in French and writes nothing."""
+    kwargs = _kwargs(demo, target)
+    headers, example = _template(qualite_client, template, kwargs if template_takes_row else {})
+    content = _workbook(headers, [example])
+    url = reverse(name, kwargs=kwargs)
+    with h.rolled_back():
+        first = qualite_client.post(url, {"file": SimpleUploadedFile("exemple.xlsx", content)})
+        assert first.status_code < 500
+        before = h.table_checksums()
+        second = qualite_client.post(url, {"file": SimpleUploadedFile("copie.xlsx", content)})
+        assert second.status_code in (200, 400)
+        assert "Ce fichier a déjà été importé" in second.content.decode(), f"{name}: {first.status_code}"
+        assert h.table_checksums() == before
