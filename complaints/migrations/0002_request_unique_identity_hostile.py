@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0001_initial'),
-        ('sites', '0001_initial'),
+        ("complaints", "0001_initial"),
+        ("sites", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.UniqueConstraint(condition=models.Q(('requester_name', ''), _negated=True), fields=('site', 'received_on', 'subject', 'requester_name'), name='request_unique_identity', violation_error_message='Cette demande est déjà enregistrée : même site, même date de réception, même objet et même requérant.'),
+            model_name="request",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("requester_name", ""), _negated=True),
+                fields=("site", "received_on", "subject", "requester_name"),
+                name="request_unique_identity",
+                violation_error_message=(
+                    "Cette demande est déjà enregistrée : même site, même date de réception, "
+                    "même objet et même requérant."
+                ),
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,39 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportRecord',
+            name="ImportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='import')),
-                ('target', models.CharField(blank=True, max_length=80, verbose_name='cible')),
-                ('digest', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='importé le')),
-                ('rows_created', models.PositiveIntegerField(default=0, verbose_name='lignes créées')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="import")),
+                ("target", models.CharField(blank=True, max_length=80, verbose_name="cible")),
+                ("digest", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="importé le")),
+                ("rows_created", models.PositiveIntegerField(default=0, verbose_name="lignes créées")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import de fichier',
-                'verbose_name_plural': 'imports de fichiers',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'target', 'digest'), name='import_record_unique_file')],
+                "verbose_name": "import de fichier",
+                "verbose_name_plural": "imports de fichiers",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "target", "digest"), name="import_record_unique_file"
+                    )
+                ],
             },
         ),
     ]
