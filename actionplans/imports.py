@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from qualipref.excel import import_rows, read_xlsx, template_response
+from qualipref.uploads import import_key
 from referential.models import Module
 from sites.models import Site, User
 
@@ -141,7 +142,9 @@ def import_plan(upload, *, plan, by):
         existing.add((data["title"], data["due_on"]))
         return True
 
-    return import_rows(rows, form_factory, save, HEADERS)
+    return import_rows(
+        rows, form_factory, save, HEADERS, key=import_key("actions", upload, target=plan.pk, by=by)
+    )
 
 
 def template(plan=None):

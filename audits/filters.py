@@ -1,11 +1,25 @@
 import django_filters
 from django import forms
 
+from qualipref.lists import YEARS
 from referential.models import FindingType, Module
 from sites.access import visible
 from sites.models import Entity
 
 from .models import Audit, Finding
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year within qualipref.lists.YEARS: anything else (-1, 10**22, 1.5) is ignored with a French error
+    on the filter form, instead of overflowing the date arithmetic of the `__year` lookup."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEARS.start)
+        kwargs.setdefault("max_value", YEARS.stop - 1)
+        kwargs.setdefault("error_messages", {"invalid": "Saisissez une année (par exemple 2015)."})
+        super().__init__(*args, **kwargs)
 
 
 def _entities(request):
@@ -16,7 +30,7 @@ class AuditFilter(django_filters.FilterSet):
     entity = django_filters.ModelChoiceFilter(label="Entité", queryset=_entities)
     kind = django_filters.ChoiceFilter(label="Type d'audit", choices=Audit.Kind.choices)
     status = django_filters.ChoiceFilter(label="Statut", choices=Audit.Status.choices)
-    year = django_filters.NumberFilter(label="Année", field_name="start_on", lookup_expr="year")
+    year = YearFilter(label="Année", field_name="start_on", lookup_expr="year")
 
     class Meta:
         model = Audit
@@ -32,7 +46,7 @@ class FindingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label="Type d'audit", field_name="audit__kind", choices=Audit.Kind.choices
     )
-    year = django_filters.NumberFilter(label="Année", field_name="observed_on", lookup_expr="year")
+    year = YearFilter(label="Année", field_name="observed_on", lookup_expr="year")
     general = django_filters.BooleanFilter(
         label="Constats généraux (département)",
         field_name="entity",

@@ -3,6 +3,7 @@
 from django import forms
 
 from qualipref.excel import import_rows, read_xlsx, template_response
+from qualipref.uploads import import_key
 from referential.models import Criterion, Engagement, FindingType
 from sites.models import Site
 
@@ -147,7 +148,13 @@ def findings_import(*, audit, upload, by):
         )
         return True
 
-    return import_rows(rows, lambda data: FindingRowForm(data, audit=audit, context=context), save, HEADERS)
+    return import_rows(
+        rows,
+        lambda data: FindingRowForm(data, audit=audit, context=context),
+        save,
+        HEADERS,
+        key=import_key("findings", upload, target=audit.pk, by=by),
+    )
 
 
 def findings_template():

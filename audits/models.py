@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from qualipref.bounds import plausible_date
 from qualipref.workflow import Workflow
 from sites.scoped import EntityScopedModel
 
@@ -74,8 +75,8 @@ class Audit(EntityScopedModel):
         verbose_name="modules audités",
         help_text="Modules du périmètre de labellisation de l'entité.",
     )
-    start_on = models.DateField("début")
-    end_on = models.DateField("fin")
+    start_on = models.DateField("début", validators=[plausible_date])
+    end_on = models.DateField("fin", validators=[plausible_date])
     auditors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="assigned_audits",
@@ -282,10 +283,10 @@ class Finding(EntityScopedModel):
     number = models.PositiveIntegerField("numéro", default=0)
     title = models.CharField("intitulé", max_length=300)
     description = models.TextField("description", blank=True)
-    observed_on = models.DateField("constaté le")
+    observed_on = models.DateField("constaté le", validators=[plausible_date])
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.OPEN)
     verification_note = models.TextField("note de vérification", blank=True)
-    verified_on = models.DateField("vérifié le", null=True, blank=True)
+    verified_on = models.DateField("vérifié le", null=True, blank=True, validators=[plausible_date])
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -9,7 +9,7 @@ from qualipref.excel import CellDateField
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
-from .models import Channel, Kind, ModelAnswer, Request, Status
+from .models import ANSWER_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Channel, Kind, ModelAnswer, Request, Status
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -81,7 +81,7 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         label="Réponse",
         widget=forms.Textarea(attrs={"rows": 10}),
-        max_length=20000,
+        max_length=ANSWER_MAX_LENGTH,
         error_messages={"required": "Saisissez le texte de la réponse."},
     )
 
@@ -224,7 +224,7 @@ class ImportRowForm(forms.Form):
     channel = _LabelChoiceField(choices=Channel.choices)
     received_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
     subject = forms.CharField(max_length=200)
-    description = forms.CharField(required=False)
+    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH)
     requester_name = forms.CharField(max_length=150, required=False)
     requester_contact = forms.CharField(max_length=200, required=False)
     acknowledged_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
@@ -289,7 +289,7 @@ class ImportUploadForm(forms.Form):
 
 # ---- public form --------------------------------------------------------------------------------------
 
-PUBLIC_DESCRIPTION_MAX = 5000
+PUBLIC_DESCRIPTION_MAX = DESCRIPTION_MAX_LENGTH
 
 
 class PublicRequestForm(forms.Form):

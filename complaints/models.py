@@ -1,10 +1,12 @@
 """Complaints, suggestions and every tracked request that owes an answer by a date."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from qualipref.bounds import plausible_date
 from qualipref.workflow import Workflow
 from sites.scoped import DepartmentScopedModel, SiteScopedModel
 
@@ -69,6 +71,15 @@ class DaysKind(models.TextChoices):
     WORKING = "working", "jours ouvrés"
 
 
+# Text bounds, the same on every entry point (staff form, import, public form): one constant per field.
+DESCRIPTION_MAX_LENGTH = 5000
+ANSWER_MAX_LENGTH = 20000
+
+DUPLICATE_REQUEST = (
+    "Cette demande est déjà enregistrée : même site, même date de réception, même objet et même requérant."
+)
+
+
 class Request(SiteScopedModel):
     """A tracked request (complaint, suggestion, letter, e-mail…) that owes an answer by `due_on`."""
 
@@ -83,9 +94,14 @@ class Request(SiteScopedModel):
         related_name="requests",
         verbose_name="point d'accueil",
     )
-    received_on = models.DateField("reçue le")
+    received_on = models.DateField("reçue le", validators=[plausible_date])
     subject = models.CharField("objet", max_length=200)
-    description = models.TextField("description", blank=True)
+    description = models.TextField(
+        "description",
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     # Personal data: blanked by the retention task N years after closure.
     requester_name = models.CharField("nom du requérant", max_length=150, blank=True)
     requester_contact = models.CharField(
@@ -111,10 +127,17 @@ class Request(SiteScopedModel):
         editable=False,
         verbose_name="statut modifié par",
     )
-    acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
-    answered_on = models.DateField("répondue le", null=True, blank=True)
-    answer = models.TextField("réponse", blank=True)
-    closed_on = models.DateField("clôturée le", null=True, blank=True)
+    acknowledged_on = models.DateField(
+        "accusé de réception le", null=True, blank=True, validators=[plausible_date]
+    )
+    answered_on = models.DateField("répondue le", null=True, blank=True, validators=[plausible_date])
+    answer = models.TextField(
+        "réponse",
+        blank=True,
+        max_length=ANSWER_MAX_LENGTH,
+        validators=[MaxLengthValidator(ANSWER_MAX_LENGTH)],
+    )
+    closed_on = models.DateField("clôturée le", null=True, blank=True, validators=[plausible_date])
     # Deadline rule snapshot taken from the referential's parameters when the request is created.
     deadline_days = models.PositiveSmallIntegerField("délai de réponse (jours)")
     deadline_kind = models.CharField("décompte", max_length=10, choices=DaysKind.choices)
@@ -152,6 +175,14 @@ class Request(SiteScopedModel):
             ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("received_on")), name="request_due_after_received"
+            ),
+            # A request that names its requester identifies itself: the same one is logged once, even when
+            # two imports or a double-clicked form race (anonymous and anonymised requests are exempt).
+            models.UniqueConstraint(
+                fields=["site", "received_on", "subject", "requester_name"],
+                condition=~Q(requester_name=""),
+                name="request_unique_identity",
+                violation_error_message=DUPLICATE_REQUEST,
             ),
         ]
         indexes = [

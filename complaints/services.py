@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from referential.params import parameter_value
@@ -14,6 +14,7 @@ from referential.selectors import current_referential
 from . import deadlines
 from .deadline_rule import HOLIDAY_SUBDIVISIONS, holiday_subdivision  # noqa: F401 (re-exported)
 from .models import (
+    DUPLICATE_REQUEST,
     KIND_PREFIX,
     WORKFLOW,
     DaysKind,
@@ -129,7 +130,12 @@ def next_reference(department, kind: str, year: int) -> str:
 def _save(request: Request, by) -> None:
     request._history_user = by
     request.full_clean()
-    request.save()
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        # a simultaneous save of the same request (double click, parallel import) won the race
+        raise ValidationError(DUPLICATE_REQUEST) from None
 
 
 @transaction.atomic
@@ -280,7 +286,23 @@ def request_import(*, site, by, fields: dict, reference: str = "", today=None) -
         ).first()
     if existing is not None:
         return existing, False
-    return request_create(site=site, by=by, reference=reference, today=today, **fields), True
+    try:
+        return request_create(site=site, by=by, reference=reference, today=today, **fields), True
+    except ValidationError as exc:
+        if DUPLICATE_REQUEST not in exc.messages:
+            raise
+        return _identical(site, reference, fields), False
+
+
+def _identical(site, reference, fields) -> Request:
+    if reference:
+        return Request.objects.get(reference=reference)
+    return Request.objects.get(
+        site=site,
+        received_on=fields["received_on"],
+        subject=fields["subject"],
+        requester_name=fields.get("requester_name", ""),
+    )
 
 
 @transaction.atomic

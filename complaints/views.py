@@ -15,7 +15,8 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
-from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible, writable
+from qualipref.uploads import import_key
+from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department, ReceptionPoint, Site
 
 from . import deadline_rule, exports, selectors, services
@@ -360,9 +361,12 @@ def request_import(request):
                     lambda data: ImportRowForm(data, sites_by_code=sites_by_code, points=points, seen=seen),
                     save,
                     IMPORT_HEADERS,
+                    key=import_key("complaints", upload_form.cleaned_data["file"], by=request.user),
                 )
             except ValidationError as exc:
                 upload_form.add_error("file", " ".join(exc.messages))
+            except ImportFileError as exc:
+                upload_form.add_error("file", str(exc))
             if result and result.ok:
                 messages.success(
                     request,
@@ -386,8 +390,9 @@ def request_import(request):
 
 
 def _writable_departments(user):
-    """Départements where the user writes at least one site (their model answers are kept by them)."""
-    return Department.objects.filter(pk__in=writable(user, Site.objects).values("entity__department_id"))
+    """Model answers are département-wide: only those who write at the département's level (its quality
+    managers, administrators) create and edit them; site referents use them, they do not edit them."""
+    return Department.objects.filter(pk__in=scope_for(user).ids("department", WRITE))
 
 
 def model_answer_list(request):

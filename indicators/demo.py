@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,9 +19,9 @@ from sites.models import Department, Entity, Site
 
 from . import computed, rules
 from .models import ApiClient, Indicator, Measurement, Target
-from .services import hash_token
+from .services import TOKEN_PREFIX, hash_token
 
-DEMO_API_TOKEN = "qp_demo-plateforme-telephonique-13"  # noqa: S105 - demo only, printed by load_demo
+DEMO_API_CLIENT = "Plateforme téléphonique (démo)"
 
 MEASURED = [
     # code, name, unit, direction, frequency, aggregation, module, engagement, min, max, order, description
@@ -244,13 +245,13 @@ def load(stdout=None) -> dict:
                     {"value": value, "source": Measurement.Source.IMPORT, "comment": ""},
                 )
 
-    client = ApiClient.objects.filter(department=bdr, name="Plateforme téléphonique (démo)").first()
+    # The demo's API token is random, shown once (here) and stored hashed: no published value opens the API.
+    client = ApiClient.objects.filter(department=bdr, name=DEMO_API_CLIENT).first()
+    token = None
     if client is None:
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         client = ApiClient.objects.create(
-            department=bdr,
-            name="Plateforme téléphonique (démo)",
-            token_prefix=DEMO_API_TOKEN[:10],
-            token_hash=hash_token(DEMO_API_TOKEN),
+            department=bdr, name=DEMO_API_CLIENT, token_prefix=token[:10], token_hash=hash_token(token)
         )
     if set(client.sites.values_list("pk", flat=True)) != {s.pk for s in sites.values()}:
         client.sites.set(sites.values())
@@ -258,5 +259,6 @@ def load(stdout=None) -> dict:
         "indicateurs": len(indicators),
         "cibles": targets,
         "mesures créées": created,
-        "jeton API de démo": DEMO_API_TOKEN,
+        "jeton API de démo": token
+        or "déjà créé lors d'un chargement précédent (non réaffiché : révoquez-le et créez-en un autre)",
     }

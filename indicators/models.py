@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from qualipref.bounds import plausible_date
 from sites.scoped import DepartmentScopedModel, EntityScopedModel, SiteScopedModel
 
 
@@ -279,7 +280,9 @@ class Measurement(SiteScopedModel):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="measurements", verbose_name="indicateur"
     )
-    period = models.DateField("période", help_text="Le mois (premier jour) ou le jour mesuré.")
+    period = models.DateField(
+        "période", help_text="Le mois (premier jour) ou le jour mesuré.", validators=[plausible_date]
+    )
     value = models.DecimalField("valeur", max_digits=12, decimal_places=2)
     source = models.CharField("origine", max_length=10, choices=Source.choices, default=Source.FORM)
     comment = models.CharField("commentaire", max_length=255, blank=True)

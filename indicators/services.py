@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from qualipref.bounds import date_window_error
 from sites.access import WRITE, require, scope_for
 from sites.models import Site
 
@@ -76,6 +77,8 @@ def measurement_errors(
         errors["period"] = FUTURE_PERIOD.format(
             period=period.strftime("%d/%m/%Y" if period != limit else "%m/%Y")
         )
+    elif (message := date_window_error(period, today)) is not None:
+        errors["period"] = message
     if (message := indicator.range_error(value)) is not None:
         errors["value"] = message
     return errors

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
+from qualipref.uploads import import_key
 from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department
 
@@ -281,8 +282,17 @@ def measurement_import(request):
                 outcomes.append(outcome)
                 return outcome == "created"
 
-            result = import_rows(rows, import_row_factory(request.user), save, IMPORT_HEADERS)
-            if result.ok:
+            try:
+                result = import_rows(
+                    rows,
+                    import_row_factory(request.user),
+                    save,
+                    IMPORT_HEADERS,
+                    key=import_key("measurements", form.cleaned_data["file"], by=request.user),
+                )
+            except ImportFileError as exc:
+                file_error = str(exc)
+            if result is not None and result.ok:
                 updated = outcomes.count("updated")
                 messages.success(
                     request,

@@ -18,9 +18,12 @@ from typing import Any
 from django import forms
 from django.db import transaction
 from django.http import HttpResponse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from qualipref.bounds import plausible_date
+from qualipref.uploads import ImportFileError, ImportKey, open_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"
@@ -62,6 +65,9 @@ def workbook_bytes(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) ->
             values = [_cell_value(c.value(row)) for c in columns]
             sheet.append(values)
             for cell, value in zip(sheet[sheet.max_row], values, strict=True):
+                if cell.data_type == "f":
+                    # Text that starts with "=" is what a user typed, never a formula to run: keep it text.
+                    cell.data_type = "s"
                 if isinstance(value, dt.datetime):
                     cell.number_format = DATETIME_FORMAT
                 elif isinstance(value, dt.date):
@@ -102,13 +108,15 @@ class ImportResult:
         return not self.errors
 
 
-class ImportFileError(ValueError):
-    pass
+__all__ = ["ImportFileError"]  # defined in qualipref.uploads, imported from here by the apps
 
 
 class CellDateField(forms.DateField):
     """A date column: a date cell, or text in one of `input_formats`; a number, a boolean or a time cell
-    gets the usual French "invalid date" error instead of crashing DateField (it strips strings only)."""
+    gets the usual French "invalid date" error instead of crashing DateField (it strips strings only).
+    A date outside the plausible window (qualipref.bounds) is refused on its row."""
+
+    default_validators = [plausible_date]
 
     def to_python(self, value):
         if value is not None and not isinstance(value, str | dt.date):
@@ -122,10 +130,7 @@ def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]
     Returns (row number, {field: value}) for each non-empty row. Raises ImportFileError (in French)
     when the file is not a readable workbook or misses a column.
     """
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
-        raise ImportFileError("Le fichier n'est pas un classeur Excel (.xlsx) lisible.") from None
+    workbook = open_workbook(upload)  # refuses a file over the limits before parsing it
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
@@ -157,12 +162,21 @@ def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]
 
 
 def import_rows(
-    rows, form_factory: Callable[[dict], Any], save: Callable[[Any], bool], headers: dict[str, str]
+    rows,
+    form_factory: Callable[[dict], Any],
+    save: Callable[[Any], bool],
+    headers: dict[str, str],
+    *,
+    key: ImportKey | None = None,
 ) -> ImportResult:
     """Validate every row with its form; save all (in one transaction) only if none has an error.
 
     `save(form)` returns True when it created a row, False when the row was already there (a re-import).
+    `key` (qualipref.uploads.import_key) makes the import of one file into one target happen once:
+    ImportFileError when it was already imported, even by a simultaneous request.
     """
+    if key is not None:
+        key.check()
     labels = {name: header for header, name in headers.items()}
     result = ImportResult()
     forms = []
@@ -179,11 +193,15 @@ def import_rows(
     if result.errors:
         return result
     with transaction.atomic():
+        record = key.claim() if key is not None else None
         for form in forms:
             if save(form):
                 result.created += 1
             else:
                 result.unchanged += 1
+        if record is not None:
+            record.rows_created = result.created
+            record.save(update_fields=["rows_created"])
     return result
 
 

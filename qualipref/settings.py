@@ -30,6 +30,9 @@ def _read(name, cast, default):
 
 
 DEBUG = _read("DJANGO_DEBUG", env.bool, True)
+# The deployment's declared mode, kept apart from DEBUG (which test runners switch off): a server started
+# with DJANGO_DEBUG=false is a production one, where `load_demo` refuses to run without --force.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -78,6 +81,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "qualipref.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # NUL bytes and invalid UTF-8 in the path, query string or form fields: a French 400, before any view.
+    "qualipref.middleware.RejectBadInputMiddleware",
+    # Only GET, HEAD, POST (and OPTIONS): PUT, DELETE, PATCH… get a 405.
+    "qualipref.middleware.HttpMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +130,10 @@ if DATABASES["default"].get("ENGINE") not in {"django.db.backends.postgresql", "
         "Invalid value for environment variable DATABASE_URL: use postgres://user@host:port/name "
         "(or sqlite:///path for the embedded default)."
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait for the lock (up to 20 s) instead of failing with "database is locked";
+    # IMMEDIATE transactions take the write lock when they begin, so none fails half-way on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DATABASES["default"]["CONN_MAX_AGE"] = _read("DJANGO_CONN_MAX_AGE", env.int, 0 if DEBUG else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -233,6 +244,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 UPLOAD_MAX_BYTES = _read("QUALIPREF_UPLOAD_MAX_BYTES", env.int, 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet imports (qualipref.uploads): checked before parsing, refused beyond these limits.
+SPREADSHEET_MAX_BYTES = _read("QUALIPREF_SPREADSHEET_MAX_BYTES", env.int, 10 * 1024 * 1024)
+SPREADSHEET_MAX_UNCOMPRESSED_BYTES = _read(
+    "QUALIPREF_SPREADSHEET_MAX_UNCOMPRESSED_BYTES", env.int, 50 * 1024 * 1024
+)
+SPREADSHEET_MAX_RATIO = _read("QUALIPREF_SPREADSHEET_MAX_RATIO", env.int, 100)
+SPREADSHEET_MAX_ROWS = _read("QUALIPREF_SPREADSHEET_MAX_ROWS", env.int, 100_000)
+SPREADSHEET_MAX_COLUMNS = _read("QUALIPREF_SPREADSHEET_MAX_COLUMNS", env.int, 500)
 
 # Logs on stderr, one line per record, each with the request id, user and path (qualipref.logs).
 # LOG_FORMAT=json gives one JSON object per line (the production default), plain is for reading.

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from qualipref.excel import CellDateField, import_rows, read_xlsx
+from qualipref.uploads import import_key
 from sites.access import writable
 from sites.models import Department, Site
 
@@ -123,7 +124,11 @@ def import_trainings(upload, *, user):
         return created
 
     result = import_rows(
-        rows, lambda d: TrainingRowForm(d, sites=sites, agents=agents), save, TRAINING_HEADERS
+        rows,
+        lambda d: TrainingRowForm(d, sites=sites, agents=agents),
+        save,
+        TRAINING_HEADERS,
+        key=import_key("trainings", upload, by=user),
     )
     for agent in touched.values():
         agent_refresh_due(agent)
@@ -164,4 +169,10 @@ def import_press_releases(upload, *, user, department):
         )
         return created
 
-    return import_rows(rows, lambda d: PressRowForm(d, department=department), save, PRESS_HEADERS)
+    return import_rows(
+        rows,
+        lambda d: PressRowForm(d, department=department),
+        save,
+        PRESS_HEADERS,
+        key=import_key("press", upload, target=department.pk, by=user),
+    )

@@ -10,9 +10,9 @@ import re
 
 from django import forms
 from django.db import transaction
-from openpyxl import load_workbook
 
 from qualipref.excel import ImportFileError, ImportResult, RowError, read_xlsx
+from qualipref.uploads import import_key, open_workbook
 
 from .forms import rate_field
 from .models import Result
@@ -92,8 +92,8 @@ class ResultRowForm(forms.Form):
 
 
 def _headers(upload) -> list[str]:
+    workbook = open_workbook(upload)  # refuses a file over the limits before parsing it
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
         row = next(workbook.worksheets[0].iter_rows(values_only=True), None)
         workbook.close()
     except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
@@ -143,6 +143,8 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
     """Validate every row; save every rate (source "import") in one transaction, or nothing."""
     if campaign.results_locked:
         raise ImportFileError(LOCKED_MESSAGE)
+    once = import_key("survey-results", upload, target=campaign.pk, by=by)
+    once.check()
     found = _headers(upload)
     lookup = _Lookup(campaign, writable_site_ids)
     if CRITERION in found:
@@ -177,6 +179,7 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
         result.errors.sort(key=lambda e: e.row)
         return result
     with transaction.atomic():
+        record = once.claim()
         for data in valid:
             changed = result_set(
                 unit=data["unit"],
@@ -191,4 +194,6 @@ def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
                 result.created += 1
             else:
                 result.unchanged += 1
+        record.rows_created = result.created
+        record.save(update_fields=["rows_created"])
     return result

@@ -77,8 +77,9 @@ READ_ONLY = ("committee_member", "auditor")
 # The Arles referent writes only on its site and entity: its posts to the writes of a département row
 # answer 403 too, except where a site writer acts on the département's row for its own site (the reason).
 SITE_WRITER = "arles_referent"
+# Model answers are département-wide content: its quality managers (and administrators) create and edit
+# them, a site referent uses them and gets 403 on their forms (test_model_answers_are_kept_by_quality_...).
 SITE_WRITERS_MAY = {
-    "complaints:model_answer_edit": "the département's model answers are kept by any of its site writers",
     "indicators:target_create": "a referent sets the targets of its own entity and sites",
     "surveys:campaign_results": "a referent enters the results of its site's survey units",
     "surveys:campaign_import": "a referent imports the results of its site's survey units",
@@ -672,6 +673,18 @@ def test_access_matrix(world, name, row, scope):
 
 
 # ---- the patterns outside the matrix -------------------------------------------------------------------
+
+
+def test_model_answers_are_kept_by_the_departments_quality_managers(world):
+    clients = world["clients"]
+    create = reverse("complaints:model_answer_create")
+    edit = reverse("complaints:model_answer_edit", kwargs={"pk": world["scopes"]["aix"].model_answer.pk})
+    before = checksum()
+    for url in (create, edit):
+        assert clients["arles_referent"].get(url).status_code == 403
+        assert clients["arles_referent"].post(url, {"title": "x", "body": "y"}).status_code == 403
+        assert clients["quality_manager"].get(url).status_code == 200
+    assert checksum() == before
 
 
 def test_the_admin_site_is_for_staff_only(world):

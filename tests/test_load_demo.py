@@ -75,3 +75,32 @@ def test_the_admin_lists_every_model(client):
         "Affectations",
     ):
         assert label in html
+
+
+def test_the_demo_api_token_is_random_and_printed_once():
+    from indicators import demo as indicators_demo
+    from indicators.models import ApiClient
+    from indicators.services import api_client_authenticate
+
+    # The session's demo database already holds the token, printed when it was built: revoke it first.
+    ApiClient.objects.filter(name=indicators_demo.DEMO_API_CLIENT).delete()
+    token = indicators_demo.load()["jeton API de démo"]
+    assert token.startswith("qp_") and token != "qp_demo-plateforme-telephonique-13"
+    assert api_client_authenticate("qp_demo-plateforme-telephonique-13") is None
+    client = api_client_authenticate(token)
+    assert client is not None and client.name == "Plateforme téléphonique (démo)"
+    again = indicators_demo.load()["jeton API de démo"]
+    assert token not in again and "non réaffiché" in again
+    assert ApiClient.objects.filter(name="Plateforme téléphonique (démo)").count() == 1
+
+
+def test_the_demo_refuses_a_production_server_unless_forced(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    before = table_counts()
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=false.*--force"):
+        call_command("load_demo")
+    assert table_counts() == before
+    call_command("load_demo", "--force")  # on the demo database: a second run, that changes nothing
+    assert table_counts() == before

@@ -79,3 +79,24 @@ def test_production_settings_pass_check_deploy_without_warning():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout or "no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_sqlite_writers_wait_for_the_lock_instead_of_failing():
+    result = run_django(
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS']; "
+        "print(o['timeout'], o['transaction_mode'])",
+        DATABASE_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["20", "IMMEDIATE"]
+
+
+def test_production_is_the_declared_mode_and_spreadsheet_limits_have_defaults():
+    result = run_django(
+        "from django.conf import settings as s; "
+        "print(s.PRODUCTION, s.SPREADSHEET_MAX_BYTES, s.SPREADSHEET_MAX_UNCOMPRESSED_BYTES, "
+        "s.SPREADSHEET_MAX_RATIO, s.SPREADSHEET_MAX_ROWS)",
+        **PROD_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "10485760", "52428800", "100", "100000"]

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def notices_record(specs: list[NoticeSpec]) -> int:
     """Insert the notices not recorded yet (the unique constraint drops the others).
 
-    Returns how many were offered: a duplicate is silently skipped, never counted apart.
+    Returns how many were inserted: a notice already recorded is neither inserted nor counted.
     """
     if not specs:
         return 0
@@ -43,8 +43,20 @@ def notices_record(specs: list[NoticeSpec]) -> int:
         )
         for s in specs
     ]
-    Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return len(rows)
+    # Report what is inserted, not what was offered: the notices already recorded (a second run the same
+    # day) are left out before inserting; the unique constraint still drops those of a simultaneous run.
+    existing = set()
+    for content_type in {r.content_type for r in rows}:
+        object_ids = {r.object_id for r in rows if r.content_type == content_type}
+        existing |= {
+            (content_type.pk, *key)
+            for key in Notice.objects.filter(content_type=content_type, object_id__in=object_ids).values_list(
+                "object_id", "level", "recipient_id"
+            )
+        }
+    new = [r for r in rows if (r.content_type.pk, r.object_id, r.level, r.recipient_id) not in existing]
+    Notice.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)
 
 
 def notices_collect(*, today: dt.date | None = None, only: str | None = None) -> int:

@@ -45,9 +45,14 @@ def site_provider(org, arles_referent, quality_manager):
 
 
 def test_it_records_each_notice_once_however_many_sweeps(site_provider):
-    notices_collect(today=TODAY)
-    notices_collect(today=TODAY)
+    assert notices_collect(today=TODAY) == 2
+    assert notices_collect(today=TODAY) == 0  # reports what it inserted, not what it offered
     assert Notice.objects.count() == 2
+
+
+def test_the_run_reports_what_it_inserted_and_sent(site_provider):
+    assert reminders_run(today=TODAY) == {"notices": 2, "emails": 2}
+    assert reminders_run(today=TODAY) == {"notices": 0, "emails": 0}
 
 
 def test_it_sends_one_digest_per_person_and_never_twice(site_provider, arles_referent):

@@ -203,3 +203,19 @@ def test_the_calendar_views_run_a_constant_number_of_queries(
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             client.get(url)
+
+
+def test_the_feed_page_creates_its_token_only_on_post(client, quality_manager):
+    from steering.models import CalendarFeedToken
+
+    client.force_login(quality_manager)
+    page = client.get(reverse("steering:feed_settings"))
+    assert page.status_code == 200
+    assert not CalendarFeedToken.objects.exists()
+    assert client.post(reverse("steering:feed_settings")).status_code == 405
+    assert client.post(reverse("steering:feed_regenerate")).status_code == 302
+    assert CalendarFeedToken.objects.filter(user=quality_manager).count() == 1
+
+
+def test_a_nul_byte_in_the_feed_token_is_a_400(client, db):
+    assert client.get("/public/calendrier/%00.ics").status_code == 400

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from qualipref.excel import Column, xlsx_response
 from qualipref.lists import parse_month, year_param
@@ -197,6 +197,7 @@ def occurrence_done(request, pk):
     return redirect(deadline)
 
 
+@require_GET
 def feed_settings(request):
     token = CalendarFeedToken.objects.filter(user=request.user).first()
     feed_url = (
@@ -229,6 +230,7 @@ def feed_revoke(request):
     return redirect("steering:feed_settings")
 
 
+@require_GET
 def calendar_feed(request, token):
     """Public (no login): the secret token identifies the user; an unknown token is a 404."""
     row = CalendarFeedToken.objects.select_related("user").filter(token=token).first()

@@ -60,11 +60,20 @@ def test_one_row_per_unit_and_criterion_is_imported(campaign):
     )
 
 
-def test_importing_the_same_file_twice_changes_nothing(campaign):
+def test_importing_the_same_rows_twice_changes_nothing(campaign):
     rows = [["Unité", "Critère", "Taux (%)"], ["Unité Arles", "Accueil téléphonique", 87]]
     run(campaign, rows)
-    again = run(campaign, rows)
+    # another file (an extra, empty column) holding the same rate
+    again = run(campaign, [[*rows[0], "Satisfaits"], [*rows[1], None]])
     assert (again.created, again.unchanged) == (0, 1)
+
+
+def test_the_same_file_twice_is_refused_the_second_time(campaign):
+    c, units, _criteria = campaign
+    upload = xlsx([["Unité", "Critère", "Taux (%)"], ["Unité Arles", "Accueil téléphonique", 87]])
+    import_results(campaign=c, upload=upload, writable_site_ids={u.site_id for u in units}, by=None)
+    with pytest.raises(ImportFileError, match="déjà été importé"):
+        import_results(campaign=c, upload=upload, writable_site_ids={u.site_id for u in units}, by=None)
 
 
 def test_a_matrix_is_imported(campaign):

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import actionplans.demo
@@ -28,7 +29,20 @@ DEMO_STEPS = [
 class Command(BaseCommand):
     help = "Charge les données de démonstration (Bouches-du-Rhône 2015). Peut être relancée sans doublon."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Charge la démo même quand DJANGO_DEBUG=false (serveur de production).",
+        )
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                "Refusé : DJANGO_DEBUG=false, ce serveur semble être en production. Les données de "
+                "démonstration y créeraient des comptes au mot de passe connu. Relancez avec --force "
+                "si c'est bien voulu."
+            )
         with transaction.atomic():
             for module in DEMO_STEPS:
                 summary = module.load(self.stdout) or {}

@@ -1,0 +1,99 @@
+"""The same bounds on every entry point: plausible dates, text lengths (issue 18)."""
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from complaints.forms import IMPORT_HEADERS
+from complaints.models import DESCRIPTION_MAX_LENGTH, Request
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_post(client, org, **values):
+    data = {
+        "site": org.arles.pk,
+        "kind": "complaint",
+        "channel": "post",
+        "received_on": timezone.localdate().isoformat(),
+        "subject": "Attente",
+        "requester_name": "M. A",
+    }
+    return client.post(reverse("complaints:request_create"), data | values)
+
+
+@pytest.mark.parametrize("received_on", ["0001-01-01", "1999-12-31"])
+def test_the_staff_form_refuses_an_implausible_receipt_date(
+    client, org, referential, quality_manager, received_on
+):
+    client.force_login(quality_manager)
+    response = staff_post(client, org, received_on=received_on)
+    assert response.status_code == 200
+    assert "Date invraisemblable : saisissez une date comprise entre 2000 et" in response.content.decode()
+    assert not Request.objects.exists()
+
+
+def test_the_staff_form_bounds_the_description_like_the_public_form(
+    client, org, referential, quality_manager
+):
+    client.force_login(quality_manager)
+    response = staff_post(client, org, description="é" * (DESCRIPTION_MAX_LENGTH + 1))
+    assert response.status_code == 200
+    assert not Request.objects.exists()
+    assert staff_post(client, org, description="é" * DESCRIPTION_MAX_LENGTH).status_code == 302
+
+
+def test_the_import_refuses_an_implausible_date_on_its_row(client, org, referential, quality_manager):
+    book = Workbook()
+    sheet = book.active
+    headers = list(IMPORT_HEADERS)
+    sheet.append(headers)
+    values = {
+        "Site (code)": "arles",
+        "Type": "Réclamation",
+        "Canal": "Registre sur site",
+        "Reçue le": dt.date(1, 1, 1),
+        "Objet": "Attente",
+    }
+    sheet.append([values.get(h, "") for h in headers])
+    sheet.append([{**values, "Reçue le": "31/12/1999"}.get(h, "") for h in headers])
+    sheet.append([{**values, "Description": "x" * (DESCRIPTION_MAX_LENGTH + 1)}.get(h, "") for h in headers])
+    buffer = BytesIO()
+    book.save(buffer)
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("complaints:request_import"), {"file": SimpleUploadedFile("registre.xlsx", buffer.getvalue())}
+    )
+    assert response.status_code == 200
+    errors = {(e.row, e.column) for e in response.context["result"].errors}
+    assert {(2, "Reçue le"), (3, "Reçue le"), (4, "Description")} <= errors
+    assert not Request.objects.exists()
+
+
+def test_the_public_form_sent_twice_logs_one_request(client, org, referential):
+    url = reverse("complaints_public:request_form", args=[org.istres.code])
+    data = {
+        "kind": "complaint",
+        "subject": "Attente",
+        "description": "Deux heures d'attente.",
+        "requester_name": "Jeanne",
+        "requester_contact": "jeanne@exemple.fr",
+        "website": "",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert "déjà enregistrée" in again.content.decode()
+    assert Request.objects.count() == 1
+
+
+def test_the_public_form_refuses_a_nul_byte_with_a_400(client, org, referential):
+    url = reverse("complaints_public:request_form", args=[org.istres.code])
+    response = client.post(url, {"kind": "complaint", "subject": "Att\x00ente", "description": "x"})
+    assert response.status_code == 400
+    assert not Request.objects.exists()
