@@ -55,25 +55,31 @@ def next_audit(
     return NextAudit(renewal, RENEWAL)
 
 
+# The audit kinds that count in a label's cycle and the statuses of a finished audit (values of
+# `audits.models.Audit.Kind` and `Audit.Status`; audits/tests/test_models.py checks they stay equal).
+LABEL_AUDIT_KINDS = ("external", "follow_up", "renewal")
+AUDIT_DONE_STATUSES = ("report_issued", "closed")
+
+
 def next_audits(scopes) -> dict[int, NextAudit | None]:
     """{scope id: next audit} for label scopes (with `module__referential` loaded), in two queries.
 
     A scope whose referential has no cycle keeps the date recorded on it (the history of the time).
     """
-    from audits.models import Audit
-
-    from .models import LabelCycle
+    from .models import LabelCycle, Module
 
     scopes = list(scopes)
     referential_ids = {s.module.referential_id for s in scopes}
     cycles = {c.referential_id: c for c in LabelCycle.objects.filter(referential_id__in=referential_ids)}
     last: dict[tuple[int, int], dt.date] = {}
-    for entity_id, module_id, end_on in Audit.modules.through.objects.filter(
-        audit__entity_id__in={s.entity_id for s in scopes},
-        module_id__in={s.module_id for s in scopes},
-        audit__kind__in=(Audit.Kind.EXTERNAL, Audit.Kind.FOLLOW_UP, Audit.Kind.RENEWAL),
-        audit__status__in=(Audit.Status.REPORT_ISSUED, Audit.Status.CLOSED),
-    ).values_list("audit__entity_id", "module_id", "audit__end_on"):
+    # The audits of each module, through the modules' reverse relation (audits sits above the
+    # referential and is not imported here).
+    for entity_id, module_id, end_on in Module.objects.filter(
+        pk__in={s.module_id for s in scopes},
+        audits__entity_id__in={s.entity_id for s in scopes},
+        audits__kind__in=LABEL_AUDIT_KINDS,
+        audits__status__in=AUDIT_DONE_STATUSES,
+    ).values_list("audits__entity_id", "pk", "audits__end_on"):
         key = (entity_id, module_id)
         if end_on and (key not in last or end_on > last[key]):
             last[key] = end_on

@@ -36,8 +36,6 @@ def label_overview(user, today: dt.date | None = None) -> list:
 def label_history(entity):
     """Every label scope the entity ever held, newest referential first, each with its next audit
     (computed for the scopes in force, as recorded for the others) and the label audits of its module."""
-    from audits.models import Audit
-
     today = timezone.localdate()
     scopes = list(
         LabelScope.objects.filter(entity=entity)
@@ -46,8 +44,7 @@ def label_history(entity):
     )
     due = cycles.next_audits(scopes)
     audits = list(
-        Audit.objects.filter(entity=entity)
-        .exclude(kind=Audit.Kind.SELF_ASSESSMENT)
+        entity.audit_set.filter(kind__in=cycles.LABEL_AUDIT_KINDS + ("internal",))
         .select_related("referential")
         .prefetch_related("modules")
         .order_by("-start_on")

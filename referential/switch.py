@@ -78,25 +78,26 @@ def preview(*, entities, target: Referential, today: dt.date | None = None) -> P
         if e.pk not in reached
     ]
 
-    # This year's survey criteria tied to an engagement that is left.
-    from surveys.models import Criterion
-
+    # This year's survey criteria tied to an engagement that is left, read through the engagements'
+    # reverse relation (surveys sits above the referential and is not imported here).
     departments = {e.department_id for e in entities}
     criteria = list(
-        Criterion.objects.filter(
-            campaign__department_id__in=departments,
-            campaign__year=today.year,
-            engagement__module_id__in=module_ids,
-        ).select_related("engagement", "campaign")
+        Engagement.objects.filter(
+            module_id__in=module_ids,
+            survey_criteria__campaign__department_id__in=departments,
+            survey_criteria__campaign__year=today.year,
+        )
+        .order_by("survey_criteria__campaign__name", "survey_criteria__pk")
+        .values_list("pk", "code", "survey_criteria__campaign__name", "survey_criteria__label")
     )
-    crit_links = counterparts(engagement_ids=[c.engagement_id for c in criteria])
-    for c in criteria:
+    crit_links = counterparts(engagement_ids=[engagement_id for engagement_id, *_ in criteria])
+    for engagement_id, code, campaign_name, label in criteria:
         targets = [
             lk.target_engagement
-            for lk in crit_links.get(("engagement", c.engagement_id), [])
+            for lk in crit_links.get(("engagement", engagement_id), [])
             if _in(lk, target)
         ]
-        result.survey_criteria.append((f"{c.campaign.name} : {c.label}", c.engagement.code, _unique(targets)))
+        result.survey_criteria.append((f"{campaign_name} : {label}", code, _unique(targets)))
     return result
 
 
