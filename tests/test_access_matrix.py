@@ -153,6 +153,8 @@ MATRIX: dict[str, Row | list[Row]] = {
     "sites:site_detail": R({"code": "site"}),
     "referential:index": R(),
     "referential:detail": R({"pk": "referential"}),
+    "referential:crosswalk": R(),
+    "referential:switch": W(),
     # audits
     "audits:audit_list": R(),
     "audits:audit_export": R(),
