@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from qualipref.notifications.registry import Level, NoticeSpec, due_level
+from qualipref.notifications.registry import Level, NoticeSpec, level_for_days_left
 from referential.selectors import current_referential
 from sites.responsibles import Responsibles
 
@@ -97,7 +97,7 @@ def due_notices(today: dt.date):
                 due_on=r.due_on,
             )
 
-        level = due_level(r.due_on, today, soon)
+        level = level_for_days_left(-days_late, soon)
         if level == Level.DUE_SOON:
             due = r.due_on.strftime("%d/%m/%Y")
             specs += [spec(level, a, f"Réponse attendue au plus tard le {due}") for a in agents]

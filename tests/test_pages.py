@@ -57,7 +57,9 @@ def test_the_home_page_runs_a_constant_number_of_queries(
     from tests.factories import EntityFactory, SiteFactory
 
     client.force_login(quality_manager)
-    with django_assert_max_num_queries(20):
+    # 20 before the label cycles (next audits computed from the cycle, read twice: overview and
+    # readiness) and the stale-results prompt; issue 22 brings the home page under 10.
+    with django_assert_max_num_queries(26):
         client.get("/")
     with CaptureQueriesContext(connection) as small:
         client.get("/")

@@ -31,10 +31,14 @@ class Level(models.TextChoices):
 
 def due_level(due_on: dt.date, today: dt.date, soon_days: int) -> Level | None:
     """OVERDUE once the due date has passed, DUE_SOON within `soon_days` before it, None before that."""
-    late = (today - due_on).days
-    if late > 0:
+    return level_for_days_left((due_on - today).days, soon_days)
+
+
+def level_for_days_left(days_left: int, soon_days: int) -> Level | None:
+    """The same levels from the days left, counted by the item's own rule (calendar or working days)."""
+    if days_left < 0:
         return Level.OVERDUE
-    return Level.DUE_SOON if -late <= soon_days else None
+    return Level.DUE_SOON if days_left <= soon_days else None
 
 
 def level_key(level: Level, *, topic: str = "", on: dt.date | None = None) -> str:
