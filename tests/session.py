@@ -62,6 +62,7 @@ def pytest_configure(config):
         config.stash[_clock_key] = (dt.datetime.now(PARIS).replace(microsecond=0), None)
     _one_broker_queue_per_process()
     _sqlite_test_database_in_a_file(config)
+    _no_persistent_connections()
 
 
 def pytest_unconfigure(config):
@@ -94,6 +95,14 @@ def _one_broker_queue_per_process():
 
 
 # ---- databases -------------------------------------------------------------------------------------------
+
+
+def _no_persistent_connections():
+    """Every thread (the live server's, the Celery worker's) closes its connection after each request or
+    task: a connection kept alive would keep reading the database a previous test used."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 def _sqlite_test_database_in_a_file(config):
@@ -174,9 +183,22 @@ class DemoDatabase:
     def __init__(self, main: str, media: Path):
         self.main = main
         self.template = _derived_name(main, "demo")
-        self.copy = _derived_name(main, "demo_copy")
+        self.copies = []
         self.media = media
         self.loaded = False
+
+    def fresh_copy(self) -> str:
+        """A new copy of the demo database, under a name of its own: a thread of the live server may still
+        hold a connection to the previous copy, which is left alone (dropped at the module's end)."""
+        name = _derived_name(self.main, f"demo_copy{len(self.copies) + 1}")
+        copy_database(self.template, name)
+        self.copies.append(name)
+        return name
+
+    def drop_copies(self):
+        for name in self.copies:
+            drop_database(name)
+        self.copies = []
 
     def load(self):
         """Builds the demo data once, committed, in the demo database (a copy of the empty test database)."""
@@ -201,7 +223,7 @@ class DemoDatabase:
             yield
 
     def drop(self):
-        drop_database(self.copy)
+        self.drop_copies()
         drop_database(self.template)
 
 
@@ -259,12 +281,12 @@ def _demo_module(request):
     with blocker.unblock():
         if not demo.loaded:
             demo.load()
-        use_database(demo.copy if transactional else demo.template)
+        use_database(demo.template if not transactional else demo.main)
     yield demo
     with blocker.unblock():
         use_database(demo.main)
         if transactional:
-            drop_database(demo.copy)
+            demo.drop_copies()
 
 
 @pytest.fixture(autouse=True)
@@ -276,7 +298,7 @@ def _demo_test(request, _demo_module, _media_in_tmp, settings):
     settings.MEDIA_ROOT = _demo_module.media
     if _is_transactional(request.node):
         with request.getfixturevalue("django_db_blocker").unblock():
-            copy_database(_demo_module.template, _demo_module.copy)
+            use_database(_demo_module.fresh_copy())
     yield
 
 

@@ -25,7 +25,7 @@ from qualipref.tests.test_uploads import declared, zip_bomb
 from tests import hostile as h
 from tests.test_bad_input import _template, _url_patterns, demo  # noqa: F401 - `demo` is a fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 # ---- the values ------------------------------------------------------------------------------------------
 
