@@ -22,9 +22,8 @@ def page(live_server, tmp_path):
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium package (make sysdeps).")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         # Playwright's sync API runs the test in a greenlet of its own, whose database connections are
