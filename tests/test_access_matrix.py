@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from referential.crosswalk import load_crosswalk
 from referential.loader import DEFAULT_FILE, load_referential
 
 from . import access_data, factories
@@ -449,6 +450,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     ):
         org = factories.build_organisation()
         referential = load_referential(DEFAULT_FILE).referential
+        # Services Publics+ and its crosswalk from Qualipref 2.0: the crosswalk page has both to show.
+        load_referential(DEFAULT_FILE.with_name("services-publics-plus.yaml"))
+        load_crosswalk()
         users = {name: factories.named_persona(org, name) for name in LOGGED_IN}
         admin = users["admin"]
         scopes = {

@@ -360,7 +360,8 @@ NO_INPUT = {
 # Pages and downloads: a POST to them (tested below) must change nothing.
 READ_ONLY = {
     "home", "healthz", "sites:organisation", "sites:entity_detail", "sites:site_detail",
-    "referential:index", "referential:detail", "referential:crosswalk", "audits:audit_list", "audits:audit_export",
+    "referential:index", "referential:detail", "referential:crosswalk", "audits:audit_list",
+    "audits:audit_export",
     "audits:audit_detail", "audits:audit_pdf", "audits:finding_list", "audits:finding_export",
     "audits:findings_import_template", "audits:finding_detail", "audits:gap_sheet_print",
     "audits:gap_sheet_pdf", "audits:readiness", "audits:readiness_entity", "audits:cycle_comparison",

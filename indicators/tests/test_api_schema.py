@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from indicators import services
 from indicators.models import Measurement
+from qualipref.bounds import EARLIEST_YEAR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("indicators.tests.urls")]
 
@@ -87,11 +88,12 @@ def test_what_the_schema_refuses_the_code_refuses_with_the_reason(client, token,
 
 def strategy_for(prop, *, today):
     """Values the schema declares valid for a property (the `anyOf`, `format`, `pattern`, `maxLength`
-    and bounds this API's document uses), kept to the past for periods (the future is a business rule)."""
+    and bounds this API's document uses), kept to the past for periods and from the plausible window's
+    first year (`qualipref.bounds`): both are business rules the schema does not state."""
     if "anyOf" in prop:
         return st.one_of([strategy_for(branch, today=today) for branch in prop["anyOf"]])
     if prop.get("format") == "date":
-        return st.dates(max_value=today).map(dt.date.isoformat)
+        return st.dates(min_value=dt.date(EARLIEST_YEAR, 1, 1), max_value=today).map(dt.date.isoformat)
     if prop["type"] == "string" and "pattern" in prop:
         text = st.from_regex(prop["pattern"], fullmatch=True)
         if "maxLength" in prop:
@@ -105,7 +107,9 @@ def strategy_for(prop, *, today):
 def test_the_code_accepts_what_the_schema_declares_valid(client, org, token, document):
     schema = measurement_in(document)["properties"]
     today = timezone.localdate()
-    periods = strategy_for(schema["period"], today=today).filter(lambda p: p[:7] <= f"{today:%Y-%m}")
+    periods = strategy_for(schema["period"], today=today).filter(
+        lambda p: f"{EARLIEST_YEAR}-01" <= p[:7] <= f"{today:%Y-%m}"
+    )
     comments = st.text(max_size=schema["comment"]["maxLength"]).filter(
         lambda c: re.fullmatch(schema["comment"]["pattern"], c) is not None
     )

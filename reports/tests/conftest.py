@@ -29,7 +29,11 @@ def _add_rows_of_2015(department):
     from steering.models import LabelEvent, Newsletter
 
     for n, complaint in enumerate(Request.objects.filter(site__entity__department=department)[:5]):
-        complaint.pk, complaint.reference = None, f"REC-TEST-{n}"
+        complaint.pk, complaint.reference, complaint.subject = (
+            None,
+            f"REC-TEST-{n}",
+            f"{complaint.subject} (bis)",
+        )
         complaint.save()
     for action in Action.objects.filter(entity__department=department, completed_on__year=2015)[:5]:
         action.pk, action.title = None, f"{action.title} (bis)"

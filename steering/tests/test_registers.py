@@ -102,7 +102,8 @@ def test_the_press_release_import_is_all_or_nothing(client, quality_manager, org
     assert not PressRelease.objects.exists()
     rows = [[D(2015, 8, 10), "Feu de forêt", "Twitter", "x"], ["30/06/2015", "Canicule", "Communiqué", "y"]]
     assert client.post(reverse("steering:press_import"), {"file": _xlsx(rows)}).status_code == 302
-    assert client.post(reverse("steering:press_import"), {"file": _xlsx(rows)}).status_code == 302
+    again = client.post(reverse("steering:press_import"), {"file": _xlsx(rows)})  # the same file
+    assert again.status_code == 400 and "Ce fichier a déjà été importé" in again.content.decode()
     assert PressRelease.objects.count() == 2
     template = load_workbook(BytesIO(client.get(reverse("steering:press_import_template")).content)).active
     assert [c.value for c in template[1]] == ["Date", "Événement", "Canal", "Texte"]
