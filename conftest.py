@@ -19,6 +19,15 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (rate limits of the public forms, in process memory) starts empty for every test: the
+    forms another test of the same worker sent must not count against this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run eagerly in every test, broker or not; `celery_worker_app` turns a real worker on."""
     from qualipref.celery import app

@@ -1,18 +1,15 @@
 """A person files a complaint through the public form; the Istres agent logs in and answers it."""
 
-import io
 
 import pytest
-from django.core.management import call_command
 
 from complaints.models import Request, Status
 from tests.browser import page  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 
 def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_server):  # noqa: F811
-    call_command("load_demo", stdout=io.StringIO())
     page.goto(f"{live_server.url}/public/istres/reclamation/")
     page.get_by_label("Objet").fill("Guichet fermé sans affichage")
     page.get_by_label("Votre message").fill(

@@ -1,22 +1,19 @@
 """In a real browser: the quality manager generates the 2015 report of the demo and downloads it."""
 
-import io
 import os
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import page  # noqa: F401 - fixture
 
 from .conftest import pdf_text
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
 def test_the_quality_manager_generates_the_2015_report_and_downloads_it(page, live_server):  # noqa: F811
-    call_command("load_demo", stdout=io.StringIO())
     page.goto(f"{live_server.url}/accounts/login/?next=/reports/")
     page.get_by_label("Nom d’utilisateur").fill("qualite")
     page.get_by_label("Mot de passe").fill("qualipref2015")
