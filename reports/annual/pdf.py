@@ -103,7 +103,7 @@ def _with_charts(context: dict) -> dict:
             indicator["sites"] = [
                 {
                     **s,
-                    "value_label": _value_label(s.get("value"), unit),
+                    "year_label": _value_label(s.get("year_value"), unit),
                     "target_label": _value_label(s.get("target"), unit),
                 }
                 for s in indicator["sites"]
@@ -120,6 +120,7 @@ def _with_charts(context: dict) -> dict:
                 ),
                 f"Graphique : {indicator['name']} par site et par mois",
             )
+            indicator["year"] = context["year"]
             decorated.append(indicator)
         context["indicators"] = decorated
     return context
