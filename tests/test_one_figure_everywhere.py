@@ -76,7 +76,7 @@ def test_the_on_time_rate_is_the_same_everywhere(client, org, year_of_istres):
         ).stdout.decode()
     )
     assert "Sur ces 4 réclamations et 0 suggestion (4 demandes), 3 ont reçu une réponse, dont 50 %" in text
-    assert "sur 4 demandes répondues ou dont l'échéance est passée sans réponse" in text
+    assert "(sur 4 demandes répondues ou dont" in text
     assert "Le délai le plus long a été de 20 jours calendaires" in text
     assert "11,7" in text
     book = load_workbook(
@@ -98,5 +98,5 @@ def test_the_on_time_rate_is_the_same_everywhere(client, org, year_of_istres):
     public = {fig.indicator_code: fig for fig in collect.complaint_figures(org.istres, start, end)}
     assert public[collect.CODE_ON_TIME].value == 50
     assert public[collect.CODE_ON_TIME].basis.startswith("2 sur 4 réclamations")
-    assert public[collect.CODE_MEAN_DAYS].value == pytest.approx(11.7)
+    assert float(public[collect.CODE_MEAN_DAYS].value) == pytest.approx(11.7)
     assert "jours calendaires" in public[collect.CODE_MEAN_DAYS].label
