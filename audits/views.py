@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
 from qualipref.lists import paginate, sort_queryset
+from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
 from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
@@ -32,7 +33,6 @@ from .forms import (
     ScheduleForm,
 )
 from .models import Audit, AuditPlanLine, GapSheet, is_nonconformity
-from .pdf import pdf_response
 from .selectors import FINDINGS_WRITE
 
 AUDIT_SORTS = {

@@ -10,8 +10,8 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Kind, Request
-from .selectors import overdue_q
+from .models import DaysKind, Kind, Request
+from .selectors import late_unanswered_q, overdue_q
 
 
 def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> dict[int, int]:
@@ -29,24 +29,95 @@ def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> 
     return dict(rows)
 
 
+# How delays are counted, in words: every printed delay says which days it counts.
+DAYS_WORDS = dict(DaysKind.choices)  # "jours calendaires", "jours ouvrés"
+
+
+
+MIXED_DAYS_WORDS = "jours calendaires ou ouvrés selon la demande"
+
+
+
+def days_words(working: int, total: int, default: str = DaysKind.CALENDAR) -> str:
+    """ "jours ouvrés" when every request counts working days, "jours calendaires" when none does."""
+    if not total:
+        return DAYS_WORDS[default]
+    if working == total:
+        return DAYS_WORDS[DaysKind.WORKING]
+    return DAYS_WORDS[DaysKind.CALENDAR] if not working else MIXED_DAYS_WORDS
+
+
+
+def on_time_share(answered_on_time: int, answered: int, late_unanswered: int) -> float | None:
+    """THE on-time rate: answered on time ÷ (answered + past due without an answer), in percent.
+
+    A yearly (or any period's) rate is computed from the period's counts, never as a mean of monthly
+    rates. None when no request is answered or late."""
+    basis = answered + late_unanswered
+    return round(100 * answered_on_time / basis, 1) if basis else None
+
+
+
+# The kinds of request the annual report's section « Les réclamations et suggestions » counts.
+REPORT_KINDS = (Kind.COMPLAINT, Kind.SUGGESTION)
+
+
+
+SUMMED = (
+    "received",
+    "complaints",
+    "suggestions",
+    "answered",
+    "answered_on_time",
+    "late_unanswered",
+    "sum_answer_days",
+    "overdue_now",
+)
+
+
+
+def total_of(rows: list[dict]) -> dict:
+    """The figures of several groups together, computed from their counts (never a mean of rates)."""
+    total = {key: sum(r[key] for r in rows) for key in SUMMED}
+    total["on_time_basis"] = total["answered"] + total["late_unanswered"]
+    total["on_time_share"] = on_time_share(
+        total["answered_on_time"], total["answered"], total["late_unanswered"]
+    )
+    total["mean_answer_days"] = (
+        round(total["sum_answer_days"] / total["answered"], 1) if total["answered"] else None
+    )
+    maxima = [r["max_answer_days"] for r in rows if r["max_answer_days"] is not None]
+    total["max_answer_days"] = max(maxima) if maxima else None
+    words = {r["days_words"] for r in rows if r["received"]}
+    total["days_words"] = words.pop() if len(words) == 1 else (MIXED_DAYS_WORDS if words else "")
+    return total
+
+
+
 def _figures_aggregates(today: dt.date) -> dict:
     return {
         "received": Count("pk"),
+        "complaints": Count("pk", filter=Q(kind=Kind.COMPLAINT)),
+        "suggestions": Count("pk", filter=Q(kind=Kind.SUGGESTION)),
         "answered": Count("pk", filter=Q(answered_on__isnull=False)),
         "answered_on_time": Count("pk", filter=Q(answered_on__isnull=False, answered_on_time=True)),
+        "late_unanswered": Count("pk", filter=late_unanswered_q(today)),
         "mean_answer_days": Avg("answer_days", filter=Q(answered_on__isnull=False)),
         "max_answer_days": Max("answer_days", filter=Q(answered_on__isnull=False)),
         "sum_answer_days": Sum("answer_days", filter=Q(answered_on__isnull=False)),
         "overdue_now": Count("pk", filter=overdue_q(today)),
+        "working_days": Count("pk", filter=Q(deadline_kind=DaysKind.WORKING)),
     }
 
 
 def _finish(row: dict) -> dict:
-    answered = row["answered"]
-    row["on_time_share"] = round(100 * row["answered_on_time"] / answered, 1) if answered else None
+    row["late_unanswered"] = row.get("late_unanswered") or 0
+    row["on_time_basis"] = row["answered"] + row["late_unanswered"]
+    row["on_time_share"] = on_time_share(row["answered_on_time"], row["answered"], row["late_unanswered"])
     mean = row["mean_answer_days"]
     row["mean_answer_days"] = round(float(mean), 1) if mean is not None else None
     row["sum_answer_days"] = row["sum_answer_days"] or 0
+    row["days_words"] = days_words(row.pop("working_days", 0) or 0, row["received"])
     return row
 
 
@@ -73,10 +144,13 @@ def request_figures(
 
     One SQL query. Returns plain dicts, one per group (group_by: any of "site", "entity", "kind",
     "month", "year"; () for one total row), with:
-    received, answered, answered_on_time, on_time_share (percent 0–100, None when nothing answered),
+    received (complaints, suggestions: those of each kind), answered, answered_on_time,
+    late_unanswered (past due without an answer as of `today`), on_time_basis (answered +
+    late_unanswered), on_time_share (`on_time_share`: percent 0–100 of on_time_basis, None when it is 0),
     mean_answer_days, max_answer_days, sum_answer_days (days of the request's own deadline kind,
-    paused days excluded), overdue_now (still open, clock running, due date passed as of `today`),
-    plus the group keys (site_id/site_name, entity_id/entity_name, kind/kind_label, month, year).
+    paused days excluded), days_words ("jours calendaires", "jours ouvrés" or both), overdue_now (still
+    open, clock running, due date passed as of `today`), plus the group keys (site_id/site_name,
+    entity_id/entity_name, kind/kind_label, month, year).
     """
     today = today or timezone.localdate()
     qs = queryset if queryset is not None else Request.objects.all()
@@ -119,12 +193,14 @@ def request_figures(
     return result
 
 
-def yearly_complaints_by_site(*, department, year: int) -> dict:
-    """Complaints of a département's sites received in `year`, for the annual report (two queries).
+def yearly_complaints_by_site(*, department, year: int, today: dt.date | None = None) -> dict:
+    """Complaints and suggestions of a département's sites received in `year`, for the annual report
+    (two queries).
 
-    Returns {"year", "rows": [{site_id, site_name, entity_name, received, answered, answered_on_time,
-    on_time_share, mean_answer_days, max_answer_days, overdue_now}] (every site, zero included),
-    "total": {same figures over the département}, "deadline_days": set of deadlines in force}.
+    Returns {"year", "rows": [{site_id, site_name, entity_name, received, complaints, suggestions,
+    answered, answered_on_time, late_unanswered, on_time_basis, on_time_share, mean_answer_days,
+    max_answer_days, days_words, overdue_now}] (every site, zero included), "total": {same figures over
+    the département}}.
     """
     from sites.models import Site
 
@@ -140,35 +216,22 @@ def yearly_complaints_by_site(*, department, year: int) -> dict:
             site_ids=[s.pk for s in sites],
             start=dt.date(year, 1, 1),
             end=dt.date(year, 12, 31),
-            kinds=[Kind.COMPLAINT],
+            kinds=REPORT_KINDS,
             group_by=("site",),
+            today=today,
         )
     }
     empty = {
-        "received": 0,
-        "answered": 0,
-        "answered_on_time": 0,
+        **dict.fromkeys(SUMMED, 0),
+        "on_time_basis": 0,
+        "on_time_share": None,
         "mean_answer_days": None,
         "max_answer_days": None,
-        "sum_answer_days": 0,
-        "overdue_now": 0,
-        "on_time_share": None,
+        "days_words": "",
     }
     rows = []
     for site in sites:
         row = {**empty, **figures.get(site.pk, {})}
         row.update(site_id=site.pk, site_name=site.name, entity_name=site.entity.name)
         rows.append(row)
-    total = {
-        key: sum(r[key] for r in rows)
-        for key in ("received", "answered", "answered_on_time", "sum_answer_days", "overdue_now")
-    }
-    total["on_time_share"] = (
-        round(100 * total["answered_on_time"] / total["answered"], 1) if total["answered"] else None
-    )
-    total["mean_answer_days"] = (
-        round(total["sum_answer_days"] / total["answered"], 1) if total["answered"] else None
-    )
-    maxima = [r["max_answer_days"] for r in rows if r["max_answer_days"] is not None]
-    total["max_answer_days"] = max(maxima) if maxima else None
-    return {"year": year, "rows": rows, "total": total}
+    return {"year": year, "rows": rows, "total": total_of(rows)}

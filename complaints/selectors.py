@@ -32,6 +32,12 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=RUNNING_STATUSES, due_on__lt=today)
 
 
+def late_unanswered_q(today: dt.date) -> Q:
+    """Past its due date without an answer on `today`: late in every on-time figure."""
+    return overdue_q(today) & Q(answered_on__isnull=True)
+
+
+
 def due_soon_q(today: dt.date, days: int) -> Q:
     """Running requests due within `days` days, each under its own rule (calendar or working days)."""
     return deadline_rule.due_within_q(today, days)

@@ -37,6 +37,9 @@ class Computation:
     # For a computation with a parameter: one call for several parameters (e.g. every survey criterion
     # at once), so that adding an indicator per criterion adds no query.
     compute_many: Callable[[list[int], dt.date, dt.date, list[str]], dict[str, Values]] | None = None
+    # The figure over a whole period (a year) per site, computed from the period's counts: a rate over a
+    # year is never the mean of its monthly rates. None when the computation has no such figure.
+    compute_period: Callable[[list[int], dt.date, dt.date, str], dict[int, float]] | None = None
 
 
 _registry: dict[str, Computation] = {}
@@ -67,13 +70,29 @@ def _month(value) -> dt.date:
 # ---- complaints ------------------------------------------------------------------------------------
 
 
-def _complaint_figures(site_ids: Iterable[int], start: dt.date, end: dt.date) -> list[dict]:
+def _complaint_figures(
+    site_ids: Iterable[int], start: dt.date, end: dt.date, group_by=("site", "month")
+) -> list[dict]:
     from complaints.figures import request_figures
     from complaints.models import Kind
 
-    return request_figures(
-        site_ids=site_ids, start=start, end=end, kinds=[Kind.COMPLAINT], group_by=("site", "month")
-    )
+    return request_figures(site_ids=site_ids, start=start, end=end, kinds=[Kind.COMPLAINT], group_by=group_by)
+
+
+def complaints_on_time_period(site_ids, start, end, param="") -> dict[int, float]:
+    return {
+        row["site_id"]: row["on_time_share"]
+        for row in _complaint_figures(site_ids, start, end, group_by=("site",))
+        if row["on_time_share"] is not None
+    }
+
+
+def complaints_mean_days_period(site_ids, start, end, param="") -> dict[int, float]:
+    return {
+        row["site_id"]: row["mean_answer_days"]
+        for row in _complaint_figures(site_ids, start, end, group_by=("site",))
+        if row["mean_answer_days"] is not None
+    }
 
 
 def complaints_on_time_share(site_ids, start, end, param="") -> Values:
@@ -99,11 +118,13 @@ register(
         unit="percent",
         direction="higher",
         how=(
-            "Réclamations reçues dans le mois et répondues dans le délai ÷ réclamations reçues dans le mois "
-            "et déjà répondues, par site (registre des réclamations)."
+            "Réclamations reçues dans le mois et répondues dans le délai ÷ (réclamations reçues dans le "
+            "mois et répondues + celles dont l'échéance est passée sans réponse), par site (registre des "
+            "réclamations) ; sur l'année, le même calcul sur les réclamations de l'année."
         ),
         source="complaints",
         compute=complaints_on_time_share,
+        compute_period=complaints_on_time_period,
     )
 )
 register(
@@ -119,6 +140,7 @@ register(
         ),
         source="complaints",
         compute=complaints_mean_answer_days,
+        compute_period=complaints_mean_days_period,
     )
 )
 
@@ -282,6 +304,17 @@ def actions_on_time_share(site_ids, start, end, param="") -> Values:
     return values
 
 
+def actions_on_time_period(site_ids, start, end, param="") -> dict[int, float]:
+    from actionplans.selectors import action_figures
+
+    figures = action_figures(start=start, end=end, site_ids=list(site_ids))
+    return {
+        row["key"]: round(100 * row["done_on_time"] / row["done"], 1)
+        for row in figures["by_site"]
+        if row["key"] is not None and row["done"]
+    }
+
+
 register(
     Computation(
         code="actions_on_time_share",
@@ -295,6 +328,7 @@ register(
         ),
         source="actionplans",
         compute=actions_on_time_share,
+        compute_period=actions_on_time_period,
         per_month=True,
     )
 )

@@ -133,18 +133,19 @@ def complaint_figures(site, start: dt.date, end: dt.date) -> list[FigureData]:
         return rows[0] if rows else {}
 
     now = total(start, end)
-    if not now.get("answered"):
+    if not now.get("on_time_basis"):
         return []
     before_start, before_end = periods.previous_period(start, end)
     before = total(before_start, before_end)
     label, before_label = periods.period_label(start, end), periods.period_label(before_start, before_end)
-    has_before = bool(before.get("answered"))
+    has_before = bool(before.get("on_time_basis"))
     days, days_kind = _complaint_deadline(site)
-    unit_words = "jours ouvrés" if days_kind == "jours ouvrés" else "jours calendaires"
+    unit_words = now["days_words"]
     source = (
-        "Registre des réclamations du site (réclamations reçues sur la période et ayant reçu une réponse)"
+        "Registre des réclamations du site (réclamations reçues sur la période : répondues, ou dont "
+        "l'échéance est passée sans réponse, comptées en retard)"
     )
-    return [
+    figures = [
         FigureData(
             section=Section.COMPLAINTS,
             indicator_code=CODE_ON_TIME,
@@ -152,15 +153,24 @@ def complaint_figures(site, start: dt.date, end: dt.date) -> list[FigureData]:
             period_label=label,
             value=periods.rounded(now["on_time_share"]),
             unit="%",
-            basis=f"{now['answered_on_time']} sur {now['answered']} réclamations ayant reçu une réponse",
+            basis=(
+                f"{now['answered_on_time']} sur {now['on_time_basis']} réclamations "
+                f"({now['answered']} répondues, {now['late_unanswered']} en retard sans réponse)"
+            ),
             source=source,
             previous_value=periods.rounded(before.get("on_time_share")) if has_before else None,
             previous_period_label=before_label if has_before else "",
         ),
+    ]
+    if not now["answered"]:
+        return figures
+    has_before = bool(before.get("answered"))
+    return [
+        *figures,
         FigureData(
             section=Section.COMPLAINTS,
             indicator_code=CODE_MEAN_DAYS,
-            label="Délai moyen de réponse aux réclamations",
+            label=f"Délai moyen de réponse aux réclamations, en {unit_words}",
             period_label=label,
             value=periods.rounded(now["mean_answer_days"]),
             unit="jours",
@@ -177,7 +187,7 @@ def _complaint_deadline(site) -> tuple[int, str]:
     department = site.entity.department
     days = parameter_value(referential, "complaint_answer_days", department=department, default=15)
     kind = parameter_value(referential, "complaint_days_kind", department=department, default="calendar")
-    return int(days), "jours ouvrés" if kind == "working" else "jours"
+    return int(days), "jours ouvrés" if kind == "working" else "jours calendaires"
 
 
 def measured_figures(site, start: dt.date, end: dt.date, family: str) -> list[FigureData]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+
+from qualipref.pdf import pdf_bytes
 
 from .models import Section
 
@@ -78,7 +79,4 @@ def poster_context(site, snapshot, sections, scopes) -> dict:
 
 
 def poster_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("publication/poster.html", context)
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return pdf_bytes("publication/poster.html", context, base_url=settings.SITE_URL)

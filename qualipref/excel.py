@@ -1,6 +1,10 @@
 """Excel in and out, the same way in every app.
 
 Export: `xlsx_response(...)` writes what the list shows (filtered), French headers, dates as dates.
+This is the one module that writes Excel files: every export, the annual report's workbook and the import
+templates go through `workbook_bytes`. Text is written as text: a value such as `=HYPERLINK(...)`,
+`+33…`, `-2` or `@SUM(...)` typed by a member of the public stays a string cell (type "s", quote-prefixed),
+never a formula on a staff member's computer.
 Import: `read_xlsx(...)` then `import_rows(...)`: every row is validated with a Django form; errors come
 back by row and column, in French; nothing is saved unless every row is valid (one transaction).
 """
@@ -51,6 +55,19 @@ def _cell_value(value):
     return value
 
 
+# A text beginning with one of these is read as a formula by a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _write_text(cell, value: str) -> None:
+    """Keep `value` a string cell: openpyxl would store a text starting with "=" as a formula, and Excel
+    would evaluate one starting with "+", "-" or "@" once edited; the quote prefix prevents both."""
+    cell.data_type = "s"
+    cell._value = value
+    if value.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+
+
 def workbook_bytes(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -58,17 +75,18 @@ def workbook_bytes(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) ->
     header_fill = PatternFill("solid", fgColor="1E3A5F")
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
-        sheet.append([c.header for c in columns])
-        for cell in sheet[1]:
+        headers = [c.header for c in columns]
+        sheet.append([None] * len(headers))
+        for cell, header in zip(sheet[1], headers, strict=True):
+            _write_text(cell, header)
             cell.font, cell.fill = header_font, header_fill
         for row in rows:
             values = [_cell_value(c.value(row)) for c in columns]
-            sheet.append(values)
+            sheet.append([None if isinstance(v, str) else v for v in values])
             for cell, value in zip(sheet[sheet.max_row], values, strict=True):
-                if cell.data_type == "f":
-                    # Text that starts with "=" is what a user typed, never a formula to run: keep it text.
-                    cell.data_type = "s"
-                if isinstance(value, dt.datetime):
+                if isinstance(value, str):
+                    _write_text(cell, value)
+                elif isinstance(value, dt.datetime):
                     cell.number_format = DATETIME_FORMAT
                 elif isinstance(value, dt.date):
                     cell.number_format = DATE_FORMAT

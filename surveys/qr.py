@@ -8,6 +8,8 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from qualipref.pdf import html_to_pdf
+
 
 def questionnaire_url(unit) -> str:
     """Absolute address of a unit's questionnaire, built from settings.SITE_URL (not the request host:
@@ -28,8 +30,6 @@ def qr_svg_inline(url: str, *, scale: int = 4) -> str:
 
 
 def poster_pdf(unit) -> bytes:
-    from weasyprint import HTML
-
     url = questionnaire_url(unit)
     html = render_to_string(
         "surveys/poster.html",
@@ -40,4 +40,4 @@ def poster_pdf(unit) -> bytes:
             "criteria_count": unit.campaign.criteria.count(),
         },
     )
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+    return html_to_pdf(html, base_url=settings.SITE_URL).content

@@ -43,7 +43,9 @@ def test_figures_per_site_are_one_query(register, django_assert_num_queries):
     assert arles["mean_answer_days"] == pytest.approx(13.0)
     assert arles["max_answer_days"] == 20
     assert (istres["received"], istres["answered"], istres["overdue_now"]) == (2, 1, 1)
-    assert istres["on_time_share"] == 100.0
+    # The one on-time rate: the overdue unanswered request counts as late (1 on time ÷ (1 answered + 1 late)).
+    assert (istres["late_unanswered"], istres["on_time_basis"]) == (1, 2)
+    assert istres["on_time_share"] == 50.0
 
 
 def test_figures_by_month_and_kind(register):
@@ -85,12 +87,18 @@ def test_yearly_complaints_by_site_lists_every_site_and_a_total(register, django
         "Arles",
         "Istres",
     ]
-    assert [r["received"] for r in report["rows"]] == [0, 0, 0, 3, 2]
+    # Complaints and suggestions, each in its own column, and their total (Istres: 2 + 1).
+    assert [r["complaints"] for r in report["rows"]] == [0, 0, 0, 3, 2]
+    assert [r["suggestions"] for r in report["rows"]] == [0, 0, 0, 0, 1]
+    assert [r["received"] for r in report["rows"]] == [0, 0, 0, 3, 3]
     total = report["total"]
-    assert (total["received"], total["answered"], total["answered_on_time"]) == (5, 4, 3)
-    assert total["on_time_share"] == 75.0
-    assert total["mean_answer_days"] == pytest.approx((4 + 15 + 20 + 2) / 4, abs=0.06)
+    assert (total["received"], total["answered"], total["answered_on_time"]) == (6, 5, 4)
+    # The open Istres complaint, past its due date, counts as late: 4 on time ÷ (5 answered + 1 late).
+    assert (total["late_unanswered"], total["on_time_basis"]) == (1, 6)
+    assert total["on_time_share"] == pytest.approx(66.7)
+    assert total["mean_answer_days"] == pytest.approx((4 + 15 + 20 + 2 + 1) / 5, abs=0.06)
     assert total["max_answer_days"] == 20
+    assert total["days_words"] == "jours calendaires"
 
 
 def test_a_paused_request_is_not_counted_overdue(org, referential):

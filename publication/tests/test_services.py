@@ -17,9 +17,10 @@ def test_a_draft_freezes_the_figures_computed_from_the_sites_data(arles_draft):
     assert courtesy.previous_value == Decimal("80.00")
     assert "2014" in courtesy.previous_period_label
     on_time = figures[(collect.CODE_ON_TIME, "")]
-    # 3 complaints answered in 2015 (9, 4 and 30 days): 2 within 15 days; the open one does not count.
-    assert on_time.value == Decimal("66.70")
-    assert on_time.basis == "2 sur 3 réclamations ayant reçu une réponse"
+    # 3 complaints answered in 2015 (9, 4 and 30 days): 2 within 15 days; the open one, past its due
+    # date, counts as late (the one on-time rate): 2 ÷ 4.
+    assert on_time.value == Decimal("50.00")
+    assert on_time.basis == "2 sur 4 réclamations (3 répondues, 1 en retard sans réponse)"
     assert figures[(collect.CODE_MEAN_DAYS, "")].value == Decimal("14.30")
     assert arles_draft.status == Snapshot.Status.DRAFT
     assert arles_draft.period_label == "année 2015"

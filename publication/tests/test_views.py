@@ -34,7 +34,7 @@ def test_the_arles_referent_prepares_reviews_and_publishes(client, org, arles_da
     assert snapshot.status == Snapshot.Status.PUBLISHED
     assert list(snapshot.figures.values_list("pk", flat=True)) == keep
     html = client.get("/public/arles/").content.decode()
-    assert "51,5" in html and "66,7" not in html
+    assert "51,5" in html and "2 sur 4 réclamations" not in html
 
 
 def test_bad_input_redisplays_the_form_in_french_and_creates_nothing(client, org, arles_data, arles_referent):

@@ -6,7 +6,7 @@ from reports.registry import BuiltFile
 
 from .context import annual_report_context
 from .pdf import annual_report_pdf
-from .xlsx import annual_report_xlsx
+from .tables import annual_report_xlsx
 
 KIND = "annual"
 LABEL = "Bilan annuel de la démarche qualité"

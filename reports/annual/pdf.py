@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import copy
 import re
-from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,10 +15,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from qualipref import charts
+from qualipref.pdf import RenderedPdf, html_to_pdf
 
 from .typography import NBSP, month_short, number_fr, percent_fr
 
-PDF_VARIANTS = {"": None, "pdf/a-3b": "pdf/a-3b"}
 _DESC = re.compile(r"<desc\b.*?</desc>", re.DOTALL)
 
 
@@ -28,12 +27,6 @@ def _as_image(svg: str, alt: str) -> SafeString:
     than inline SVG, and the charts' ids no longer clash. Tooltip texts (<desc>) have no use on paper."""
     data = base64.b64encode(_DESC.sub("", str(svg)).encode()).decode()
     return format_html('<img class="chart-image" alt="{}" src="data:image/svg+xml;base64,{}">', alt, data)
-
-
-@dataclass
-class RenderedPdf:
-    content: bytes
-    page_count: int
 
 
 def _value_label(value, unit: str) -> str:
@@ -110,7 +103,7 @@ def _with_charts(context: dict) -> dict:
             indicator["sites"] = [
                 {
                     **s,
-                    "value_label": _value_label(s.get("value"), unit),
+                    "year_label": _value_label(s.get("year_value"), unit),
                     "target_label": _value_label(s.get("target"), unit),
                 }
                 for s in indicator["sites"]
@@ -127,6 +120,7 @@ def _with_charts(context: dict) -> dict:
                 ),
                 f"Graphique : {indicator['name']} par site et par mois",
             )
+            indicator["year"] = context["year"]
             decorated.append(indicator)
         context["indicators"] = decorated
     return context
@@ -135,17 +129,6 @@ def _with_charts(context: dict) -> dict:
 def annual_report_html(context: dict) -> str:
     with translation.override("fr"):
         return render_to_string("reports/pdf/annual.html", _with_charts(context))
-
-
-def html_to_pdf(html: str, *, variant: str = "") -> RenderedPdf:
-    """WeasyPrint, with the archival PDF/A-3b variant on request."""
-    from weasyprint import HTML
-
-    if variant not in PDF_VARIANTS:
-        raise ValueError(f"Variante PDF inconnue : {variant}.")
-    document = HTML(string=html, base_url=".").render()
-    options = {"pdf_variant": PDF_VARIANTS[variant]} if PDF_VARIANTS[variant] else {}
-    return RenderedPdf(document.write_pdf(**options), len(document.pages))
 
 
 def annual_report_pdf(context: dict, *, variant: str = "") -> RenderedPdf:

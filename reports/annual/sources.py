@@ -82,14 +82,15 @@ def complaints(department: Department, year: int, referential: dict | None, enti
         entry["received"] += row["received"]
         entry["sites"].append(row["site_name"])
     total = figures["total"]
+    deadline_words = {"calendar": "jours calendaires", "working": "jours ouvrés"}.get(deadline_kind or "")
     return {
         "rows": figures["rows"],
         "by_entity": list(by_entity.values()),
         "total": total,
         "deadline_days": deadline_days,
-        "deadline_kind": {"calendar": "jours calendaires", "working": "jours ouvrés"}.get(
-            deadline_kind or ""
-        ),
+        "deadline_kind": deadline_words,
+        # how the printed delays count their days: the requests' own kind, else the rule in force
+        "days_words": total["days_words"] or deadline_words or "jours calendaires",
         "has_data": total["received"] > 0,
     }
 
@@ -327,6 +328,7 @@ def _indicator_rows(department: Department, year: int, sites: list[dict]) -> lis
         site_ids=[s["id"] for s in sites],
         start=dt.date(year, 1, 1),
         end=dt.date(year, 12, 31),
+        with_period=True,
     )
     return [
         {
@@ -340,6 +342,8 @@ def _indicator_rows(department: Department, year: int, sites: list[dict]) -> lis
             "value": float(row["value"]),
             "target": row["target"],
             "on_target": row["on_target"],
+            "period_value": row["period_value"],
+            "period_how": row["period_how"],
         }
         for row in rows
     ]
@@ -373,6 +377,9 @@ def indicators(department: Department, year: int, sites: list[dict]) -> list[dic
                 "targets": set(),
                 "on_target": 0,
                 "measured": 0,
+                # the year's figure: computed over the year (never a mean of the monthly figures)
+                "year_value": row["period_value"],
+                "year_how": row["period_how"],
             },
         )
         site["values"][row["month"].month - 1] = row["value"]
@@ -385,10 +392,8 @@ def indicators(department: Department, year: int, sites: list[dict]) -> list[dic
     for indicator in result.values():
         site_rows = []
         for site in indicator.pop("by_site").values():
-            values = [v for v in site["values"] if v is not None]
             targets = site.pop("targets")
             site["target"] = targets.pop() if len(targets) == 1 else None
-            site["value"] = round(sum(values) / len(values), 1) if values else None
             site["met"] = None if site["target"] is None else site["on_target"] == site["measured"]
             site_rows.append(site)
         shared = {s["target"] for s in site_rows}

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from indicators import rules, selectors
+from qualipref.pdf import html_to_pdf
 from reports.registry import BuiltFile
 
 from . import board as dashboard
@@ -70,18 +71,7 @@ def build(run, progress) -> BuiltFile:
         },
     )
     progress(70, "Mise en page du PDF")
-    import logging
-
-    from weasyprint import HTML
-
     # pygal gives every chart the same element ids: harmless in a PDF, but WeasyPrint logs each one.
-    weasy_logger = logging.getLogger("weasyprint")
-    level = weasy_logger.level
-    weasy_logger.setLevel(logging.ERROR)
-    try:
-        document = HTML(string=html, base_url=None).render()
-    finally:
-        weasy_logger.setLevel(level)
-    content = document.write_pdf()
+    rendered = html_to_pdf(html, base_url=None, quiet=True)
     filename = f"dossier-copil-{run.department.code}-{month:%Y-%m}.pdf"
-    return BuiltFile(filename=filename, content=content, page_count=len(document.pages))
+    return BuiltFile(filename=filename, content=rendered.content, page_count=rendered.page_count)

@@ -63,3 +63,13 @@ def sentence_list(items):
     """['Courtoisie', 'Facilité d'accès'] -> 'Courtoisie, facilité d'accès' (one sentence)."""
     items = [str(i).strip().rstrip(".") for i in items or [] if str(i).strip()]
     return ", ".join([items[0], *(_lcfirst(i) for i in items[1:])]) if items else ""
+
+
+@register.simple_tag(takes_context=True)
+def report_table(context, name, source=None):
+    """{% report_table "complaints" evaluation.complaints %}: a table of `reports.annual.tables`, declared
+    once for the PDF and the workbook; without a source, the table reads the whole report's context."""
+    from reports.annual.tables import TABLES
+    from reports.tables import table_html
+
+    return table_html(TABLES[name], context.flatten() if source is None else source)

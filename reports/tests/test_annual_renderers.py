@@ -72,10 +72,11 @@ def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(demo_2015)
     sheets += ["Réclamations", "Indicateurs", "Perspectives 2016", "Échéances"]
     assert set(sheets) <= set(book.sheetnames)
     complaints = book["Réclamations"]
-    assert [c.value for c in complaints[1]][:3] == ["Site", "Entité", "Reçues"]
+    # complaints and suggestions each in their own column (item 4 of issue 17), then their total
+    assert [c.value for c in complaints[1]][:5] == ["Site", "Entité", "Réclamations", "Suggestions", "Total"]
     total = next(row for row in complaints.iter_rows(values_only=True) if row[0] == "Total")
     assert total[2] == 44 and isinstance(total[2], int)
-    assert total[5] == 100.0
+    assert total[4] == 44 and total[8] == 100.0  # every 2015 request answered on time
     surveys = book["Enquête usagers"]
     assert [c.value for c in surveys[1]][:3] == ["Unité", "Site", "Accueil téléphonique (%)"]
     rows = {row[0]: row[2:] for row in surveys.iter_rows(min_row=2, values_only=True)}

@@ -1,9 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import Column, xlsx_response
 from qualipref.lists import paginate, sort_queryset, year_param
+from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
@@ -268,18 +267,18 @@ def meeting_detail(request, pk):
 
 
 def meeting_pdf(request, pk):
-    from weasyprint import HTML
-
     meeting = get_scoped(
         Meeting, request.user, pk, queryset=Meeting.objects.select_related("committee__department")
     )
     context = _meeting_context(request, meeting)
     context["printed_on"] = timezone.localdate()
-    html = render_to_string("steering/meeting_minutes_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="compte-rendu-{meeting.held_on:%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(
+        request,
+        "steering/meeting_minutes_pdf.html",
+        context,
+        f"compte-rendu-{meeting.held_on:%Y-%m-%d}.pdf",
+        request_context=True,
+    )
 
 
 @require_POST
