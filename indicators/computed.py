@@ -305,7 +305,7 @@ def actions_on_time_share(site_ids, start, end, param="") -> Values:
 
 
 def actions_on_time_period(site_ids, start, end, param="") -> dict[int, float]:
-    from actionplans.selectors import action_figures
+    from actionplans.figures import action_figures
 
     figures = action_figures(start=start, end=end, site_ids=list(site_ids))
     return {
