@@ -1,7 +1,9 @@
 """A person files a complaint through the public form; the Istres agent logs in and answers it."""
 
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from complaints.models import Request, Status
 from tests.browser import page  # noqa: F401 - fixture
@@ -32,7 +34,8 @@ def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_ser
     page.get_by_role("link", name=reference).click()
     page.get_by_role("link", name="Répondre").click()
     page.get_by_label("Insérer un modèle de réponse").select_option(label="Attente · Attente au guichet")
-    assert "Nous avons bien reçu votre réclamation" in page.locator("#id_answer").input_value()
+    # The model answer is inserted by a script: wait for it (Playwright's assertion retries).
+    expect(page.locator("#id_answer")).to_have_value(re.compile("Nous avons bien reçu votre réclamation"))
     page.get_by_role("button", name="Enregistrer la réponse").click()
     assert page.get_by_text(f"Réponse à {reference} enregistrée.").is_visible()
     assert page.get_by_text("Répondue dans le délai", exact=True).is_visible()
