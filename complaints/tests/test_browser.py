@@ -33,6 +33,9 @@ def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_ser
     page.goto(f"{live_server.url}/complaints/?q={reference}")
     page.get_by_role("link", name=reference).click()
     page.get_by_role("link", name="Répondre").click()
+    # The model-answer script is deferred: wait for the page's load event before picking a model,
+    # or the change event can fire before the script listens to it.
+    page.wait_for_url("**/repondre/", wait_until="load")
     page.get_by_label("Insérer un modèle de réponse").select_option(label="Attente · Attente au guichet")
     # The model answer is inserted by a script: wait for it (Playwright's assertion retries).
     expect(page.locator("#id_answer")).to_have_value(re.compile("Nous avons bien reçu votre réclamation"))
