@@ -73,6 +73,12 @@ def test_the_referent_reads_but_cannot_write_departement_registers(client, arles
     )
 
 
+def _named(data):
+    buffer = BytesIO(data)
+    buffer.name = "communiques.xlsx"
+    return buffer
+
+
 def _xlsx(rows):
     book = Workbook()
     sheet = book.active
@@ -101,8 +107,9 @@ def test_the_press_release_import_is_all_or_nothing(client, quality_manager, org
     assert "Saisissez une date valide" in html and "<td>3</td>" in html
     assert not PressRelease.objects.exists()
     rows = [[D(2015, 8, 10), "Feu de forêt", "Twitter", "x"], ["30/06/2015", "Canicule", "Communiqué", "y"]]
-    assert client.post(reverse("steering:press_import"), {"file": _xlsx(rows)}).status_code == 302
-    again = client.post(reverse("steering:press_import"), {"file": _xlsx(rows)})  # the same file
+    data = _xlsx(rows).getvalue()  # one file sent twice (re-saved a second later, it would be another file)
+    assert client.post(reverse("steering:press_import"), {"file": _named(data)}).status_code == 302
+    again = client.post(reverse("steering:press_import"), {"file": _named(data)})  # the same file
     assert again.status_code == 400 and "Ce fichier a déjà été importé" in again.content.decode()
     assert PressRelease.objects.count() == 2
     template = load_workbook(BytesIO(client.get(reverse("steering:press_import_template")).content)).active
