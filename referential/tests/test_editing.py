@@ -2,6 +2,7 @@
 the previous one kept; the loader's rules refuse a bad value in French and nothing changes."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -216,13 +217,14 @@ def test_the_next_audit_counts_the_audits_of_every_version(client, quality_manag
         (
             "Paramètre « Délai de réponse aux réclamations » — engagement mesuré",
             "SP9",
-            "Paramètre « Délai de réponse aux réclamations » — engagement mesuré : engagement inconnu « SP9 » : "
-            "il n'est pas défini dans ce référentiel.",
+            "Paramètre « Délai de réponse aux réclamations » — engagement mesuré : "
+            "engagement inconnu « SP9 » : il n'est pas défini dans ce référentiel.",
         ),
         (
             "Paramètre « Délai de réponse aux réclamations » — valeur",
             "quinze",
-            "Paramètre « Délai de réponse aux réclamations » — valeur : « quinze » n'est pas un nombre entier.",
+            "Paramètre « Délai de réponse aux réclamations » — valeur : "
+            "« quinze » n'est pas un nombre entier.",
         ),
         ("Engagement SP4 — intitulé", "  ", "Engagement SP4 — intitulé : champ obligatoire."),
         ("Type de constat « Point fort » — couleur", "fuchsia", "couleur inconnue « fuchsia »"),
@@ -239,8 +241,6 @@ def test_a_bad_value_is_refused_in_french_and_nothing_changes(
     )
     assert response.status_code == 400
     page = response.content.decode()
-    from html import unescape
-
     assert message in unescape(page)
     assert "Rien n'a été enregistré" in page
     assert everything() == before
@@ -288,7 +288,7 @@ def test_the_administrator_chooses_the_department(client, administrator, org, sp
     client.force_login(administrator)
     url = reverse("referential:edit", args=[spplus.pk])
     page = client.get(url, {"departement": org.vaucluse.pk}).content.decode()
-    assert 'name="departement" value="%d"' % org.vaucluse.pk in page
+    assert f'name="departement" value="{org.vaucluse.pk}"' in page
     days = path_of(spplus, org.vaucluse, "Paramètre « Délai de réponse aux réclamations » — valeur")
     assert client.post(url, form_data(spplus, org.vaucluse, **{days: "20"})).status_code == 302
     assert Referential.objects.get(department=org.vaucluse).version == f"{spplus.version}-84.1"
