@@ -8,6 +8,7 @@ import complaints.demo
 import indicators.demo
 import publication.demo
 import referential.demo
+import reports.demo
 import sites.demo
 import steering.demo
 import surveys.demo
@@ -23,6 +24,7 @@ DEMO_STEPS = [
     actionplans.demo,
     indicators.demo,
     publication.demo,
+    reports.demo,  # last year's annual report, built from everything above
 ]
 
 
