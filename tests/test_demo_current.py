@@ -15,8 +15,8 @@ from audits.selectors import readiness_overview
 from complaints.models import Request
 from publication.models import Snapshot
 from referential.models import LabelScope
-from reports.models import ReportRun
 from referential.selectors import current_referential, label_overview
+from reports.models import ReportRun
 from sites.models import User
 
 pytestmark = pytest.mark.django_db
