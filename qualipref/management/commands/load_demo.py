@@ -29,7 +29,10 @@ DEMO_STEPS = [
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (Bouches-du-Rhône 2015). Peut être relancée sans doublon."
+    help = (
+        "Charge les données de démonstration : l'année 2015 sous Qualipref 2.0 et la vie récente sous "
+        "Services Publics+, datée par rapport au jour du chargement. Peut être relancée sans doublon."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
