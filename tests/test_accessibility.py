@@ -118,6 +118,12 @@ def internal_pages():
         ("site", reverse("sites:site_detail", args=[_first(Site.objects).code])),
         ("entité", reverse("sites:entity_detail", args=[entity.pk])),
         ("détail du référentiel", reverse("referential:detail", args=[_first(Referential.objects).pk])),
+        (
+            "modification du référentiel",
+            reverse(
+                "referential:edit", args=[_first(Referential.objects.filter(code="services-publics-plus")).pk]
+            ),
+        ),
         ("audit", reverse("audits:audit_detail", args=[audit.pk])),
         ("grille d'auto-évaluation", reverse("audits:checklist", args=[self_assessment.pk])),
         ("constat", reverse("audits:finding_detail", args=[finding.pk])),
