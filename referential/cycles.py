@@ -62,7 +62,7 @@ AUDIT_DONE_STATUSES = ("report_issued", "closed")
 
 
 def next_audits(scopes) -> dict[int, NextAudit | None]:
-    """{scope id: next audit} for label scopes (with `module__referential` loaded), in two queries.
+    """{scope id: next audit} for label scopes (with `module` loaded), in two queries.
 
     The last audit of a module counts under every version of its referential (a département's version
     edited in the app continues the published one: same module numbers). A scope whose referential has
@@ -74,8 +74,13 @@ def next_audits(scopes) -> dict[int, NextAudit | None]:
 
     scopes = list(scopes)
     referential_ids = {s.module.referential_id for s in scopes}
-    cycles = {c.referential_id: c for c in LabelCycle.objects.filter(referential_id__in=referential_ids)}
-    lineages = {s.module.referential.published_id for s in scopes}
+    cycles = {
+        c.referential_id: c
+        for c in LabelCycle.objects.filter(referential_id__in=referential_ids).select_related("referential")
+    }
+    # The published version each referential is or adapts (only those with a cycle compute a date).
+    published = {ref_id: c.referential.published_id for ref_id, c in cycles.items()}
+    lineages = set(published.values())
     last: dict[tuple[int, int, int], dt.date] = {}
     # The audits of each module, through the modules' reverse relation (audits sits above the
     # referential and is not imported here).
@@ -105,7 +110,7 @@ def next_audits(scopes) -> dict[int, NextAudit | None]:
             awarded_on=scope.awarded_on,
             valid_until=scope.valid_until,
             last_audit_on=last.get(
-                (scope.entity_id, scope.module.referential.published_id, scope.module.number)
+                (scope.entity_id, published[scope.module.referential_id], scope.module.number)
             ),
         )
     return result
