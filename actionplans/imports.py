@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from qualipref.excel import import_rows, read_xlsx, template_response
 from qualipref.uploads import import_key
 from referential.models import Module
+from sites import examples
 from sites.models import Site, User
 
 from . import services
@@ -157,7 +158,7 @@ def template(plan=None):
             [
                 "Renouveler la signalétique du hall d'accueil",
                 "Panneaux directionnels et plan d'orientation",
-                "peytral",
+                examples.SITE_CODE,
                 "Prise en compte des évaluations",
                 1,
                 "qualite",

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qualipref.excel import CellDateField
+from sites import examples
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
@@ -217,7 +218,8 @@ def _as_date(value):
 class ImportRowForm(forms.Form):
     reference = forms.CharField(max_length=32, required=False)
     site = forms.CharField(
-        max_length=50, error_messages={"required": "Indiquez le code du site (par exemple arles)."}
+        max_length=50,
+        error_messages={"required": f"Indiquez le code du site (par exemple {examples.SITE_CODE})."},
     )
     reception_point = forms.CharField(max_length=50, required=False)
     kind = _LabelChoiceField(choices=Kind.choices)

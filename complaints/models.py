@@ -20,7 +20,7 @@ class Kind(models.TextChoices):
     OBSERVATION_LETTER = "observation_letter", "Lettre d'observation"
 
 
-# Prefix of the public reference number ("REC-13-2015-0042").
+# Prefix of the public reference number ("REC-84-2015-0042": département 84, 2015, 42nd).
 KIND_PREFIX = {
     Kind.COMPLAINT: "REC",
     Kind.SUGGESTION: "SUG",

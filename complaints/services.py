@@ -119,7 +119,7 @@ def _check_dates(request: Request, *, today: dt.date) -> None:
 
 
 def next_reference(department, kind: str, year: int) -> str:
-    """The next public reference of a département and year, e.g. "REC-13-2015-0042" (row-locked)."""
+    """The next public reference of a département and year, e.g. "REC-84-2015-0042" (row-locked)."""
     ReferenceSequence.objects.get_or_create(department=department, year=year)
     sequence = ReferenceSequence.objects.select_for_update().get(department=department, year=year)
     sequence.last += 1

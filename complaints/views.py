@@ -16,6 +16,7 @@ from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_re
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
 from qualipref.uploads import import_key
+from sites import examples
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department, ReceptionPoint, Site
 
@@ -314,7 +315,7 @@ def import_template(request):
         [
             [
                 "",
-                "arles",
+                examples.SITE_CODE,
                 "pre-accueil",
                 "Réclamation",
                 "Registre sur site",

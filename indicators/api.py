@@ -2,7 +2,7 @@
 
     POST /api/indicators/measurements/
     Authorization: Bearer qp_…
-    {"indicator": "taux-decroche", "site": "peytral", "period": "2015-06", "value": 71.5}
+    {"indicator": "taux-decroche", "site": "centre-ville", "period": "2015-06", "value": 71.5}
     or {"measurements": [ {…}, {…} ]} (up to 1000, all or nothing), or a plain list [ {…}, {…} ]
 
 The payload is declared once below (pydantic, through django-ninja): the same declaration validates the
@@ -29,6 +29,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadError
 from ninja.security import HttpBearer
 from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, WithJsonSchema
+
+from sites import examples
 
 from . import services
 
@@ -131,7 +133,7 @@ Code = Annotated[str, Field(min_length=1, max_length=50, pattern=CODE_PATTERN)]
 
 class MeasurementIn(BaseModel):  # not ninja's Schema: it reads attributes of any object, a str too
     indicator: Code = Field(description="Code de l'indicateur mesuré.", examples=["taux-decroche"])
-    site: Code = Field(description="Code du site.", examples=["peytral"])
+    site: Code = Field(description="Code du site.", examples=[examples.SITE_CODE])
     period: Period
     value: Value
     comment: str = Field("", max_length=255, pattern=NO_NUL_PATTERN, description="Commentaire libre.")

@@ -13,6 +13,7 @@ from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, tem
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from qualipref.uploads import import_key
+from sites import examples
 from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department
 
@@ -316,10 +317,10 @@ def measurement_import(request):
 def import_template(request):
     indicators = list(visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED)[:2])
     sites = selectors.sites_for_user(request.user)[:2]
-    examples = [[i.code, s.code, "2015-06", "", ""] for i in indicators for s in sites] or [
-        ["taux-decroche", "peytral", "2015-06", 71.5, ""]
+    rows = [[i.code, s.code, "2015-06", "", ""] for i in indicators for s in sites] or [
+        ["taux-decroche", examples.SITE_CODE, "2015-06", 71.5, ""]
     ]
-    return template_response("modele-mesures.xlsx", "Mesures", list(IMPORT_HEADERS), examples)
+    return template_response("modele-mesures.xlsx", "Mesures", list(IMPORT_HEADERS), rows)
 
 
 # ---- API clients ------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from sites import examples
+
 from .periods import open_data_number
 
 FORMAT_NAME = "qualipref-resultats-publics"
@@ -29,9 +31,9 @@ class Column:
 COLUMNS = [
     Column("indicateur", "Code stable de l'indicateur (voir la liste des codes).", "taux-de-decroche"),
     Column("libelle", "Intitulé de l'indicateur, en clair.", "Taux de décroché"),
-    Column("site", "Code du site (celui de l'adresse de sa page publique).", "arles"),
-    Column("site_nom", "Nom du site.", "Arles"),
-    Column("departement", "Code du département.", "13"),
+    Column("site", "Code du site (celui de l'adresse de sa page publique).", examples.SITE_CODE),
+    Column("site_nom", "Nom du site.", examples.SITE_NAME),
+    Column("departement", "Code du département.", examples.DEPARTMENT_CODE),
     Column("perimetre", "Point d'accueil ou unité enquêtée ; vide pour le site entier.", "Accueil général"),
     Column("periode", "Période mesurée, en clair.", "décembre 2014 à novembre 2015"),
     Column("valeur", "Valeur, avec un point comme séparateur décimal.", "87.5"),

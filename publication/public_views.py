@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
+from sites import examples
+
 from . import opendata, poster, selectors
 from .opendata import COLUMNS
 
@@ -131,5 +133,6 @@ def open_data_doc(request):
             "format_name": opendata.FORMAT_NAME,
             "format_version": opendata.FORMAT_VERSION,
             "departments": selectors.public_departments(),
+            "example_site": examples.SITE_CODE,
         },
     )

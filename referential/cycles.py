@@ -62,25 +62,41 @@ AUDIT_DONE_STATUSES = ("report_issued", "closed")
 
 
 def next_audits(scopes) -> dict[int, NextAudit | None]:
-    """{scope id: next audit} for label scopes (with `module__referential` loaded), in two queries.
+    """{scope id: next audit} for label scopes (with `module` loaded), in two queries.
 
-    A scope whose referential has no cycle keeps the date recorded on it (the history of the time).
+    The last audit of a module counts under every version of its referential (a département's version
+    edited in the app continues the published one: same module numbers). A scope whose referential has
+    no cycle keeps the date recorded on it (the history of the time).
     """
+    from django.db.models import Q
+
     from .models import LabelCycle, Module
 
     scopes = list(scopes)
     referential_ids = {s.module.referential_id for s in scopes}
-    cycles = {c.referential_id: c for c in LabelCycle.objects.filter(referential_id__in=referential_ids)}
-    last: dict[tuple[int, int], dt.date] = {}
+    cycles = {
+        c.referential_id: c
+        for c in LabelCycle.objects.filter(referential_id__in=referential_ids).select_related("referential")
+    }
+    # The published version each referential is or adapts (only those with a cycle compute a date).
+    published = {ref_id: c.referential.published_id for ref_id, c in cycles.items()}
+    lineages = set(published.values())
+    last: dict[tuple[int, int, int], dt.date] = {}
     # The audits of each module, through the modules' reverse relation (audits sits above the
     # referential and is not imported here).
-    for entity_id, module_id, end_on in Module.objects.filter(
-        pk__in={s.module_id for s in scopes},
-        audits__entity_id__in={s.entity_id for s in scopes},
-        audits__kind__in=LABEL_AUDIT_KINDS,
-        audits__status__in=AUDIT_DONE_STATUSES,
-    ).values_list("audits__entity_id", "pk", "audits__end_on"):
-        key = (entity_id, module_id)
+    for entity_id, referential_id, adapts_id, number, end_on in (
+        Module.objects.filter(Q(referential_id__in=lineages) | Q(referential__adapts_id__in=lineages))
+        .filter(
+            number__in={s.module.number for s in scopes},
+            audits__entity_id__in={s.entity_id for s in scopes},
+            audits__kind__in=LABEL_AUDIT_KINDS,
+            audits__status__in=AUDIT_DONE_STATUSES,
+        )
+        .values_list(
+            "audits__entity_id", "referential_id", "referential__adapts_id", "number", "audits__end_on"
+        )
+    ):
+        key = (entity_id, adapts_id or referential_id, number)
         if end_on and (key not in last or end_on > last[key]):
             last[key] = end_on
     result = {}
@@ -93,6 +109,8 @@ def next_audits(scopes) -> dict[int, NextAudit | None]:
             cycle,
             awarded_on=scope.awarded_on,
             valid_until=scope.valid_until,
-            last_audit_on=last.get((scope.entity_id, scope.module_id)),
+            last_audit_on=last.get(
+                (scope.entity_id, published[scope.module.referential_id], scope.module.number)
+            ),
         )
     return result

@@ -20,8 +20,11 @@ from .params import cast_value
 class ReferentialFileError(ValueError):
     """The file cannot be loaded; `errors` lists every problem found."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], fields: list[tuple[str, str]] | None = None):
         self.errors = errors
+        # (path, message) per problem, the path naming the key at fault (`cycle.validity_months`):
+        # a form built over the same data names its own field from it.
+        self.fields = fields or []
         super().__init__("Référentiel invalide :\n" + "\n".join(f"- {e}" for e in errors))
 
 
@@ -53,11 +56,13 @@ class LoadResult:
 class _Validator:
     def __init__(self):
         self.errors: list[str] = []
+        self.fields: list[tuple[str, str]] = []
 
     def error(self, node, path: str, message: str):
         line = getattr(node, "line", 0)
         where = f"ligne {line}, " if line else ""
         self.errors.append(f"{where}« {path} » : {message}")
+        self.fields.append((path, message))
 
     def mapping(self, node, path) -> bool:
         if not isinstance(node, dict):
@@ -108,7 +113,13 @@ def parse(text: str) -> dict:
         raise ReferentialFileError(
             [f"{where}syntaxe YAML invalide ({getattr(exc, 'problem', exc)})."]
         ) from None
+    return validate(data)
 
+
+def validate(data) -> dict:
+    """Validate a referential given as plain data (the file's shape: mappings, lists, typed values) into
+    the loader's data; raise ReferentialFileError on any problem. The file and the in-app editing
+    (`referential.editing`) go through this one set of rules."""
     v = _Validator()
     if not isinstance(data, dict):
         raise ReferentialFileError(
@@ -254,7 +265,7 @@ def parse(text: str) -> dict:
         out["cycle"] = _cycle(v, data["cycle"])
 
     if v.errors:
-        raise ReferentialFileError(v.errors)
+        raise ReferentialFileError(v.errors, v.fields)
     return out
 
 
@@ -342,15 +353,36 @@ def load_referential(path: str | Path) -> LoadResult:
     except UnicodeDecodeError:
         raise ReferentialFileError([f"le fichier {path.name} n'est pas encodé en UTF-8."]) from None
     data = parse(text)
+    head = data["referential"]
+    if Referential.objects.filter(
+        code=head["code"], version=head["version"], department__isnull=False
+    ).exists():
+        raise ReferentialFileError(
+            [
+                f"« referential.version » : la version {head['version']} est celle d'un département, "
+                "modifiée dans l'application ; un fichier ne la remplace pas."
+            ]
+        )
+    return write(data, source_file=path.name, checksum=hashlib.sha256(raw).hexdigest())
 
+
+@transaction.atomic
+def write(
+    data: dict, *, source_file: str = "", checksum: str = "", department=None, adapts=None
+) -> LoadResult:
+    """Write validated data (`parse` / `validate`) as the version `data["referential"]["version"]`:
+    created, or updated in place when it exists. `department` and `adapts` mark a département's version
+    of a published one (`referential.editing`)."""
     head = data["referential"]
     referential, created = Referential.objects.update_or_create(
         code=head["code"],
         version=head["version"],
         defaults={
             **{k: head[k] for k in ("name", "published_on", "valid_from", "valid_until", "description")},
-            "source_file": path.name,
-            "checksum": hashlib.sha256(raw).hexdigest(),
+            "source_file": source_file,
+            "checksum": checksum,
+            "department": department,
+            "adapts": adapts,
         },
     )
     counts = {"modules": 0, "engagements": 0, "criteria": 0, "parameters": 0, "finding_types": 0}

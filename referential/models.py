@@ -19,6 +19,25 @@ class Referential(TimeStampedModel):
     description = models.TextField("description", blank=True)
     source_file = models.CharField("fichier source", max_length=255, blank=True)
     checksum = models.CharField("empreinte SHA-256 du fichier", max_length=64, blank=True)
+    # A version edited in the app by a département's quality manager: it adapts a published version
+    # (`adapts`, loaded from its file) for that département only; the published one stays as it is.
+    department = models.ForeignKey(
+        "sites.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referentials",
+        verbose_name="département",
+        help_text="Vide : version publiée, commune à tous les départements.",
+    )
+    adapts = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adaptations",
+        verbose_name="adapte la version publiée",
+    )
 
     history = HistoricalRecords()
 
@@ -28,10 +47,21 @@ class Referential(TimeStampedModel):
         ordering = ["-published_on", "code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="referential_code_version_unique"),
+            # A département's version adapts a published one; a published one adapts nothing.
+            models.CheckConstraint(
+                condition=Q(department__isnull=True, adapts__isnull=True)
+                | Q(department__isnull=False, adapts__isnull=False),
+                name="referential_adaptation_has_department",
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} (version {self.version})"
+
+    @property
+    def published_id(self) -> int:
+        """The id of the published version this one is, or adapts (the lineage of its versions)."""
+        return self.adapts_id or self.pk
 
 
 class Module(TimeStampedModel):

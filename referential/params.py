@@ -37,17 +37,42 @@ def cast_value(value_type: str, raw, choices: str = ""):
     raise ValueError(f"Type de paramètre inconnu : « {value_type} ».")
 
 
-def parameter_value(referential, key: str, *, department=None, default=None):
-    """The value of `key` in force: the département's override, else the referential's default."""
+def parameter_value(referential, key: str, *, department=None, default=None, on=None):
+    """The value of `key` in force for `department` on `on` (today by default), in one query:
+    the département's newest version of `referential` in force on that date (edited in the app,
+    `referential.editing`), else the département's override, else the referential's default.
+
+    A département's version passed as `referential` is read as it is (a report of its year)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from .models import Parameter
 
-    rows = {
-        p.department_id: p
-        for p in Parameter.objects.filter(referential=referential, key=key).filter(
-            Q(department__isnull=True) | Q(department=department)
+    if referential is None:
+        return default
+    on = on or timezone.localdate()
+    department_id = getattr(department, "pk", department)
+    scope = Q(referential=referential) & (Q(department__isnull=True) | Q(department_id=department_id))
+    if department_id is not None:
+        scope |= Q(
+            referential__adapts=referential,
+            referential__department_id=department_id,
+            referential__valid_from__lte=on,
+            department__isnull=True,
         )
-    }
-    row = rows.get(getattr(department, "pk", None)) or rows.get(None)
+    rows = list(
+        Parameter.objects.filter(scope, key=key).values_list(
+            "referential_id", "referential__valid_from", "department_id", "value_type", "value", "choices"
+        )
+    )
+    adapted = [r for r in rows if r[0] != referential.pk]
+    if adapted:
+        row = max(adapted, key=lambda r: (r[1] or dt.date.min, r[0]))
+    else:
+        own = {r[2]: r for r in rows}
+        row = own.get(department_id) if department_id is not None else None
+        row = row or own.get(None)
     if row is None:
         return default
-    return cast_value(row.value_type, row.value, row.choices)
+    return cast_value(row[3], row[4], row[5])

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import visible
+from sites.access import ids, visible
 from sites.selectors import entities_for_user
 
 from . import cycles
@@ -58,8 +58,33 @@ def label_history(entity):
     return scopes
 
 
-def referentials():
-    return Referential.objects.order_by("-published_on")
+def referentials(user=None):
+    """The published versions, and with `user` the versions the user's départements made of them
+    (another département's version is never shown)."""
+    published = Q(department__isnull=True)
+    if user is None:
+        return Referential.objects.filter(published).order_by("-published_on")
+    own = Q(department_id__in=sorted(ids(user, "department")))
+    return (
+        Referential.objects.filter(published | own)
+        .select_related("department")
+        .order_by("-published_on", "-pk")
+    )
+
+
+def department_version(published, department, today: dt.date | None = None):
+    """The département's newest version of the published referential `published` in force on `today`
+    (edited in the app, `referential.editing`), or `published` itself."""
+    if published is None or department is None:
+        return published
+    today = today or timezone.localdate()
+    own = (
+        Referential.objects.filter(adapts=published, department=department)
+        .exclude(valid_from__gt=today)
+        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
+        .first()
+    )
+    return own or published
 
 
 def referential_detail(pk):
@@ -80,18 +105,22 @@ def referential_detail(pk):
             Prefetch("parameters", queryset=Parameter.objects.select_related("department").order_by("key")),
             "finding_types",
         )
+        .select_related("department")
         .filter(pk=pk)
         .first()
     )
 
 
-def current_referential(today: dt.date | None = None):
-    """The newest referential in force (valid from a date past); failing that, the newest one."""
+def current_referential(today: dt.date | None = None, department=None):
+    """The newest published referential in force (valid from a date past); failing that, the newest one.
+    With `department`, that département's own version of it when it edited one (`department_version`)."""
     today = today or timezone.localdate()
-    in_force = Referential.objects.exclude(valid_from__gt=today).order_by(
+    published = Referential.objects.filter(department__isnull=True)
+    in_force = published.exclude(valid_from__gt=today).order_by(
         F("valid_from").desc(nulls_last=True), "-published_on"
     )
-    return in_force.first() or Referential.objects.order_by("-valid_from", "-published_on").first()
+    current = in_force.first() or published.order_by("-valid_from", "-published_on").first()
+    return department_version(current, department, today) if department is not None else current
 
 
 def crosswalk_table(user, source: Referential, target: Referential) -> dict:

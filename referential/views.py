@@ -7,6 +7,7 @@ from sites.access import WRITE, scope_for, writable
 from sites.models import Entity, Role
 
 from . import selectors, switch
+from .editing import managed_department_ids
 from .models import Referential
 
 
@@ -19,16 +20,21 @@ def referential_index(request):
 
 def referential_detail(request, pk):
     referential = selectors.referential_detail(pk)
-    if referential is None:
-        raise Http404("Référentiel introuvable.")
     departments = scope_for(request.user).ids("department")
+    if referential is None or (referential.department_id and referential.department_id not in departments):
+        raise Http404("Référentiel introuvable.")  # another département's version: not found
     parameters = [
         p for p in referential.parameters.all() if p.department_id is None or p.department_id in departments
     ]
     return render(
         request,
         "referential/detail.html",
-        {"referential": referential, "parameters": parameters, "all_referentials": selectors.referentials()},
+        {
+            "referential": referential,
+            "parameters": parameters,
+            "all_referentials": selectors.referentials(request.user),
+            "may_edit": bool(managed_department_ids(request.user)),
+        },
     )
 
 

@@ -213,7 +213,8 @@ def _grant(scope: AccessScope, granted, sites) -> AccessScope:
 
     for perm in list(scope.sites):
         # A user may act on an entity's rows when they hold that permission on every site of the entity
-        # (the Arles referent holds the whole of Arles; the Peytral referent not the whole préfecture);
+        # (the referent of a one-site sous-préfecture holds it whole; the referent of one of the
+        # préfecture's two sites does not hold the préfecture);
         # reading needs only one site of the entity, or of the département.
         held = scope.sites[perm]
         for entity_id, entity_sites in sites_of_entity.items():

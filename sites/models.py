@@ -83,7 +83,7 @@ class Entity(TimeStampedModel):
 
 
 class Site(TimeStampedModel):
-    """A physical site of an entity (the préfecture has two in Marseille: Peytral and Saint-Sébastien)."""
+    """A physical site of an entity (a préfecture may have several in its city)."""
 
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="sites", verbose_name="entité")
     code = models.SlugField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from qualipref.excel import CellDateField, import_rows, read_xlsx
 from qualipref.uploads import import_key
+from sites import examples
 from sites.access import writable
 from sites.models import Department, Site
 
@@ -27,7 +28,7 @@ TRAINING_HEADERS = {
 }
 TRAINING_EXAMPLE = [
     [
-        "arles",
+        examples.SITE_CODE,
         "Fabre",
         "Marc",
         "Formation à l'accueil",

@@ -172,7 +172,7 @@ class Criterion(TimeStampedModel):
 
 class SurveyUnit(SiteScopedModel):
     """A surveyed unit: a site, a reception point, or several points together
-    ("Peytral – accueil général et associations"). Its site is the site it belongs to."""
+    ("Centre-ville – accueil général et associations"). Its site is the site it belongs to."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="units", verbose_name="campagne"

@@ -138,6 +138,12 @@ def internal_pages():
             reverse("steering:register_detail", args=["communiques", _first(PressRelease.objects).pk]),
         ),
         (
+            "modification du référentiel",
+            reverse(
+                "referential:edit", args=[_first(Referential.objects.filter(code="services-publics-plus")).pk]
+            ),
+        ),
+        (
             "publication préparée",
             reverse("publication_admin:snapshot_detail", args=[_first(Snapshot.objects).pk]),
         ),

@@ -156,6 +156,9 @@ MATRIX: dict[str, Row | list[Row]] = {
     "referential:detail": R({"pk": "referential"}),
     "referential:crosswalk": R(),
     "referential:switch": W(),
+    # the published referential, edited for the persona's own département (another's version: 404,
+    # referential/tests/test_editing.py)
+    "referential:edit": W(pk="referential"),
     # audits
     "audits:audit_list": R(),
     "audits:audit_export": R(),

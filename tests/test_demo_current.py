@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.selectors import readiness_overview
@@ -15,6 +16,7 @@ from complaints.models import Request
 from publication.models import Snapshot
 from referential.models import LabelScope
 from referential.selectors import current_referential, label_overview
+from reports.models import ReportRun
 from sites.models import User
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,11 @@ def test_loaded_three_years_ahead_the_demo_is_current_there(client):
         page = client.get("/").content.decode()
         assert "dépassée depuis" not in page
         assert "Services Publics+" in page
+
+        # Last year's annual report (Services Publics+), finished in both formats, for the quality manager.
+        runs = ReportRun.objects.filter(department__code="13", kind="annual", params__year=today.year - 1)
+        assert sorted(runs.values_list("output_format", "status")) == [("pdf", "done"), ("xlsx", "done")]
+        pdf = runs.get(output_format="pdf")
+        response = client.get(reverse("reports:run_download", args=[pdf.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")

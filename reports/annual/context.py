@@ -62,18 +62,26 @@ def _organisation(department: Department) -> tuple[list[dict], list[dict]]:
 
 
 def _referential(year: int, department: Department) -> dict | None:
-    """The referential in force during the year; "new" when it came into force that year (one query)."""
+    """The referential in force during the year; "new" when it came into force that year (one query).
+
+    A version the département edited in the app (`referential.editing`) stands for the published one it
+    adapts, from the day it was saved: the report of that year reads its texts and parameters, and says
+    when the published referential came into force."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     candidates = list(
         Referential.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .filter(Q(department__isnull=True) | Q(department=department))
+        .select_related("adapts")
         .prefetch_related("modules")
-        .order_by("-valid_from", "-published_on")
+        .order_by("-valid_from", "-published_on", "-pk")
     )
     if not candidates:
         return None
     current = candidates[0]
-    came_into_force = current.valid_from if current.valid_from and current.valid_from >= start else None
+    published = current.adapts or current
+    candidates = [current] + [r for r in candidates[1:] if r.published_id != published.pk]
+    came_into_force = published.valid_from if published.valid_from and published.valid_from >= start else None
     return {
         "id": current.pk,
         "name": current.name,

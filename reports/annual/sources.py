@@ -72,8 +72,9 @@ def complaints(department: Department, year: int, referential: dict | None, enti
     deadline_days = deadline_kind = None
     if referential:
         ref = Referential(pk=referential["id"])
-        deadline_days = parameter_value(ref, "complaint_answer_days", department=department)
-        deadline_kind = parameter_value(ref, "complaint_days_kind", department=department)
+        end = dt.date(year, 12, 31)
+        deadline_days = parameter_value(ref, "complaint_answer_days", department=department, on=end)
+        deadline_kind = parameter_value(ref, "complaint_days_kind", department=department, on=end)
     by_entity: dict[str, dict] = {}
     for row in figures["rows"]:
         entry = by_entity.setdefault(

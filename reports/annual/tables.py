@@ -28,6 +28,36 @@ MODULES = Table(
     rows=lambda ctx: ctx["pilotage"]["modules"],
 )
 
+
+def _engagement_rows(ctx) -> list[dict] | None:
+    """A referential of common engagements (Services Publics+): its engagements, the one under which the
+    quality results are published marked."""
+    referential = ctx["pilotage"]["referential"] or {}
+    results = (referential.get("results_engagement") or {}).get("code")
+    return [
+        {**e, "results": "résultats publiés" if e["code"] == results else ""}
+        for e in referential.get("engagements") or []
+    ] or None
+
+
+ENGAGEMENTS = Table(
+    sheet="Engagements",
+    columns=[
+        Col("Engagement", "code", width=12),
+        Col(
+            "Intitulé",
+            "title",
+            width=70,
+            note=lambda e: "formulation à confirmer" if e.get("to_confirm") else None,
+        ),
+        Col(
+            "Formulation à confirmer", lambda e: "oui" if e.get("to_confirm") else "non", width=14, on="xlsx"
+        ),
+        Col("Résultats de qualité", "results", width=20),
+    ],
+    rows=_engagement_rows,
+)
+
 EVENTS = Table(
     sheet="Faits marquants",
     columns=[
@@ -347,6 +377,7 @@ DEADLINES = Table(
 # The tables the PDF's template names ({% report_table "complaints" evaluation.complaints %}).
 TABLES = {
     "modules": MODULES,
+    "engagements": ENGAGEMENTS,
     "events": EVENTS,
     "committees": COMMITTEES,
     "referents": REFERENTS,
@@ -383,6 +414,14 @@ def _summary(ctx: dict) -> list[dict]:
         {"label": "Sites", "value": len(ctx["sites"])},
         {"label": "Événements de l'année", "value": len(ctx["pilotage"]["events"])},
     ]
+    results = (ctx["pilotage"]["referential"] or {}).get("results_engagement")
+    if results:
+        rows.append(
+            {
+                "label": "Résultats publiés au titre de l'engagement",
+                "value": f"{results['code']} – {results['title']}",
+            }
+        )
     if complaints:
         rows += [
             {"label": "Réclamations reçues", "value": total.get("complaints")},
@@ -421,7 +460,10 @@ def annual_report_xlsx(ctx: dict) -> bytes:
     indicators = [{**ind, "year": ctx["year"]} for ind in ctx.get("indicators") or []]
     sheets = [
         table_sheet(SUMMARY, ctx),
-        *(table_sheet(t, ctx) for t in (MODULES, EVENTS, COMMITTEES, REFERENTS, DOCUMENTS, LABEL)),
+        table_sheet(MODULES, ctx),
+        # a referential of common engagements (Services Publics+): the table the PDF shows
+        *([table_sheet(ENGAGEMENTS, ctx)] if _engagement_rows(ctx) else []),
+        *(table_sheet(t, ctx) for t in (EVENTS, COMMITTEES, REFERENTS, DOCUMENTS, LABEL)),
         *(table_sheet(t, ctx) for t in (ACTIONS_BY_MODULE, ACTIONS_BY_SITE, ACTIONS_DONE, COMMUNICATION)),
         *_survey_sheets(ctx),
         table_sheet(SURVEY_POINTS, ctx),

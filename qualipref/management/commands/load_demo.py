@@ -8,6 +8,7 @@ import complaints.demo
 import indicators.demo
 import publication.demo
 import referential.demo
+import reports.demo
 import sites.demo
 import steering.demo
 import surveys.demo
@@ -23,11 +24,15 @@ DEMO_STEPS = [
     actionplans.demo,
     indicators.demo,
     publication.demo,
+    reports.demo,  # last year's annual report, built from everything above
 ]
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (Bouches-du-Rhône 2015). Peut être relancée sans doublon."
+    help = (
+        "Charge les données de démonstration : l'année 2015 sous Qualipref 2.0 et la vie récente sous "
+        "Services Publics+, datée par rapport au jour du chargement. Peut être relancée sans doublon."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,321 @@
+"""A département's quality manager edits the referential in the app: a new version for the département,
+the previous one kept; the loader's rules refuse a bad value in French and nothing changes."""
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referential import editing
+from referential.crosswalk import load_crosswalk
+from referential.cycles import next_audits
+from referential.loader import DEFAULT_FILE, SPPLUS_FILE, ReferentialFileError, load_referential
+from referential.models import (
+    CrosswalkLink,
+    Engagement,
+    FindingType,
+    LabelCycle,
+    LabelScope,
+    Module,
+    Referential,
+)
+from referential.params import parameter_value
+from referential.selectors import current_referential
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spplus(org):
+    load_referential(DEFAULT_FILE)
+    published = load_referential(SPPLUS_FILE).referential
+    load_crosswalk()
+    today = timezone.localdate()
+    for entity in (org.prefecture, org.arles_entity, org.vaucluse_entity):
+        LabelScope.objects.create(
+            entity=entity,
+            module=Module.objects.get(referential=published, number=1),
+            status=LabelScope.Status.LABELLED,
+            awarded_on=today - dt.timedelta(days=300),
+            valid_until=today - dt.timedelta(days=300) + dt.timedelta(days=3 * 365),
+            started_on=today - dt.timedelta(days=700),
+        )
+    return published
+
+
+def form_data(referential, department, **changes):
+    """The edit page's fields with their current values (as the browser posts them), then `changes`."""
+    data = {"departement": department.pk}
+    for group in editing.groups(editing.snapshot(referential, department)):
+        for fld in group.fields:
+            if fld.kind == "checkbox":
+                data[fld.name] = "1" if fld.value else "0"
+            else:
+                data[fld.name] = "" if fld.value is None else str(fld.value)
+    data.update(changes)
+    return data
+
+
+def path_of(referential, department, label):
+    """The field name whose French label is `label`."""
+    for group in editing.groups(editing.snapshot(referential, department)):
+        for fld in group.fields:
+            if fld.label == label:
+                return fld.name
+    raise KeyError(label)
+
+
+def everything():
+    return (
+        Referential.objects.count(),
+        Engagement.objects.count(),
+        sorted(Engagement.objects.values_list("pk", "title", "to_confirm")),
+        sorted(LabelScope.objects.values_list("pk", "module_id", "ended_on")),
+        LabelCycle.objects.count(),
+    )
+
+
+def test_the_page_shows_the_values_and_flags_those_to_confirm(client, quality_manager, org, spplus):
+    client.force_login(quality_manager)
+    page = client.get(reverse("referential:edit", args=[spplus.pk])).content.decode()
+    assert "Un service public éco-responsable" in page
+    assert "à confirmer" in page
+    assert 'href="#engagement-SP8"' in page  # listed among the items to confirm
+    assert 'href="#cycle"' in page
+    assert "Bouches-du-Rhône" in page
+
+
+def test_saving_creates_a_version_of_the_department_and_keeps_the_published_one(
+    client, quality_manager, org, spplus
+):
+    client.force_login(quality_manager)
+    sp8 = path_of(spplus, org.bdr, "Engagement SP8 — intitulé")
+    sp8_confirm = path_of(spplus, org.bdr, "Engagement SP8 — formulation à confirmer")
+    days = path_of(spplus, org.bdr, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    surveillance = "cycle.surveillance_interval_months"
+    strength = path_of(spplus, org.bdr, "Type de constat « Point fort » — libellé")
+    response = client.post(
+        reverse("referential:edit", args=[spplus.pk]),
+        form_data(
+            spplus,
+            org.bdr,
+            **{
+                sp8: "Un service public écoresponsable",
+                sp8_confirm: "0",
+                days: "10",
+                surveillance: "18",
+                strength: "Point remarquable",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    new = Referential.objects.get(department=org.bdr)
+    assert response["Location"] == reverse("referential:detail", args=[new.pk])
+    today = timezone.localdate()
+    assert (new.adapts, new.code, new.valid_from) == (spplus, spplus.code, today)
+    assert new.version == f"{spplus.version}-13.1"
+    sp8_new = Engagement.objects.get(module__referential=new, code="SP8")
+    assert (sp8_new.title, sp8_new.to_confirm) == ("Un service public écoresponsable", False)
+    assert new.cycle.surveillance_interval_months == 18
+    assert FindingType.objects.get(referential=new, code="strength").label == "Point remarquable"
+    # The published version is untouched.
+    sp8_old = Engagement.objects.get(module__referential=spplus, code="SP8")
+    assert (sp8_old.title, sp8_old.to_confirm) == ("Un service public éco-responsable", True)
+    assert spplus.cycle.surveillance_interval_months == 12
+    # The département reads its version; the others the published one.
+    assert current_referential(department=org.bdr) == new
+    assert current_referential(department=org.vaucluse) == spplus
+    assert current_referential() == spplus
+    assert parameter_value(spplus, "complaint_answer_days", department=org.bdr) == 10
+    assert parameter_value(spplus, "complaint_answer_days", department=org.vaucluse) == 15
+    assert parameter_value(spplus, "complaint_answer_days") == 15
+    yesterday = today - dt.timedelta(days=1)
+    assert parameter_value(spplus, "complaint_answer_days", department=org.bdr, on=yesterday) == 15
+    # The département's entities work under the new version, label kept; the past scope is kept, ended.
+    current = LabelScope.objects.filter(entity__department=org.bdr).current(today)
+    assert {(s.module.referential_id, s.status) for s in current} == {(new.pk, "labelled")}
+    ended = LabelScope.objects.filter(entity=org.prefecture, module__referential=spplus).get()
+    assert ended.ended_on == today
+    vaucluse = LabelScope.objects.get(entity=org.vaucluse_entity)
+    assert vaucluse.module.referential == spplus and vaucluse.ended_on is None
+    # The crosswalk from Qualipref 2.0 reaches the new version too.
+    assert CrosswalkLink.objects.filter(target_engagement__module__referential=new).count() == (
+        CrosswalkLink.objects.filter(target_engagement__module__referential=spplus).count()
+    )
+
+
+def test_a_second_edit_builds_on_the_first(client, quality_manager, org, spplus):
+    client.force_login(quality_manager)
+    days = path_of(spplus, org.bdr, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    url = reverse("referential:edit", args=[spplus.pk])
+    assert client.post(url, form_data(spplus, org.bdr, **{days: "10"})).status_code == 302
+    first = Referential.objects.get(department=org.bdr)
+    sp8 = path_of(first, org.bdr, "Engagement SP8 — intitulé")
+    # The page opened from the published version edits the département's newest version.
+    assert client.post(url, form_data(first, org.bdr, **{sp8: "Sobriété"})).status_code == 302
+    second = Referential.objects.filter(department=org.bdr).latest("pk")
+    assert second.version == f"{spplus.version}-13.2" and second.adapts == spplus
+    assert parameter_value(spplus, "complaint_answer_days", department=org.bdr) == 10  # kept from the first
+    assert Engagement.objects.get(module__referential=second, code="SP8").title == "Sobriété"
+    assert current_referential(department=org.bdr) == second
+    today = timezone.localdate()
+    current = LabelScope.objects.filter(entity=org.prefecture).current(today)
+    assert [s.module.referential_id for s in current] == [second.pk]
+
+
+def test_the_next_audit_counts_the_audits_of_every_version(client, quality_manager, org, spplus):
+    from audits.models import Audit
+
+    today = timezone.localdate()
+    module = Module.objects.get(referential=spplus, number=1)
+    audit = Audit.objects.create(
+        entity=org.prefecture,
+        kind="external",
+        title="Audit de surveillance",
+        status="report_issued",
+        referential=spplus,
+        start_on=today - dt.timedelta(days=30),
+        end_on=today - dt.timedelta(days=30),
+    )
+    audit.modules.add(module)
+    scope = LabelScope.objects.select_related("module__referential").get(entity=org.prefecture)
+    before = next_audits([scope])[scope.pk]
+    client.force_login(quality_manager)
+    days = path_of(spplus, org.bdr, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    client.post(reverse("referential:edit", args=[spplus.pk]), form_data(spplus, org.bdr, **{days: "10"}))
+    moved = LabelScope.objects.select_related("module__referential").get(entity=org.prefecture, ended_on=None)
+    assert moved.module.referential.department == org.bdr
+    assert next_audits([moved])[moved.pk] == before
+    # The past audit keeps the version of its time.
+    audit.refresh_from_db()
+    assert audit.referential == spplus
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "cycle.surveillance_interval_months",
+            "0",
+            "Cycle du label — intervalle des audits de surveillance (mois) : un intervalle doit être un "
+            "nombre de mois positif, pas « 0 ».",
+        ),
+        (
+            "cycle.validity_months",
+            "-12",
+            "Cycle du label — durée de validité du label (mois) : un intervalle doit être un nombre de mois "
+            "positif, pas « -12 ».",
+        ),
+        (
+            "cycle.validity_months",
+            "trois ans",
+            "Cycle du label — durée de validité du label (mois) : un nombre entier est attendu",
+        ),
+        (
+            "Paramètre « Délai de réponse aux réclamations » — engagement mesuré",
+            "SP9",
+            "Paramètre « Délai de réponse aux réclamations » — engagement mesuré : "
+            "engagement inconnu « SP9 » : il n'est pas défini dans ce référentiel.",
+        ),
+        (
+            "Paramètre « Délai de réponse aux réclamations » — valeur",
+            "quinze",
+            "Paramètre « Délai de réponse aux réclamations » — valeur : "
+            "« quinze » n'est pas un nombre entier.",
+        ),
+        ("Engagement SP4 — intitulé", "  ", "Engagement SP4 — intitulé : champ obligatoire."),
+        ("Type de constat « Point fort » — couleur", "fuchsia", "couleur inconnue « fuchsia »"),
+    ],
+)
+def test_a_bad_value_is_refused_in_french_and_nothing_changes(
+    client, quality_manager, org, spplus, field, value, message
+):
+    client.force_login(quality_manager)
+    name = field if field.startswith("cycle.") else path_of(spplus, org.bdr, field)
+    before = everything()
+    response = client.post(
+        reverse("referential:edit", args=[spplus.pk]), form_data(spplus, org.bdr, **{name: value})
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in unescape(page)
+    assert "Rien n'a été enregistré" in page
+    assert everything() == before
+
+
+def test_an_unchanged_form_creates_no_version(client, quality_manager, org, spplus):
+    client.force_login(quality_manager)
+    before = everything()
+    response = client.post(reverse("referential:edit", args=[spplus.pk]), form_data(spplus, org.bdr))
+    assert response.status_code == 400
+    assert "Aucune modification" in response.content.decode()
+    assert everything() == before
+
+
+def test_referents_read_and_outsiders_find_nothing(client, org, spplus, quality_manager, arles_referent):
+    url = reverse("referential:edit", args=[spplus.pk])
+    client.force_login(quality_manager)
+    days = path_of(spplus, org.bdr, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    client.post(url, form_data(spplus, org.bdr, **{days: "10"}))
+    version = Referential.objects.get(department=org.bdr)
+    before = everything()
+    # The Arles referent reads the département's version but may not edit it.
+    client.force_login(arles_referent)
+    assert client.get(reverse("referential:detail", args=[version.pk])).status_code == 200
+    assert client.get(url).status_code == 403
+    assert client.post(url, form_data(version, org.bdr, **{days: "3"})).status_code == 403
+    assert client.get(reverse("referential:edit", args=[version.pk])).status_code == 403
+    # Vaucluse's quality manager: another département's version is not found; the published one is
+    # edited for Vaucluse.
+    vaucluse_qm = f.persona("qualite.vaucluse", "quality_manager", org.vaucluse)
+    client.force_login(vaucluse_qm)
+    assert client.get(reverse("referential:detail", args=[version.pk])).status_code == 404
+    assert client.get(reverse("referential:edit", args=[version.pk])).status_code == 404
+    assert client.post(reverse("referential:edit", args=[version.pk]), {}).status_code == 404
+    page = client.get(reverse("referential:detail", args=[spplus.pk])).content.decode()
+    assert version.version not in page
+    page = client.get(url).content.decode()
+    assert "Vaucluse" in page and "10" not in page.split(days)[1][:120]
+    assert everything() == before
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_administrator_chooses_the_department(client, administrator, org, spplus):
+    client.force_login(administrator)
+    url = reverse("referential:edit", args=[spplus.pk])
+    page = client.get(url, {"departement": org.vaucluse.pk}).content.decode()
+    assert f'name="departement" value="{org.vaucluse.pk}"' in page
+    days = path_of(spplus, org.vaucluse, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    assert client.post(url, form_data(spplus, org.vaucluse, **{days: "20"})).status_code == 302
+    assert Referential.objects.get(department=org.vaucluse).version == f"{spplus.version}-84.1"
+    assert parameter_value(spplus, "complaint_answer_days", department=org.vaucluse) == 20
+    assert parameter_value(spplus, "complaint_answer_days", department=org.bdr) == 15
+
+
+def test_a_file_does_not_replace_a_departments_version(org, spplus, tmp_path):
+    version = editing.save_version(
+        referential=spplus,
+        department=org.bdr,
+        post=_querydict(form_data(spplus, org.bdr, **{"cycle.validity_months": "48"})),
+        by=None,
+    )
+    text = SPPLUS_FILE.read_text(encoding="utf-8").replace('version: "2023"', f'version: "{version.version}"')
+    path = tmp_path / "copie.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReferentialFileError, match="celle d'un département"):
+        load_referential(path)
+    version.refresh_from_db()
+    assert version.department == org.bdr and version.cycle.validity_months == 48
+
+
+def _querydict(data):
+    from django.http import QueryDict
+
+    q = QueryDict(mutable=True)
+    for key, value in data.items():
+        q[key] = str(value)
+    return q
