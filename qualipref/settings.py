@@ -49,7 +49,7 @@ ALLOWED_HOSTS = _read(
 CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qualipref.apps.QualiprefAdminConfig",  # django.contrib.admin, see qualipref.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,8 +83,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # NUL bytes and invalid UTF-8 in the path, query string or form fields: a French 400, before any view.
     "qualipref.middleware.RejectBadInputMiddleware",
-    # Only GET, HEAD, POST (and OPTIONS): PUT, DELETE, PATCH… get a 405.
-    "qualipref.middleware.HttpMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sites.access import WRITE, scope_for, writable
 from sites.models import Entity, Role
@@ -10,6 +11,7 @@ from . import selectors, switch
 from .models import Referential
 
 
+@require_safe
 def referential_index(request):
     current = selectors.current_referential()
     if current is None:
@@ -17,6 +19,7 @@ def referential_index(request):
     return redirect("referential:detail", pk=current.pk)
 
 
+@require_safe
 def referential_detail(request, pk):
     referential = selectors.referential_detail(pk)
     if referential is None:
@@ -32,6 +35,7 @@ def referential_detail(request, pk):
     )
 
 
+@require_safe
 def crosswalk(request):
     """Qualipref 2.0 and Services Publics+ side by side, through the crosswalk file."""
     source = (
@@ -47,6 +51,7 @@ def crosswalk(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def referential_switch(request):
     """Move an entity, or every entity of the département, to another referential: preview, then apply."""
     scope = scope_for(request.user)

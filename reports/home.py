@@ -2,6 +2,7 @@
 audit. It composes several apps (referential, audits), so it lives here, above them."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from audits.selectors import readiness_overview
 from publication.selectors import stale_publications
@@ -10,6 +11,7 @@ from sites.access import scope_for
 from sites.models import Role
 
 
+@require_safe
 def home(request):
     entities = list(label_overview(request.user))
     return render(
