@@ -69,4 +69,3 @@ class RejectBadInputMiddleware:
             if content_type == "multipart/form-data":
                 return any("\x00" in value for values in request.POST.lists() for value in values[1])
         return False
-
