@@ -400,7 +400,12 @@ def action_update(request, pk):
 
 
 @require_safe
-def action_detail(request, pk, *, transition_form=None):
+def action_detail(request, pk):
+    return _action_page(request, pk)
+
+
+def _action_page(request, pk, *, transition_form=None):
+    """The action's page; a refused status change (a POST) shows it again with the form's errors."""
     action = _get_action(request, pk)
     can_write = selectors.can_write_action(request.user, action)
     comments = list(action.comments.select_related("author"))
@@ -453,7 +458,7 @@ def action_transition(request, pk):
     messages.error(
         request, "Le statut n'a pas changé : " + " ".join(m for ms in form.errors.values() for m in ms)
     )
-    response = action_detail(request, pk, transition_form=form)
+    response = _action_page(request, pk, transition_form=form)
     response.status_code = 400
     return response
 
