@@ -11,9 +11,11 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 
 .PHONY: run test test-dates audit install sysdeps migrate demo serve assets lint worker beat clean
 
+# The web server, a Celery worker and its scheduler (beat) together, on an embedded broker (files under
+# var/broker/, no Redis) unless CELERY_BROKER_URL is set; Ctrl-C stops all three (scripts/run.sh).
 run: install migrate demo
 	@echo "Qualipref : http://$(HOST):$(PORT)/  (comptes ci-dessus, mot de passe qualipref2015)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@VENV=$(VENV) bash scripts/run.sh $(HOST) $(PORT)
 
 # The suite across the cores (one database per worker, a module's tests on one worker), the 25 slowest
 # steps in the log. QUALIPREF_TEST_TODAY=2027-01-05 (or 2027-03-28T02:30, Paris time) moves its clock.

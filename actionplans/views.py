@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
@@ -68,6 +68,7 @@ def _year():
 # ---- plans --------------------------------------------------------------------------------------------
 
 
+@require_safe
 def plan_list(request):
     plans = selectors.plans_for_user(request.user)
     if year := year_param(request):
@@ -88,6 +89,7 @@ def plan_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request):
     require(request.user, WRITE)
     entity_ids = scope_for(request.user).ids("entity", WRITE)
@@ -111,6 +113,7 @@ def plan_create(request):
     )
 
 
+@require_safe
 def plan_detail(request, pk):
     plan = selectors.plan_for_user(request.user, pk)
     actions = list(
@@ -178,6 +181,7 @@ def plan_next(request, pk):
     return redirect(next_plan)
 
 
+@require_safe
 def plan_export(request, pk):
     plan = selectors.plan_for_user(request.user, pk)
     actions = selectors.actions_for_user(request.user).filter(plan=plan).prefetch_related("contributors")
@@ -185,6 +189,7 @@ def plan_export(request, pk):
     return exports.actions_xlsx(actions, f"plan-actions-{plan.entity.code}-{plan.year}.xlsx")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_import(request, pk):
     plan = selectors.plan_for_user(request.user, pk, perm=WRITE)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -218,6 +223,7 @@ def plan_import(request, pk):
     )
 
 
+@require_safe
 def import_template(request):
     return imports.template()
 
@@ -231,6 +237,7 @@ def _filtered(request):
     return action_filter, action_filter.qs
 
 
+@require_safe
 def action_list(request):
     action_filter, queryset = _filtered(request)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-due")
@@ -250,6 +257,7 @@ def action_list(request):
     )
 
 
+@require_safe
 def action_board(request):
     action_filter, queryset = _filtered(request)
     columns = selectors.board_columns(queryset.order_by("due_on", "pk")[:500])
@@ -265,6 +273,7 @@ def action_board(request):
     )
 
 
+@require_safe
 def my_actions(request):
     actions = list(selectors.my_actions(request.user).order_by("status", "due_on", "pk"))
     open_actions = [a for a in actions if a.is_open]
@@ -280,12 +289,14 @@ def my_actions(request):
     )
 
 
+@require_safe
 def action_export(request):
     _action_filter, queryset = _filtered(request)
     queryset = queryset.select_related("engagement", *ORIGIN_FIELDS.values()).prefetch_related("contributors")
     return exports.actions_xlsx(queryset.order_by("due_on", "pk"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_create(request):
     entity_ids = selectors.writable_entity_ids(request.user)
     if not entity_ids:
@@ -343,6 +354,7 @@ def _may_create(user, entity, sites) -> bool:
     return scope_for(user).holds(WRITE, entity_id=entity.pk, site_ids=[s.pk for s in sites])
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_update(request, pk):
     action = _get_rw_action(request, pk)
     entity_ids = selectors.writable_entity_ids(request.user) | {action.entity_id}
@@ -387,7 +399,13 @@ def action_update(request, pk):
     )
 
 
-def action_detail(request, pk, *, transition_form=None):
+@require_safe
+def action_detail(request, pk):
+    return _action_page(request, pk)
+
+
+def _action_page(request, pk, *, transition_form=None):
+    """The action's page; a refused status change (a POST) shows it again with the form's errors."""
     action = _get_action(request, pk)
     can_write = selectors.can_write_action(request.user, action)
     comments = list(action.comments.select_related("author"))
@@ -440,7 +458,7 @@ def action_transition(request, pk):
     messages.error(
         request, "Le statut n'a pas changé : " + " ".join(m for ms in form.errors.values() for m in ms)
     )
-    response = action_detail(request, pk, transition_form=form)
+    response = _action_page(request, pk, transition_form=form)
     response.status_code = 400
     return response
 
@@ -493,6 +511,7 @@ def action_evidence(request, pk):
     return redirect(action)
 
 
+@require_safe
 def loop(request):
     """The closing-the-loop panel alone (htmx or a full page)."""
     context = selectors.loop_panel(request.user, limit=50)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import ngettext
+
 READY, AT_RISK, NOT_READY = "ready", "at_risk", "not_ready"
 LABELS = {READY: "Prêt", AT_RISK: "À surveiller", NOT_READY: "Pas prêt"}
 BADGES = {READY: "success", AT_RISK: "warning", NOT_READY: "danger"}
@@ -102,7 +104,7 @@ def worst(statuses) -> str:
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+    return f"{count} {ngettext(singular, plural, count)}"
 
 
 def _codes(codes: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError
@@ -97,6 +97,7 @@ def audit_list(request, export=False):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_create(request):
     require(request.user, WRITE)
     entities = _writable_entities(request.user)
@@ -137,6 +138,7 @@ def audit_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_edit(request, pk):
     audit = selectors.audit_for_user(request.user, pk, perm=WRITE)
     form = AuditForm(request.POST or None, instance=audit, entities=Entity.objects.filter(pk=audit.entity_id))
@@ -168,6 +170,7 @@ def audit_edit(request, pk):
     )
 
 
+@require_safe
 def audit_detail(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
     context = selectors.audit_detail(audit)
@@ -201,6 +204,7 @@ def audit_status(request, pk):
     return redirect(audit)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_report_edit(request, pk):
     audit = selectors.audit_for_user(request.user, pk, perm=WRITE)
     form = AuditReportForm(request.POST or None, instance=audit)
@@ -299,6 +303,7 @@ def self_assessments_schedule(request):
 # ---- self-assessment checklist --------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def checklist(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
     if not audit.is_self_assessment:
@@ -390,6 +395,7 @@ def finding_list(request, export=False):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def finding_create(request, pk):
     audit = selectors.audit_for_user(request.user, pk, perm=FINDINGS_WRITE)
     form = FindingForm(request.POST or None, audit=audit, initial={"observed_on": audit.end_on})
@@ -418,6 +424,7 @@ def finding_create(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def general_finding_create(request):
     department_ids = scope_for(request.user).ids("department", WRITE)
     if not department_ids:
@@ -443,6 +450,7 @@ def general_finding_create(request):
     )
 
 
+@require_safe
 def finding_detail(request, pk):
     finding = selectors.finding_for_user(request.user, pk)
     can_write = services.can_write_finding(request.user, finding)
@@ -475,6 +483,7 @@ def _finding_crumbs(finding, *extra):
     return crumbs + list(extra)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def finding_edit(request, pk):
     finding = selectors.finding_for_user(request.user, pk, write=True)
     if finding.is_general:
@@ -543,6 +552,7 @@ def finding_attachment_add(request, pk):
     return redirect(finding)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def gap_sheet_edit(request, pk):
     finding = selectors.finding_for_user(request.user, pk, write=True)
     if not is_nonconformity(finding.finding_type):
@@ -588,6 +598,7 @@ def gap_sheet_pdf(request, pk):
 # ---- import ---------------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def findings_import(request, pk):
     audit = selectors.audit_for_user(request.user, pk, perm=FINDINGS_WRITE)
     form = ImportForm(request.POST or None, request.FILES or None)

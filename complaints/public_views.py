@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from qualipref import ratelimit
 from sites.models import Site
@@ -26,6 +27,7 @@ ERROR_RATE = (
 ERROR_TOO_LARGE = "Votre envoi est trop volumineux : raccourcissez votre message."
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def public_request(request, site_code):
     site = get_object_or_404(Site.objects.select_related("entity__department"), code=site_code)
     errors = []
@@ -73,6 +75,7 @@ def public_request(request, site_code):
     )
 
 
+@require_safe
 def public_request_thanks(request, site_code):
     site = get_object_or_404(Site, code=site_code)
     stored = request.session.get(SESSION_KEY)

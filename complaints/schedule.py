@@ -1,7 +1,7 @@
 from celery.schedules import crontab
 
 SCHEDULE = {
-    "complaints-anonymise-requesters": {
+    "Anonymisation des demandeurs (durée de conservation dépassée)": {
         "task": "complaints.anonymise_requesters",
         "schedule": crontab(hour=2, minute=30),
     },

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
@@ -81,6 +81,7 @@ def _filtered(request):
     return request_filter, request_filter.qs
 
 
+@require_safe
 def request_list(request):
     request_filter, queryset = _filtered(request)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
@@ -112,6 +113,7 @@ def request_list(request):
     )
 
 
+@require_safe
 def request_export(request):
     _, queryset = _filtered(request)
     queryset = queryset.select_related("site__entity", "created_by").order_by("received_on", "pk")
@@ -121,6 +123,7 @@ def request_export(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_create(request):
     require(request.user, REQUESTS)
     form = RequestForm(request.POST or None, user=request.user)
@@ -142,6 +145,7 @@ def request_create(request):
     )
 
 
+@require_safe
 def request_detail(request, pk):
     obj = selectors.request_for_user(request.user, pk)
     scope = scope_for(request.user)
@@ -193,6 +197,7 @@ def _status_events(obj: Request) -> list[Event]:
     return events
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_edit(request, pk):
     obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
     form = RequestForm(request.POST or None, instance=obj, user=request.user)
@@ -244,6 +249,7 @@ def request_transition(request, pk, to):
     return redirect(obj)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_answer(request, pk):
     obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
     if Status.ANSWERED not in WORKFLOW.allowed(obj.status):
@@ -306,6 +312,7 @@ def request_attach(request, pk):
 # ---- import -------------------------------------------------------------------------------------------
 
 
+@require_safe
 def import_template(request):
     require(request.user, REQUESTS)
     return template_response(
@@ -333,6 +340,7 @@ def import_template(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_import(request):
     require(request.user, REQUESTS)
     upload_form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -396,6 +404,7 @@ def _writable_departments(user):
     return Department.objects.filter(pk__in=scope_for(user).ids("department", WRITE))
 
 
+@require_safe
 def model_answer_list(request):
     answers = visible(request.user, ModelAnswer.objects).select_related("department")
     return render(
@@ -409,6 +418,7 @@ def model_answer_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def model_answer_edit(request, pk=None):
     departments = _writable_departments(request.user)
     instance = None

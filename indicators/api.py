@@ -24,6 +24,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import Body, Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as PayloadError
@@ -332,6 +333,7 @@ def measurements(request):
     return _push_view(request)
 
 
+@require_safe
 def schema(request):
     """The OpenAPI document, generated from the declarations above."""
     document = api.get_openapi_schema(path_prefix="")

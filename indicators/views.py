@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
@@ -46,6 +46,7 @@ def _writable_department(user) -> Department:
     return department
 
 
+@require_safe
 def indicator_list(request):
     indicators = selectors.indicators_for_user(request.user).annotate(
         measurement_count=Count("measurements", distinct=True), last_period=Max("measurements__period")
@@ -68,6 +69,7 @@ def indicator_list(request):
     )
 
 
+@require_safe
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
     dashboard = build(request.user, indicator_ids=[indicator.pk])
@@ -104,6 +106,7 @@ def indicator_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def indicator_edit(request, pk=None):
     if pk:
         indicator = selectors.indicator_for_user(request.user, pk)
@@ -174,6 +177,7 @@ def _measurements(request):
     return qs
 
 
+@require_safe
 def measurement_list(request):
     qs, sort = sort_queryset(
         request,
@@ -208,11 +212,13 @@ MEASUREMENT_COLUMNS = [
 ]
 
 
+@require_safe
 def measurement_export(request):
     qs = _measurements(request).order_by("indicator__order", "site__name", "period")
     return xlsx_response("mesures-indicateurs.xlsx", [("Mesures", MEASUREMENT_COLUMNS, qs)])
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def measurement_create(request):
     if not scope_for(request.user).site_ids(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'enregistrer des mesures.")
@@ -256,6 +262,7 @@ def measurement_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def measurement_import(request):
     if not scope_for(request.user).site_ids(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des mesures.")
@@ -314,6 +321,7 @@ def measurement_import(request):
     )
 
 
+@require_safe
 def import_template(request):
     indicators = list(visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED)[:2])
     sites = selectors.sites_for_user(request.user)[:2]
@@ -326,6 +334,7 @@ def import_template(request):
 # ---- API clients ------------------------------------------------------------------------------------
 
 
+@require_safe
 def api_client_list(request):
     clients = selectors.api_clients_for_user(request.user).order_by("-active", "name")
     scope = scope_for(request.user)
@@ -340,6 +349,7 @@ def api_client_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def api_client_create(request):
     department = _writable_department(request.user)
     form = ApiClientForm(request.POST or None, department=department, user=request.user)

@@ -7,6 +7,7 @@ reception points, label, engagements). Unknown addresses answer a French 404 pag
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from sites import examples
 
@@ -18,10 +19,12 @@ def _not_found(request, message="La page demandée n'existe pas ou n'est pas pub
     return render(request, "404.html", {"message": message}, status=404)
 
 
+@require_safe
 def index(request):
     return render(request, "publication/public/index.html", {"departments": selectors.public_departments()})
 
 
+@require_safe
 def department(request, code):
     try:
         dept = selectors.public_department(code)
@@ -52,6 +55,7 @@ def _site_or_none(code):
         return None
 
 
+@require_safe
 def site(request, site_code):
     site = _site_or_none(site_code)
     if site is None:
@@ -67,6 +71,7 @@ def site(request, site_code):
     return render(request, "publication/public/site.html", context)
 
 
+@require_safe
 def site_poster(request, site_code):
     site = _site_or_none(site_code)
     if site is None:
@@ -84,6 +89,7 @@ def _open_data(site):
     return opendata.rows(selectors.open_data_figures(site), site)
 
 
+@require_safe
 def site_csv(request, site_code):
     site = _site_or_none(site_code)
     if site is None:
@@ -94,6 +100,7 @@ def site_csv(request, site_code):
     return response
 
 
+@require_safe
 def site_json(request, site_code):
     site = _site_or_none(site_code)
     if site is None:
@@ -105,6 +112,7 @@ def site_json(request, site_code):
     return response
 
 
+@require_safe
 def open_data_doc(request):
     from . import collect
 

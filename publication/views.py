@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
@@ -14,6 +15,7 @@ from .forms import PrepareForm
 from .models import Snapshot
 
 
+@require_safe
 def snapshot_list(request):
     snapshots = list(selectors.snapshots_for_user(request.user).order_by("-created_at")[:200])
     return render(
@@ -28,6 +30,7 @@ def snapshot_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def snapshot_prepare(request, site_code):
     site = selectors.writable_site_for_user(request.user, site_code)
     form = PrepareForm(request.POST or None, site=site)
@@ -63,6 +66,7 @@ def snapshot_prepare(request, site_code):
     )
 
 
+@require_safe
 def snapshot_detail(request, pk):
     snapshot = selectors.snapshot_for_user(request.user, pk)
     return render(
@@ -96,6 +100,7 @@ def _post_action(request, pk, action):
     return None
 
 
+@require_POST
 def snapshot_publish(request, pk):
     def act(snapshot):
         ids = request.POST.getlist("figures") if snapshot.is_draft else None
@@ -107,6 +112,7 @@ def snapshot_publish(request, pk):
     return _post_action(request, pk, act) or redirect("publication_admin:snapshot_detail", pk=pk)
 
 
+@require_POST
 def snapshot_withdraw(request, pk):
     def act(snapshot):
         services.snapshot_withdraw(snapshot=snapshot, by=request.user)
@@ -115,6 +121,7 @@ def snapshot_withdraw(request, pk):
     return _post_action(request, pk, act) or redirect("publication_admin:snapshot_detail", pk=pk)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def snapshot_delete(request, pk):
     if request.method == "GET":
         snapshot = selectors.snapshot_for_user(request.user, pk, perm=WRITE)

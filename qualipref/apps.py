@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class QualiprefConfig(AppConfig):
@@ -7,3 +8,10 @@ class QualiprefConfig(AppConfig):
 
     def ready(self):
         from . import security  # noqa: F401 - connects the security event loggers
+
+
+class QualiprefAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, its site declaring the HTTP methods of its views (qualipref.admin_site)."""
+
+    default = False  # `qualipref` itself is QualiprefConfig
+    default_site = "qualipref.admin_site.AdminSite"

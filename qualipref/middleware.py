@@ -2,7 +2,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest
 
 
 class LoginRequiredMiddleware:
@@ -69,22 +69,3 @@ class RejectBadInputMiddleware:
             if content_type == "multipart/form-data":
                 return any("\x00" in value for values in request.POST.lists() for value in values[1])
         return False
-
-
-class HttpMethodsMiddleware:
-    """Pages are read with GET (or HEAD) and changed with POST: every other method (PUT, DELETE, PATCH…)
-    is answered 405 before any view runs, so no page treats it as a GET. Views narrow this further with
-    `require_GET` / `require_POST` / `require_http_methods`."""
-
-    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in self.ALLOWED:
-            response = HttpResponseNotAllowed(self.ALLOWED)
-            response.content = "Méthode non permise.".encode()
-            response["Content-Type"] = "text/plain; charset=utf-8"
-            return response
-        return self.get_response(request)

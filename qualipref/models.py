@@ -43,3 +43,21 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.target} {self.digest[:12]}"
+
+
+class JobRun(models.Model):
+    """The last run of one periodic task (Celery beat), recorded by the worker (qualipref.jobs): the
+    administrator's home page shows it, so a scheduler that does not run is seen."""
+
+    task = models.CharField("tâche", max_length=100, unique=True)
+    started_at = models.DateTimeField("dernier lancement")
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+    succeeded = models.BooleanField("réussie", null=True)
+    error = models.CharField("erreur", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "exécution de tâche planifiée"
+        verbose_name_plural = "exécutions de tâches planifiées"
+
+    def __str__(self):
+        return f"{self.task} {self.started_at:%Y-%m-%d %H:%M}"

@@ -49,7 +49,7 @@ ALLOWED_HOSTS = _read(
 CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qualipref.apps.QualiprefAdminConfig",  # django.contrib.admin, see qualipref.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,8 +83,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # NUL bytes and invalid UTF-8 in the path, query string or form fields: a French 400, before any view.
     "qualipref.middleware.RejectBadInputMiddleware",
-    # Only GET, HEAD, POST (and OPTIONS): PUT, DELETE, PATCH… get a 405.
-    "qualipref.middleware.HttpMethodsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,6 +223,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (reports.services: the run stays queued and `reports.requeue_waiting_runs` sends it again).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# `make run` needs no Redis: CELERY_BROKER_URL=filesystem:// is kombu's filesystem transport, each message
+# a file under var/broker/, shared by the web server, the worker and its scheduler on one machine.
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    _broker_dir = Path(env.str("QUALIPREF_BROKER_DIR", default=str(BASE_DIR / "var" / "broker")))
+    for _folder in ("messages", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "messages"),
+        "data_folder_out": str(_broker_dir / "messages"),
+        "control_folder": str(_broker_dir / "control"),
+    }
 # Reserve one message at a time: documents take long, and a worker that loses the broker must
 # hand back as few reserved messages as possible (kombu's Redis transport can crash while doing so:
 # run the worker under a supervisor that restarts it, see docs/OPERATIONS.md).

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods
 
 from reports.home import home
 
@@ -10,11 +11,15 @@ from . import views
 
 admin.site.site_header = "Qualipref – administration"
 admin.site.site_title = "Qualipref"
+# Every view declares its HTTP methods (tests/test_http_methods.py); LogoutView takes POST only.
+login = require_http_methods(["GET", "HEAD", "POST"])(
+    auth_views.LoginView.as_view(redirect_authenticated_user=True)
+)
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", include("sites.urls")),
     path("referentiel/", include("referential.urls")),

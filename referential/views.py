@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sites.access import WRITE, scope_for, writable
 from sites.models import Entity, Role
@@ -11,6 +12,7 @@ from .editing import managed_department_ids
 from .models import Referential
 
 
+@require_safe
 def referential_index(request):
     current = selectors.current_referential()
     if current is None:
@@ -18,6 +20,7 @@ def referential_index(request):
     return redirect("referential:detail", pk=current.pk)
 
 
+@require_safe
 def referential_detail(request, pk):
     referential = selectors.referential_detail(pk)
     departments = scope_for(request.user).ids("department")
@@ -38,6 +41,7 @@ def referential_detail(request, pk):
     )
 
 
+@require_safe
 def crosswalk(request):
     """Qualipref 2.0 and Services Publics+ side by side, through the crosswalk file."""
     source = (
@@ -53,6 +57,7 @@ def crosswalk(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def referential_switch(request):
     """Move an entity, or every entity of the département, to another referential: preview, then apply."""
     scope = scope_for(request.user)

@@ -2,14 +2,17 @@
 audit. It composes several apps (referential, audits), so it lives here, above them."""
 
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from audits.selectors import readiness_overview
 from publication.selectors import stale_publications
+from qualipref.jobs import scheduled_jobs
 from referential.selectors import label_overview
 from sites.access import scope_for
 from sites.models import Role
 
 
+@require_safe
 def home(request):
     entities = list(label_overview(request.user))
     return render(
@@ -22,5 +25,7 @@ def home(request):
             "stale_publications": stale_publications(request.user)
             if Role.QUALITY_MANAGER in scope_for(request.user).roles
             else [],
+            # the platform administrator sees when each periodic task last ran (Celery beat + worker)
+            "scheduled_jobs": scheduled_jobs() if request.user.is_superuser else [],
         },
     )

@@ -1,3 +1,6 @@
 SCHEDULE = {
-    "requeue-waiting-report-runs": {"task": "reports.requeue_waiting_runs", "schedule": 60.0},
+    "Relance des documents en attente de génération": {
+        "task": "reports.requeue_waiting_runs",
+        "schedule": 60.0,
+    },
 }

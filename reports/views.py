@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.downloads import file_download
 from sites.access import WRITE, scope_for
@@ -19,6 +19,7 @@ def _can_generate(user) -> bool:
     return bool(scope_for(user).ids("department", WRITE))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def index(request):
     """The annual report page: pick a département, a year and a format; earlier runs below."""
@@ -58,6 +59,7 @@ def index(request):
     )
 
 
+@require_safe
 @never_cache
 def run_detail(request, pk):
     """A run's state; polled by htmx (the partial alone) until it is finished."""
@@ -68,6 +70,7 @@ def run_detail(request, pk):
     return render(request, template, {"run": run})
 
 
+@require_safe
 def run_download(request, pk):
     run = selectors.run_for_user(request.user, pk)
     if not run.file:

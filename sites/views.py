@@ -1,5 +1,6 @@
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from referential.models import LabelScope
 from referential.selectors import label_history
@@ -7,10 +8,12 @@ from referential.selectors import label_history
 from . import selectors
 
 
+@require_safe
 def organisation(request):
     return render(request, "sites/organisation.html", {"entities": selectors.entities_for_user(request.user)})
 
 
+@require_safe
 def site_detail(request, code):
     site = selectors.site_for_user(request.user, code)
     return render(
@@ -27,6 +30,7 @@ def site_detail(request, code):
     )
 
 
+@require_safe
 def entity_detail(request, pk):
     entity = selectors.entity_for_user(request.user, pk)
     sites = selectors.entities_for_user(request.user).get(pk=entity.pk).sites.all()

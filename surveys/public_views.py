@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from qualipref import ratelimit
 from sites.models import Site
@@ -45,6 +46,7 @@ def _site(site_code):
     return get_object_or_404(Site.objects.select_related("entity"), code=site_code)
 
 
+@require_safe
 @never_cache
 def questionnaire_start(request, site_code):
     site = _site(site_code)
@@ -54,6 +56,7 @@ def questionnaire_start(request, site_code):
     return render(request, "surveys/public/choose_unit.html", {"site": site, "units": units})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def questionnaire(request, site_code, unit_code):
     site = _site(site_code)
@@ -108,6 +111,7 @@ def questionnaire(request, site_code, unit_code):
     )
 
 
+@require_safe
 def thanks(request, site_code):
     return render(request, "surveys/public/thanks.html", {"site": _site(site_code)})
 

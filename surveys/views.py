@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, ImportFileError, xlsx_response
 from qualipref.lists import paginate, sort_queryset
@@ -77,6 +77,7 @@ def _filtered_campaigns(request):
     return campaign_filter, queryset, sort
 
 
+@require_safe
 def campaign_list(request):
     campaign_filter, queryset, sort = _filtered_campaigns(request)
     page = paginate(request, queryset)
@@ -96,6 +97,7 @@ def campaign_list(request):
     )
 
 
+@require_safe
 def campaign_list_export(request):
     _filter, queryset, _sort = _filtered_campaigns(request)
     columns = [
@@ -116,6 +118,7 @@ def campaign_list_export(request):
 # ---- campaign -----------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_create(request):
     department_ids = scope_for(request.user).ids("department", WRITE)
     if not department_ids:
@@ -141,6 +144,7 @@ def campaign_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_update(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
     form = CampaignForm(request.POST or None, instance=campaign)
@@ -161,6 +165,7 @@ def campaign_update(request, pk):
     )
 
 
+@require_safe
 def campaign_detail(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
@@ -199,6 +204,7 @@ def campaign_transition(request, pk):
     return redirect(campaign)
 
 
+@require_safe
 def campaign_comparison(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"), with_previous=True)
@@ -214,6 +220,7 @@ def campaign_comparison(request, pk):
     )
 
 
+@require_safe
 def campaign_charts(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
@@ -245,6 +252,7 @@ def campaign_charts(request, pk):
 CriterionFormSet = modelformset_factory(Criterion, form=CriterionForm, extra=1, can_delete=True)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_criteria(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
     queryset = campaign.criteria.select_related("engagement").order_by("order", "pk")
@@ -281,6 +289,7 @@ def campaign_criteria(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_results(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     writable_sites = ids(request.user, "site", WRITE)
@@ -316,6 +325,7 @@ def campaign_results(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_import(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     writable_sites = ids(request.user, "site", WRITE)
@@ -354,6 +364,7 @@ def campaign_import(request, pk):
     )
 
 
+@require_safe
 def campaign_import_template(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     units = writable(request.user, SurveyUnit.objects).filter(campaign=campaign).order_by("order", "name")
@@ -362,6 +373,7 @@ def campaign_import_template(request, pk):
     return exports.long_template(campaign, units)
 
 
+@require_safe
 def campaign_export(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))
@@ -382,6 +394,7 @@ def _unit_form_save(request, form, unit):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_create(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     writable_sites = ids(request.user, "site", WRITE)
@@ -414,6 +427,7 @@ def unit_create(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_update(request, pk):
     unit = selectors.unit_for_user(request.user, pk, perm=WRITE)
     form = UnitForm(
@@ -448,6 +462,7 @@ def unit_update(request, pk):
     )
 
 
+@require_safe
 def unit_detail(request, pk):
     unit = selectors.unit_for_user(request.user, pk)
     campaign = unit.campaign
@@ -474,6 +489,7 @@ def unit_detail(request, pk):
     )
 
 
+@require_safe
 def unit_qr_svg(request, pk):
     unit = selectors.unit_for_user(request.user, pk)
     response = HttpResponse(
@@ -484,6 +500,7 @@ def unit_qr_svg(request, pk):
     return response
 
 
+@require_safe
 def unit_poster_pdf(request, pk):
     unit = selectors.unit_for_user(request.user, pk)
     response = HttpResponse(qr.poster_pdf(unit), content_type="application/pdf")

@@ -391,6 +391,8 @@ ALLOWED = {
     "steering:feed_settings": "the user's own calendar token (no row of any scope)",
     "steering:feed_regenerate": "renews the user's own calendar token (no row of any scope)",
     "steering:feed_revoke": "revokes the user's own calendar token (no row of any scope)",
+    "complaints:request_export_moved": "old address of the export: a 301 to the new one",
+    "indicators:measurement_export_moved": "old address of the export: a 301 to the new one",
 }
 # The JSON API: authenticated by its client's token, never by the session. Each URL is requested with the
 # token of each scope's client (test_api_matrix), without a token, and by every logged-in persona

@@ -387,7 +387,7 @@ READ_ONLY = {
     "surveys_public:start", "surveys_public:thanks", "complaints_public:request_thanks",
     "steering_public:calendar_feed", "publication:index", "publication:open_data",
     "publication:department", "publication:site", "publication:poster", "publication:data_csv",
-    "publication:data_json",
+    "publication:data_json", "complaints:request_export_moved", "indicators:measurement_export_moved",
 }  # fmt: skip
 SEPARATE = {
     "indicators_api:measurements": "test_the_measurements_api_*",

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_safe
 
 from qualipref.downloads import file_download
 from sites.access import get_visible, is_scoped
@@ -7,6 +8,7 @@ from sites.access import get_visible, is_scoped
 from .models import Attachment
 
 
+@require_safe
 def download(request, pk):
     """Serve a file only to a user who may read its parent object: 404 for anyone else."""
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)

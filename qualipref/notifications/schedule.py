@@ -1,5 +1,8 @@
 from celery.schedules import crontab
 
 SCHEDULE = {
-    "daily-reminders": {"task": "notifications.send_daily_reminders", "schedule": crontab(hour=7, minute=0)},
+    "Relances et rappels d'échéances du jour": {
+        "task": "notifications.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

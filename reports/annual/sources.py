@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.utils.translation import ngettext
+
 from actionplans import figures as actionplans_figures
 from audits import figures as audits_figures
 from audits.selectors import finding_types, type_columns
@@ -226,10 +228,6 @@ def surveys(department: Department, year: int, site_ids: list[int]) -> dict:
     return {"campaigns": result}
 
 
-def plural_s(count: int) -> str:
-    return "s" if count > 1 else ""
-
-
 def _audit_events(audits: list) -> list[dict]:
     """Audits that started in the year, one event per kind and month:
     "Audit interne (juin 2015) : 4 entités"."""
@@ -245,14 +243,16 @@ def _audit_events(audits: list) -> list[dict]:
         )
         detail = ", ".join(entities)
         if nonconformities:
-            plural = "s" if nonconformities > 1 else ""
-            detail += f" – {nonconformities} non-conformité{plural} relevée{plural}"
+            detail += " – " + ngettext(
+                "%(n)d non-conformité relevée", "%(n)d non-conformités relevées", nonconformities
+            ) % {"n": nonconformities}
         events.append(
             {
                 "date": min(a.start_on for a in rows),
                 "kind": "audit",
                 "kind_label": "Audit",
-                "title": f"{rows[0].get_kind_display()} ({month_fr(month)}) : {count} entité{plural_s(count)}",  # noqa: E501
+                "title": f"{rows[0].get_kind_display()} ({month_fr(month)}) : "
+                + ngettext("%(n)d entité", "%(n)d entités", count) % {"n": count},
                 "detail": detail,
                 "source": "audits",
             }

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from indicators import grid, rules
 from indicators.models import Indicator
@@ -30,6 +30,7 @@ def _filters(request, entities):
     return form, entity_id, month
 
 
+@require_safe
 def index(request):
     # The entity list is the user's own (sites of the scope): a first, cheap build gives it.
     sites = sites_for_user(request.user)
@@ -72,11 +73,13 @@ def _trend(request, indicator_pk, sites, *, department: bool):
     )
 
 
+@require_safe
 def trend(request, indicator_pk, entity_pk):
     """One indicator's 12-month chart for one entity's sites (loaded by the dashboard when shown)."""
     return _trend(request, indicator_pk, sites_for_user(request.user, entity_id=entity_pk), department=False)
 
 
+@require_safe
 def department_trend(request, indicator_pk):
     """A département-wide indicator's 12-month chart (crisis exercises, newsletters…)."""
     return _trend(request, indicator_pk, sites_for_user(request.user), department=True)
@@ -90,6 +93,7 @@ def _department(request) -> Department:
     return department
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def pack_list(request):
     department = _department(request)
     form = PackRequestForm(

@@ -159,6 +159,6 @@ def test_a_run_waiting_for_long_is_sent_again_and_a_running_one_is_not(
 def test_beat_sends_the_waiting_runs_again_every_minute():
     from qualipref.celery import app
 
-    entry = app.conf.beat_schedule["requeue-waiting-report-runs"]
+    entry = app.conf.beat_schedule["Relance des documents en attente de génération"]
     assert entry["task"] == "reports.requeue_waiting_runs" == tasks.requeue_waiting_runs.name
     assert entry["schedule"] == 60.0

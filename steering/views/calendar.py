@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
 from qualipref.lists import parse_month, year_param
@@ -40,6 +40,7 @@ def _filtered_deadlines(request):
     return deadlines, kind
 
 
+@require_safe
 def calendar_month(request):
     today = timezone.localdate()
     first = _month_from(request, today)
@@ -77,6 +78,7 @@ def calendar_month(request):
     )
 
 
+@require_safe
 def calendar_list(request):
     today = timezone.localdate()
     if year := year_param(request, "annee"):
@@ -127,6 +129,7 @@ def calendar_list(request):
     )
 
 
+@require_safe
 def deadline_detail(request, pk):
     deadline = get_scoped(
         Deadline, request.user, pk, queryset=Deadline.objects.select_related("responsible", "entity", "site")
@@ -164,6 +167,7 @@ def _deadline_form(request, form, title, cancel_url):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def deadline_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter une échéance.")
@@ -171,6 +175,7 @@ def deadline_create(request):
     return _deadline_form(request, form, "Nouvelle échéance", reverse("steering:calendar"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def deadline_update(request, pk):
     deadline = get_scoped(Deadline, request.user, pk, write=True)
     form = DeadlineForm(request.POST or None, instance=deadline, user=request.user)

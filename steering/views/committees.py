@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import Column, xlsx_response
@@ -20,6 +20,7 @@ from ..models import Committee, CommitteeMember, Decision, Meeting
 from .common import crumbs, get_scoped
 
 
+@require_safe
 def committee_list(request):
     committees = selectors.committees_for_user(request.user).order_by("kind", "name")
     return render(
@@ -34,6 +35,7 @@ def committee_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def committee_create(request):
     if not scope_for(request.user).ids("department", WRITE):
         raise PermissionDenied("Seule la chargée de mission qualité du département crée les comités.")
@@ -60,6 +62,7 @@ def committee_create(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def committee_update(request, pk):
     committee = get_scoped(Committee, request.user, pk, write=True)
     form = CommitteeForm(request.POST or None, instance=committee, user=request.user)
@@ -83,6 +86,7 @@ def committee_update(request, pk):
     )
 
 
+@require_safe
 def committee_detail(request, pk):
     committee = get_scoped(Committee, request.user, pk)
     writable = scope_for(request.user).allows(committee, WRITE)
@@ -130,6 +134,7 @@ def member_remove(request, pk, member_pk):
     return redirect(committee)
 
 
+@require_safe
 def meeting_list(request):
     meetings = selectors.meetings_for_user(request.user)
     year = year_param(request, "annee")
@@ -179,6 +184,7 @@ def meeting_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_create(request, pk):
     committee = get_scoped(Committee, request.user, pk, write=True)
     form = MeetingForm(request.POST or None, committee=committee)
@@ -204,6 +210,7 @@ def meeting_create(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def meeting_update(request, pk):
     meeting = get_scoped(
         Meeting, request.user, pk, write=True, queryset=Meeting.objects.select_related("committee")
@@ -244,6 +251,7 @@ def _meeting_context(request, meeting):
     }
 
 
+@require_safe
 def meeting_detail(request, pk):
     meeting = get_scoped(Meeting, request.user, pk, queryset=Meeting.objects.select_related("committee"))
     writable = scope_for(request.user).allows(meeting, WRITE)
@@ -266,6 +274,7 @@ def meeting_detail(request, pk):
     return render(request, "steering/meeting_detail.html", context)
 
 
+@require_safe
 def meeting_pdf(request, pk):
     meeting = get_scoped(
         Meeting, request.user, pk, queryset=Meeting.objects.select_related("committee__department")
@@ -326,6 +335,7 @@ def decision_create(request, pk):
     return render(request, "steering/meeting_detail.html", context, status=400)
 
 
+@require_safe
 def decision_detail(request, pk):
     decision = get_scoped(
         Decision, request.user, pk, queryset=Decision.objects.select_related("meeting__committee", "owner")
@@ -350,6 +360,7 @@ def decision_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def decision_update(request, pk):
     decision = get_scoped(
         Decision, request.user, pk, write=True, queryset=Decision.objects.select_related("meeting")

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.downloads import file_download
 from qualipref.excel import Column, xlsx_response
@@ -31,6 +31,7 @@ def _review_badge(document, today):
     return "", ""
 
 
+@require_safe
 def document_list(request):
     today = timezone.localdate()
     documents = selectors.documents_for_user(request.user)
@@ -110,6 +111,7 @@ def document_list(request):
     )
 
 
+@require_safe
 def document_detail(request, pk):
     document = get_scoped(
         Document,
@@ -153,6 +155,7 @@ def _document_form(request, form, title, cancel_url):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter un document.")
@@ -160,6 +163,7 @@ def document_create(request):
     return _document_form(request, form, "Nouveau document", reverse("steering:document_list"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_update(request, pk):
     document = get_scoped(Document, request.user, pk, write=True)
     form = DocumentForm(request.POST or None, instance=document, user=request.user)
@@ -180,6 +184,7 @@ def document_status(request, pk):
     return redirect(document)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def version_add(request, pk):
     document = get_scoped(Document, request.user, pk, write=True)
     form = DocumentVersionForm(request.POST or None, request.FILES or None, document=document)
@@ -227,6 +232,7 @@ def version_make_current(request, pk):
     return redirect(version.document)
 
 
+@require_safe
 def version_download(request, pk):
     version = get_scoped(DocumentVersion, request.user, pk)
     return file_download(version.file, version.original_name)

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset, year_param
@@ -168,6 +168,7 @@ def _year(request):
     return year_param(request, "annee")
 
 
+@require_safe
 def register_list(request):
     """Overview: each register with its count for the year, and the trainings' register."""
     data_years = {d.year for d in visible(request.user, PressRelease.objects).dates("issued_on", "year")} | {
@@ -199,6 +200,7 @@ def register_list(request):
     )
 
 
+@require_safe
 def register_entries(request, slug):
     r = _register(slug)
     entries = visible(request.user, r.model.objects).select_related("department")
@@ -248,6 +250,7 @@ def _form_page(request, r, form, title, cancel_url):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def register_create(request, slug):
     r = _register(slug)
     if not scope_for(request.user).ids("department", WRITE):
@@ -258,6 +261,7 @@ def register_create(request, slug):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def register_update(request, slug, pk):
     r = _register(slug)
     entry = get_scoped(r.model, request.user, pk, write=True)
@@ -267,6 +271,7 @@ def register_update(request, slug, pk):
     )
 
 
+@require_safe
 def register_detail(request, slug, pk):
     r = _register(slug)
     entry = get_scoped(r.model, request.user, pk)
@@ -297,12 +302,14 @@ def register_delete(request, slug, pk):
     return redirect("steering:register_entries", slug=slug)
 
 
+@require_safe
 def press_import_template(request):
     return template_response(
         "modele-import-communiques.xlsx", "Communiqués", list(imports.PRESS_HEADERS), imports.PRESS_EXAMPLE
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def press_import(request):
     department = imports.writable_department(request.user)
     if department is None:

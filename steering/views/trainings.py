@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
 from qualipref.lists import paginate, sort_queryset
@@ -25,6 +25,7 @@ def _status(agent, today):
     return training_rules.BADGES[status], training_rules.LABELS[status]
 
 
+@require_safe
 def training_list(request):
     today = timezone.localdate()
     site_ids = scope_for(request.user).site_ids()
@@ -70,6 +71,7 @@ def training_list(request):
     )
 
 
+@require_safe
 def training_export(request):
     trainings = selectors.trainings_for_user(request.user).order_by(
         "agent__site__name", "agent__last_name", "-trained_on"
@@ -110,6 +112,7 @@ def training_export(request):
     )
 
 
+@require_safe
 def training_import_template(request):
     return template_response(
         "modele-import-formations.xlsx",
@@ -119,6 +122,7 @@ def training_import_template(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def training_import(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des formations.")
@@ -153,6 +157,7 @@ def training_import(request):
     )
 
 
+@require_safe
 def agent_detail(request, pk):
     agent = get_scoped(Agent, request.user, pk, queryset=Agent.objects.select_related("site", "user"))
     writable = scope_for(request.user).allows(agent, WRITE)
@@ -184,6 +189,7 @@ def _agent_form(request, form, title, cancel_url):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def agent_create(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'ajouter un agent.")
@@ -191,6 +197,7 @@ def agent_create(request):
     return _agent_form(request, form, "Nouvel agent", reverse("steering:training_list"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def agent_update(request, pk):
     agent = get_scoped(Agent, request.user, pk, write=True)
     form = AgentForm(request.POST or None, instance=agent, user=request.user)
