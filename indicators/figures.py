@@ -156,3 +156,4 @@ def indicator_table(
             }
         )
     return result
+
