@@ -17,7 +17,18 @@ def _one_department(field, departments) -> None:
         field.widget = forms.HiddenInput()
 
 
-class EntityForm(forms.ModelForm):
+class HiddenDepartmentErrors:
+    """A hidden département field's error is shown at the top of the form (a hidden field shows none)."""
+
+    def clean(self):
+        data = super().clean()
+        field = self.fields.get("department")
+        if field is not None and isinstance(field.widget, forms.HiddenInput) and "department" in self.errors:
+            self.add_error(None, "Département inconnu : choisissez un département que vous gérez.")
+        return data
+
+
+class EntityForm(HiddenDepartmentErrors, forms.ModelForm):
     department = forms.ModelChoiceField(label="Département", queryset=Department.objects.none())
 
     class Meta:
@@ -117,7 +128,7 @@ class ReceptionPointForm(forms.ModelForm):
         """Uniqueness is checked by the service, with a message that names the code."""
 
 
-class OrganisationImportForm(forms.Form):
+class OrganisationImportForm(HiddenDepartmentErrors, forms.Form):
     department = forms.ModelChoiceField(label="Département", queryset=Department.objects.none())
     file = forms.FileField(
         label="Classeur Excel (.xlsx)",
