@@ -117,6 +117,9 @@ def internal_pages():
         # details
         ("site", reverse("sites:site_detail", args=[_first(Site.objects).code])),
         ("entité", reverse("sites:entity_detail", args=[entity.pk])),
+        ("modifier un site", reverse("sites:site_edit", args=[_first(Site.objects).code])),
+        ("importer l'organisation", reverse("sites:organisation_import")),
+        ("label et règles", reverse("setup:settings")),
         ("détail du référentiel", reverse("referential:detail", args=[_first(Referential.objects).pk])),
         ("audit", reverse("audits:audit_detail", args=[audit.pk])),
         ("grille d'auto-évaluation", reverse("audits:checklist", args=[self_assessment.pk])),

@@ -88,7 +88,7 @@ def test_a_new_departement_imports_its_whole_organisation_and_a_second_import_ch
     assert "aucun changement" in page
     # the site codes every import needs are shown on the organisation page
     for code in ("nimes", "ales", "le-vigan"):
-        assert f'<code class="site-code">{code}</code>' in page
+        assert f'<code class="site-code text-body">{code}</code>' in page
 
 
 def test_a_changed_name_updates_the_row_with_that_code(client, gard):
@@ -183,7 +183,7 @@ def test_the_quality_manager_creates_an_entity_a_site_and_a_reception_point(clie
     point.refresh_from_db()
     assert point.order == 2
     page = client.get(reverse("sites:site_detail", args=["nimes"])).content.decode()
-    assert '<code class="site-code">nimes</code>' in page
+    assert '<code class="site-code text-body">nimes</code>' in page
 
 
 def test_a_duplicate_site_code_and_a_site_without_entity_are_refused_in_french(client, org, quality_manager):
