@@ -12,12 +12,81 @@ département's "due in 1 working day" on a Friday means Monday, as its deadline 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from . import deadlines
-from .models import RUNNING_STATUSES, DaysKind
+from .models import RUNNING_STATUSES, DaysKind, Kind
+
+# The bounds of an answer deadline a département may set (a deadline of 0 or 400 days is refused).
+MIN_DEADLINE_DAYS, MAX_DEADLINE_DAYS = 1, 365
+# The receipt date of the settings page's live example: a Friday that is a public holiday (1 May),
+# followed by the 8 May and Ascension holidays, so calendar and working days visibly differ.
+EXAMPLE_RECEIPT = dt.date(2026, 5, 1)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How long a kind of request may wait for its answer: `days` of `days_kind` after receipt, the
+    clock stopped while the request waits for the requester when `pauses`."""
+
+    kind: str
+    days: int
+    days_kind: str
+    pauses: bool = True
+
+
+def rule_keys(kind: str) -> dict[str, str]:
+    """The parameter keys of a kind's rule (the referential's YAML names the first two)."""
+    return {
+        "days": f"{kind}_answer_days",
+        "days_kind": f"{kind}_days_kind",
+        "pauses": f"{kind}_pause_when_waiting",
+    }
+
+
+def deadline_rule_errors(rule: DeadlineRule) -> list[str]:
+    """French messages for a rule that cannot be applied."""
+    label = Kind(rule.kind).label.lower() if rule.kind in Kind.values else rule.kind
+    errors = []
+    if rule.kind not in Kind.values:
+        errors.append(f"Type de demande inconnu : « {rule.kind} ».")
+    if not MIN_DEADLINE_DAYS <= rule.days <= MAX_DEADLINE_DAYS:
+        errors.append(
+            f"Délai de {rule.days} jours refusé ({label}) : choisissez entre {MIN_DEADLINE_DAYS} et "
+            f"{MAX_DEADLINE_DAYS} jours."
+        )
+    if rule.days_kind not in DaysKind.values:
+        errors.append(f"Décompte inconnu : « {rule.days_kind} » ({label}).")
+    return errors
+
+
+def french_date(day: dt.date) -> str:
+    """« vendredi 1er mai 2026 »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{date_format(day, 'l')} {number} {date_format(day, 'F Y')}"
+
+
+def example_sentence(rule: DeadlineRule, department=None, received: dt.date = EXAMPLE_RECEIPT) -> str:
+    """The live example of the settings page, computed by the rule code itself: « Une réclamation reçue le
+    vendredi 1er mai 2026 est à traiter au plus tard le samedi 16 mai 2026 (15 jours calendaires). »"""
+    due = deadlines.due_date(received, rule.days, rule.days_kind, [], subdiv=holiday_subdivision(department))
+    noun = {
+        Kind.COMPLAINT: "Une réclamation reçue",
+        Kind.SUGGESTION: "Une suggestion reçue",
+        Kind.LETTER: "Un courrier reçu",
+        Kind.EMAIL: "Un courriel reçu",
+        Kind.ELECTED_REQUEST: "Une demande d'élu reçue",
+        Kind.OBSERVATION_LETTER: "Une lettre d'observation à préparer, reçue",
+    }.get(rule.kind, "Une demande reçue")
+    return (
+        f"{noun} le {french_date(received)} est à traiter au plus tard le {french_date(due)} "
+        f"({days_label(rule.days, rule.days_kind)})."
+    )
+
 
 # French subdivisions whose public holidays differ from the national calendar (holidays library codes).
 HOLIDAY_SUBDIVISIONS = {

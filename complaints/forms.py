@@ -10,7 +10,16 @@ from sites import examples
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
-from .models import ANSWER_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Channel, Kind, ModelAnswer, Request, Status
+from .models import (
+    ANSWER_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    Channel,
+    DaysKind,
+    Kind,
+    ModelAnswer,
+    Request,
+    Status,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -332,3 +341,60 @@ class PublicRequestForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("Votre demande n'a pas pu être enregistrée.")
         return ""
+
+
+class DeadlineRulesForm(forms.Form):
+    """The département's answer deadline per kind of request: a number of days (bounded), calendar or
+    working days, and whether waiting for the requester stops the clock. No key is typed."""
+
+    def __init__(self, *args, rules, **kwargs):
+        from .deadline_rule import MAX_DEADLINE_DAYS, MIN_DEADLINE_DAYS
+
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        bounds = f"Entre {MIN_DEADLINE_DAYS} et {MAX_DEADLINE_DAYS} jours."
+        for rule in rules:
+            label = Kind(rule.kind).label
+            self.fields[f"{rule.kind}-days"] = forms.IntegerField(
+                label=f"Délai de réponse ({label.lower()})",
+                initial=rule.days,
+                min_value=MIN_DEADLINE_DAYS,
+                max_value=MAX_DEADLINE_DAYS,
+                help_text=bounds,
+                error_messages={
+                    "min_value": f"Un délai se compte en jours, au moins {MIN_DEADLINE_DAYS}.",
+                    "max_value": f"Un délai ne peut pas dépasser {MAX_DEADLINE_DAYS} jours.",
+                    "required": "Saisissez le délai en jours.",
+                    "invalid": "Saisissez un nombre entier de jours.",
+                },
+                widget=forms.NumberInput(attrs={"min": MIN_DEADLINE_DAYS, "max": MAX_DEADLINE_DAYS}),
+            )
+            self.fields[f"{rule.kind}-days_kind"] = forms.ChoiceField(
+                label=f"Décompte ({label.lower()})",
+                choices=DaysKind.choices,
+                initial=rule.days_kind,
+                error_messages={"invalid_choice": "Choisissez jours calendaires ou jours ouvrés."},
+            )
+            self.fields[f"{rule.kind}-pauses"] = forms.TypedChoiceField(
+                label=f"Attente du requérant ({label.lower()})",
+                choices=[("oui", "suspend le délai"), ("non", "ne suspend pas le délai")],
+                coerce=lambda v: v == "oui",
+                initial="oui" if rule.pauses else "non",
+                error_messages={"invalid_choice": "Choisissez si l'attente du requérant suspend le délai."},
+            )
+            self.rows.append((rule.kind, label))
+
+    def bound_rows(self):
+        return [
+            (kind, label, self[f"{kind}-days"], self[f"{kind}-days_kind"], self[f"{kind}-pauses"])
+            for kind, label in self.rows
+        ]
+
+    def rules(self):
+        from .deadline_rule import DeadlineRule
+
+        data = self.cleaned_data
+        return [
+            DeadlineRule(kind, data[f"{kind}-days"], data[f"{kind}-days_kind"], data[f"{kind}-pauses"])
+            for kind, _ in self.rows
+        ]

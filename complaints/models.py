@@ -141,6 +141,9 @@ class Request(SiteScopedModel):
     # Deadline rule snapshot taken from the referential's parameters when the request is created.
     deadline_days = models.PositiveSmallIntegerField("délai de réponse (jours)")
     deadline_kind = models.CharField("décompte", max_length=10, choices=DaysKind.choices)
+    deadline_pauses = models.BooleanField(
+        "délai suspendu pendant l'attente du requérant", default=True, db_default=True
+    )
     # Recomputed by the service on every change, so lists filter and sort on an indexed column.
     due_on = models.DateField("échéance")
     # Stored at answer time (paused days excluded), so figures are plain SQL aggregates.

@@ -12,7 +12,13 @@ from referential.params import parameter_value
 from referential.selectors import current_referential
 
 from . import deadlines
-from .deadline_rule import HOLIDAY_SUBDIVISIONS, holiday_subdivision  # noqa: F401 (re-exported)
+from .deadline_rule import (  # noqa: F401 (HOLIDAY_SUBDIVISIONS re-exported)
+    HOLIDAY_SUBDIVISIONS,
+    DeadlineRule,
+    deadline_rule_errors,
+    holiday_subdivision,
+    rule_keys,
+)
 from .models import (
     DUPLICATE_REQUEST,
     KIND_PREFIX,
@@ -43,13 +49,91 @@ ERROR_POINT_OTHER_SITE = "Ce point d'accueil n'appartient pas au site choisi."
 
 def deadline_rule(department, kind: str) -> tuple[int, str]:
     """(days, calendar|working) for a kind of request, from the referential parameters in force."""
+    rule = deadline_rule_in_force(department, kind)
+    return rule.days, rule.days_kind
+
+
+def deadline_rule_in_force(department, kind: str, *, referential=None) -> DeadlineRule:
+    """The whole rule for a kind of request (days, which days, whether waiting for the requester pauses
+    it), from the département's parameters in force, else the referential's, else the defaults."""
     default_days, default_kind = DEFAULT_DEADLINE[Kind(kind)]
+    referential = referential or current_referential()
+    if referential is None:
+        return DeadlineRule(kind, default_days, default_kind, True)
+    keys = rule_keys(kind)
+
+    def value(key, default):
+        return parameter_value(referential, keys[key], department=department, default=default)
+
+    return DeadlineRule(
+        kind,
+        int(value("days", default_days)),
+        str(value("days_kind", default_kind)),
+        bool(value("pauses", True)),
+    )
+
+
+def deadline_rules(department) -> list[DeadlineRule]:
+    """The rule in force for every kind of request, in the order of `Kind`."""
+    referential = current_referential()
+    return [deadline_rule_in_force(department, kind, referential=referential) for kind in Kind.values]
+
+
+def deadline_rules_set(*, department, rules: list[DeadlineRule], by) -> int:
+    """Record the département's deadline rules (its own parameters, overriding the referential's). They
+    apply to requests received from now on: each request keeps the rule stored on it at receipt, so no
+    existing deadline moves. Returns the number of parameters changed."""
+    from referential.models import Parameter
+
+    errors = [message for rule in rules for message in deadline_rule_errors(rule)]
+    if errors:
+        raise ValidationError(errors)
     referential = current_referential()
     if referential is None:
-        return default_days, default_kind
-    days = parameter_value(referential, f"{kind}_answer_days", department=department, default=default_days)
-    days_kind = parameter_value(referential, f"{kind}_days_kind", department=department, default=default_kind)
-    return int(days), str(days_kind)
+        raise ValidationError("Aucun référentiel n'est chargé : les délais ne peuvent pas être enregistrés.")
+    changed = 0
+    with transaction.atomic():
+        for rule in rules:
+            label = Kind(rule.kind).label.lower()
+            keys = rule_keys(rule.kind)
+            for key, (value, value_type, choices, unit, text) in {
+                "days": (str(rule.days), "int", "", "jours", f"Délai de réponse ({label})"),
+                "days_kind": (
+                    rule.days_kind, "choice", ",".join(DaysKind.values), "", f"Décompte du délai ({label})"
+                ),
+                "pauses": (
+                    "true" if rule.pauses else "false", "bool", "", "",
+                    f"Délai suspendu pendant l'attente du requérant ({label})",
+                ),
+            }.items():  # fmt: skip
+                row = Parameter.objects.filter(
+                    referential=referential, department=department, key=keys[key]
+                ).first()
+                if row is not None and row.value == value:
+                    continue
+                row = row or Parameter(referential=referential, department=department, key=keys[key])
+                row.label, row.value_type, row.value, row.choices, row.unit = (
+                    text,
+                    value_type,
+                    value,
+                    choices,
+                    unit,
+                )
+                row._history_user = by if getattr(by, "pk", None) else None
+                row.full_clean()
+                row.save()
+                changed += 1
+    return changed
+
+
+def _take_rule(request: Request, department) -> None:
+    """Store on the request the rule in force for its kind: it keeps it whatever the rule becomes."""
+    rule = deadline_rule_in_force(department, request.kind)
+    request.deadline_days, request.deadline_kind, request.deadline_pauses = (
+        rule.days,
+        rule.days_kind,
+        rule.pauses,
+    )
 
 
 def department_parameter(department, key: str, default):
@@ -60,6 +144,9 @@ def department_parameter(department, key: str, default):
 
 
 def _pauses(request: Request) -> list[deadlines.Pause]:
+    """The spans that stop the request's clock: its waits for the requester, when its rule says so."""
+    if not request.deadline_pauses:
+        return []
     return [deadlines.Pause(p.start, p.end) for p in request.pauses.all()]
 
 
@@ -68,7 +155,7 @@ def _department(request: Request):
 
 
 def compute_due_on(request: Request, *, today: dt.date, pauses=None) -> dt.date:
-    pauses = _pauses(request) if pauses is None else pauses
+    pauses = (_pauses(request) if pauses is None else pauses) if request.deadline_pauses else []
     as_of = max(today, request.received_on)
     return deadlines.due_date(
         request.received_on,
@@ -144,7 +231,7 @@ def request_create(*, site, by, today: dt.date | None = None, reference: str = "
     today = today or timezone.localdate()
     department = site.entity.department
     request = Request(site=site, created_by=by if getattr(by, "pk", None) else None, **fields)
-    request.deadline_days, request.deadline_kind = deadline_rule(department, request.kind)
+    _take_rule(request, department)
     if request.received_on is None:
         raise ValidationError({"received_on": "Saisissez la date de réception."})
     _check_dates(request, today=today)
@@ -193,7 +280,7 @@ def request_update(*, request: Request, by, today: dt.date | None = None, **fiel
     for name, value in fields.items():
         setattr(request, name, value)
     if kind_changed:
-        request.deadline_days, request.deadline_kind = deadline_rule(_department(request), request.kind)
+        _take_rule(request, _department(request))
     _check_dates(request, today=today)
     _refresh_deadline_figures(request, today=today)
     _save(request, by)

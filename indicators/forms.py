@@ -8,6 +8,7 @@ from django import forms
 from referential.models import Engagement, Module
 from sites.access import visible, writable
 from sites.models import Entity, Site
+from surveys.selectors import criterion_choices
 
 from . import computed, rules, services
 from .models import ApiClient, Indicator, Target
@@ -74,6 +75,16 @@ class IndicatorForm(forms.ModelForm):
             required=False,
             choices=[("", "—")] + computed.choices(),
             help_text="Pour un indicateur calculé : la source dans Qualipref.",
+        )
+        criteria = criterion_choices(department)
+        current = self.instance.computed_param
+        if current and current not in dict(criteria):
+            criteria.append((current, f"{current} (critère absent des enquêtes)"))
+        self.fields["computed_param"] = forms.ChoiceField(
+            label="Critère d'enquête",
+            required=False,
+            choices=[("", "—")] + criteria,
+            help_text="Pour la satisfaction par critère : le critère des enquêtes de satisfaction suivi.",
         )
         self.fields["module"].queryset = Module.objects.select_related("referential").order_by(
             "referential", "number"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", include("sites.urls")),
     path("referentiel/", include("referential.urls")),
+    path("parametres/", include("reports.setup_urls")),
     path("audits/", include("audits.urls")),
     path("surveys/", include("surveys.urls")),
     path("complaints/", include("complaints.urls")),

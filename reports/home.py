@@ -1,5 +1,6 @@
 """The home page (`/`): the label overview of the user's entities and their readiness for the next
-audit. It composes several apps (referential, audits), so it lives here, above them."""
+audit, and, for the quality manager of a département not set up yet, the first-run checklist. It
+composes several apps (referential, audits), so it lives here, above them."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -11,6 +12,8 @@ from referential.selectors import label_overview
 from sites.access import scope_for
 from sites.models import Role
 
+from .setup import checklist
+
 
 @require_safe
 def home(request):
@@ -20,8 +23,9 @@ def home(request):
         "home.html",
         {
             "entities": entities,
+            "checklist": checklist(request.user),
             "site_count": sum(len(e.sites.all()) for e in entities),
-            "readiness": readiness_overview(request.user) if entities else [],
+            "readiness": readiness_overview(request.user, entities=entities) if entities else [],
             "stale_publications": stale_publications(request.user)
             if Role.QUALITY_MANAGER in scope_for(request.user).roles
             else [],

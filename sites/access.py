@@ -25,7 +25,9 @@ Permissions are coarse verbs granted by roles:
 - read: see the rows of the scope;
 - write: create and change the scope's quality data (plans, audits, referential use…);
 - requests: log and answer complaints and other tracked requests (agents too);
-- findings: write audit findings (auditors, on the audits they are assigned to: checked by audits).
+- findings: write audit findings (auditors, on the audits they are assigned to: checked by audits);
+- manage: set the département up: its organisation (entities, sites, reception points), its label and
+  deadline rules (the quality manager and the administrator, on their scope; a referent does not).
 """
 
 from __future__ import annotations
@@ -40,17 +42,17 @@ from django.shortcuts import get_object_or_404
 
 from .models import Department, Entity, Membership, Role, Site
 
-READ, WRITE, REQUESTS, FINDINGS = "read", "write", "requests", "findings"
+READ, WRITE, REQUESTS, FINDINGS, MANAGE = "read", "write", "requests", "findings", "manage"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({READ, WRITE, REQUESTS, FINDINGS}),
-    Role.QUALITY_MANAGER: frozenset({READ, WRITE, REQUESTS, FINDINGS}),
+    Role.ADMIN: frozenset({READ, WRITE, REQUESTS, FINDINGS, MANAGE}),
+    Role.QUALITY_MANAGER: frozenset({READ, WRITE, REQUESTS, FINDINGS, MANAGE}),
     Role.SITE_REFERENT: frozenset({READ, WRITE, REQUESTS, FINDINGS}),
     Role.AGENT: frozenset({READ, REQUESTS}),
     Role.COMMITTEE: frozenset({READ}),
     Role.AUDITOR: frozenset({READ, FINDINGS}),
 }
-ALL_PERMISSIONS = frozenset({READ, WRITE, REQUESTS, FINDINGS})
+ALL_PERMISSIONS = frozenset({READ, WRITE, REQUESTS, FINDINGS, MANAGE})
 
 LEVELS = ("department", "entity", "site")  # broadest first
 _LEVEL_OF_MODEL = {Department: "department", Entity: "entity", Site: "site"}
@@ -193,10 +195,12 @@ def _fk_to(through, model) -> str:
 
 def _grant(scope: AccessScope, granted, sites) -> AccessScope:
     """Fill `scope` from (permissions, level, target id) grants over the département's sites
-    (rows of (site id, entity id, département id))."""
+    (rows of (site id, entity id, département id); an entity without a site yet comes as (None, entity
+    id, département id), so that who holds its département holds it too)."""
     sites_of_entity: dict[int, set[int]] = {}
     for site_id, entity_id, _ in sites:
-        sites_of_entity.setdefault(entity_id, set()).add(site_id)
+        if site_id is not None:
+            sites_of_entity.setdefault(entity_id, set()).add(site_id)
 
     for perms, level, target in granted:
         for perm in perms:
@@ -204,10 +208,10 @@ def _grant(scope: AccessScope, granted, sites) -> AccessScope:
             entity_set = scope.entities.setdefault(perm, set())
             department_set = scope.departments.setdefault(perm, set())
             index = {"site": 0, "entity": 1, "department": 2}[level]
-            site_set.update(row[0] for row in sites if row[index] == target)
+            site_set.update(row[0] for row in sites if row[index] == target and row[0] is not None)
             if level == "department":
                 department_set.add(target)
-                entity_set.update(row[1] for row in sites if row[2] == target)
+                entity_set.update(row[1] for row in sites if row[2] == target and row[1] is not None)
             elif level == "entity":
                 entity_set.add(target)
 
@@ -231,8 +235,8 @@ def _build_scope(user) -> AccessScope:
     if not user.is_authenticated or not user.is_active:
         return scope
     if user.is_superuser:
-        sites = list(Site.objects.values_list("id", "entity_id", "entity__department_id"))
-        granted = [(ALL_PERMISSIONS, "department", department) for *_, department in sites]
+        sites = list(Department.objects.values_list("entities__sites__id", "entities__id", "id"))
+        granted = {(ALL_PERMISSIONS, "department", department) for *_, department in sites}
         return _grant(scope, granted, sites)
 
     rows = Membership.objects.filter(user=user).values_list(
@@ -254,9 +258,9 @@ def _build_scope(user) -> AccessScope:
         )
         granted.add((ROLE_PERMISSIONS[role], level, target))
         scope.roles.add(role)
-        if any_site is not None:
+        if its_entity is not None:
             sites.add((any_site, its_entity, department_id))
-    return _grant(scope, granted, sorted(sites))
+    return _grant(scope, granted, sorted(sites, key=lambda row: (row[0] is None, row)))
 
 
 def sites_scope(site_ids, perms=(READ,)) -> AccessScope:
@@ -340,6 +344,11 @@ def readable_sites(user):
     return visible(user, Site.objects).select_related("entity__department")
 
 
+def managed_departments(user):
+    """The départements the user sets up (MANAGE at the département's level)."""
+    return Department.objects.filter(pk__in=sorted(scope_for(user).ids("department", MANAGE)))
+
+
 def entities_reached(user, perm: str = WRITE):
     """Entities on which the user holds `perm` whole or on one of their sites (where a referent may
     create an entity row that names their site, such as an action)."""
@@ -355,6 +364,7 @@ __all__ = [
     "WRITE",
     "REQUESTS",
     "FINDINGS",
+    "MANAGE",
     "AccessScope",
     "allows",
     "can",
@@ -370,4 +380,5 @@ __all__ = [
     "visible",
     "writable",
     "entities_reached",
+    "managed_departments",
 ]

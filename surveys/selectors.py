@@ -196,3 +196,19 @@ def unit_for_questionnaire(site, code) -> SurveyUnit | None:
         .order_by("not_open", "-campaign__year")
         .first()
     )
+
+
+def criterion_choices(department) -> list[tuple[str, str]]:
+    """The survey criteria an indicator may follow: the default criteria of every population, and those
+    of the département's campaigns (one query), as (code, "label (code)") sorted by label."""
+    from .defaults import LOCAL_AUTHORITY_CRITERIA, USER_CRITERIA
+    from .models import Criterion
+
+    labels = {code: label for code, label, *_ in (*USER_CRITERIA, *LOCAL_AUTHORITY_CRITERIA)}
+    for code, label in (
+        Criterion.objects.filter(campaign__department=department)
+        .order_by("campaign__year")
+        .values_list("code", "label")
+    ):
+        labels.setdefault(code, label)
+    return sorted(((code, f"{label} ({code})") for code, label in labels.items()), key=lambda c: c[1].lower())

@@ -71,6 +71,7 @@ def build_scope(
         defaults={"status": LabelScope.Status.LABELLED, "awarded_on": dt.date(year - 1, 11, 27)},
     )
     s = SimpleNamespace(site=site, entity=entity, department=department, marker=marker)
+    s.reception_point = site.reception_points.order_by("pk").first()
     dmarker = department_marker
 
     # audits

@@ -200,6 +200,9 @@ def more_forms():
         ("nouvel agent", reverse("steering:agent_create")),
         ("importer des formations", reverse("steering:training_import")),
         ("nouveau communiqué", reverse("steering:register_create", args=["communiques"])),
+        ("modifier un site", reverse("sites:site_edit", args=[_first(Site.objects).code])),
+        ("importer l'organisation", reverse("sites:organisation_import")),
+        ("label et règles", reverse("setup:settings")),
         (
             "préparer une publication",
             reverse("publication_admin:snapshot_prepare", args=[_first(Site.objects).code]),

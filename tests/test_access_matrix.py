@@ -123,6 +123,7 @@ LEVELS = {
     "request_attachment": "site",
     "meeting_attachment": "department",
     "snapshot": "site",
+    "reception_point": "site",
 }
 
 
@@ -152,6 +153,16 @@ MATRIX: dict[str, Row | list[Row]] = {
     "sites:organisation": R(),
     "sites:entity_detail": R({"pk": "entity"}),
     "sites:site_detail": R({"code": "site"}),
+    "sites:entity_create": W(),
+    "sites:entity_edit": W(pk="entity"),
+    "sites:site_create": W(),
+    "sites:site_edit": W(code="site"),
+    "sites:reception_point_create": W(code="site"),
+    "sites:reception_point_edit": W(pk="reception_point"),
+    "sites:organisation_import": W(),
+    "sites:organisation_template": R(),
+    "setup:settings": W(),
+    "setup:example": R(),
     "referential:index": R(),
     "referential:detail": R({"pk": "referential"}),
     "referential:crosswalk": R(),

@@ -199,6 +199,14 @@ pk = lambda attr: lambda d: {"pk": getattr(d, attr).pk}  # noqa: E731
 
 ENDPOINTS = [
     Endpoint("login", anonymous=True),
+    # organisation
+    Endpoint("sites:entity_create"),
+    Endpoint("sites:entity_edit", lambda d: {"pk": d.arles.entity_id}),
+    Endpoint("sites:site_create"),
+    Endpoint("sites:site_edit", lambda d: {"code": d.arles.code}),
+    Endpoint("sites:reception_point_create", lambda d: {"code": d.arles.code}),
+    Endpoint("sites:reception_point_edit", lambda d: {"pk": d.arles.reception_points.order_by("pk")[0].pk}),
+    Endpoint("sites:organisation_import", files={"file": "sites:organisation_template"}),
     # audits
     Endpoint("audits:audit_create"),
     Endpoint("audits:self_assessments_schedule", page="audits:audit_list"),
@@ -360,6 +368,7 @@ NO_INPUT = {
 # Pages and downloads: a POST to them (tested below) must change nothing.
 READ_ONLY = {
     "home", "healthz", "sites:organisation", "sites:entity_detail", "sites:site_detail",
+    "sites:organisation_template", "setup:example",
     "referential:index", "referential:detail", "referential:crosswalk", "audits:audit_list",
     "audits:audit_export",
     "audits:audit_detail", "audits:audit_pdf", "audits:finding_list", "audits:finding_export",
@@ -393,6 +402,8 @@ SEPARATE = {
     "indicators_api:measurements": "test_the_measurements_api_*",
     "referential:switch": "referential/tests/test_switch.py (a refused switch changes nothing)",
     "referential:edit": "referential/tests/test_editing.py (a bad value, named in French, changes nothing)",
+    "setup:settings": "reports/tests/test_setup.py (deadlines of 0 or 400 days, a made-up days kind: refused "
+    "in French, nothing changes)",
 }
 
 
