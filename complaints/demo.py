@@ -12,7 +12,7 @@ from django.utils import timezone
 from sites.models import Department, ReceptionPoint, Site, User
 
 from .models import Channel, Kind, ModelAnswer, ReferenceSequence, Request, Status
-from .services import request_create, request_transition
+from .services import deadline_rules, deadline_rules_set, request_create, request_transition
 
 # site code → number of complaints in 2015 (the seed: Marseille's 21 split across its two sites)
 COMPLAINTS_2015 = {"istres": 6, "arles": 13, "aix-en-provence": 4, "peytral": 12, "saint-sebastien": 9}
@@ -297,6 +297,10 @@ def load(stdout=None) -> dict:
     for year, n in numbers.items():
         _bump_sequence(department, year, n)
     created += _last_twelve_months(department, sites, users, qualite, today)
+
+    # The département's deadline rules, recorded as its own settings (as its quality manager would on
+    # « Label et règles »): the rules in force, so no deadline changes and the set-up checklist is done.
+    deadline_rules_set(department=department, rules=deadline_rules(department), by=qualite)
 
     for kind, topic, title, body in MODEL_ANSWERS:
         ModelAnswer.objects.update_or_create(

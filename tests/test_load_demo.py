@@ -99,3 +99,9 @@ def test_the_demo_refuses_production_unless_forced_and_a_second_run_changes_noth
     output = capsys.readouterr().out
     assert "qualipref2015" in output
     assert "referent.arles" in output
+
+
+def test_the_demo_prefecture_is_set_up_so_its_quality_manager_sees_no_first_run_checklist():
+    from reports.setup import checklist
+
+    assert checklist(User.objects.get(username="qualite")) is None
