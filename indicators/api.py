@@ -30,6 +30,8 @@ from ninja.errors import ValidationError as PayloadError
 from ninja.security import HttpBearer
 from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, WithJsonSchema
 
+from qualipref.links import absolute
+
 from . import services
 
 MAX_ITEMS = 1000
@@ -333,5 +335,5 @@ def measurements(request):
 def schema(request):
     """The OpenAPI document, generated from the declarations above."""
     document = api.get_openapi_schema(path_prefix="")
-    document["servers"] = [{"url": request.build_absolute_uri(request.path.removesuffix("schema/"))}]
+    document["servers"] = [{"url": absolute(request.path.removesuffix("schema/"))}]
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})

@@ -230,8 +230,10 @@ def _build_scope(user) -> AccessScope:
     if not user.is_authenticated or not user.is_active:
         return scope
     if user.is_superuser:
-        sites = list(Site.objects.values_list("id", "entity_id", "entity__department_id"))
-        granted = [(ALL_PERMISSIONS, "department", department) for *_, department in sites]
+        # Every département, including one just created that has no site yet (its set-up pages).
+        rows = list(Department.objects.values_list("entities__sites__id", "entities__id", "id"))
+        sites = [row for row in rows if row[0] is not None]
+        granted = [(ALL_PERMISSIONS, "department", department) for department in {row[2] for row in rows}]
         return _grant(scope, granted, sites)
 
     rows = Membership.objects.filter(user=user).values_list(

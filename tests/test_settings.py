@@ -10,6 +10,7 @@ PROD_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x9!k2-very-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "qualipref.example.gouv.fr",
+    "QUALIPREF_PUBLIC_URL": "https://qualipref.example.gouv.fr",
 }
 
 
