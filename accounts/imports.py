@@ -93,8 +93,9 @@ class TeamRowForm(forms.Form):
                 site=data.get("site"),
             )
         except forms.ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-                self.add_error(field if field in self.fields else None, errors)
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, messages in errors.items():
+                self.add_error(field if field in self.fields else None, messages)
         return data
 
 

@@ -365,7 +365,9 @@ def member_deactivate(*, department: Department, user: User, by) -> int:
     if user.is_superuser:
         raise ValidationError(CANNOT_DEACTIVATE_PLATFORM_ADMIN)
     with transaction.atomic():
-        memberships = list(Membership.objects.select_for_update().filter(user=user, department=department).order_by("pk"))
+        memberships = list(
+            Membership.objects.select_for_update().filter(user=user, department=department).order_by("pk")
+        )
         if not memberships:
             raise ValidationError(NOT_A_MEMBER)
         for membership in memberships:

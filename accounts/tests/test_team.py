@@ -190,9 +190,7 @@ def test_an_expired_cancelled_or_unknown_link_is_refused(
     Invitation.objects.update(expires_at=timezone.now())
     for method in ("get", "post"):
         response = getattr(client, method)(path, ACCEPT)
-        assert (
-            response.status_code == 410 and "a expiré (il était valable 7 jours)" in text(response)
-        )
+        assert response.status_code == 410 and "a expiré (il était valable 7 jours)" in text(response)
     Invitation.objects.update(
         expires_at=timezone.now() + timezone.timedelta(days=1), cancelled_at=timezone.now()
     )
