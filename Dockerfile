@@ -15,6 +15,7 @@ COPY . .
 
 RUN useradd --create-home --uid 1000 qualipref \
  && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-build-key-not-used-at-run-time-0123456789 \
+    QUALIPREF_PUBLIC_URL=https://build.invalid \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/media && chown -R qualipref /app/media
 USER qualipref

@@ -48,6 +48,7 @@ def setup(db: str, host: str, fresh: bool) -> None:
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="benchmark-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="testserver",
+        QUALIPREF_PUBLIC_URL="https://qualipref.example",
         CELERY_BROKER_URL="",
         DJANGO_SETTINGS_MODULE="qualipref.settings",
         DJANGO_MEDIA_ROOT=f"/tmp/{db}-media",

@@ -656,7 +656,7 @@ def main() -> int:
         "CELERY_BROKER_URL": f"redis://{HOST}:{args.redis_port}/0",
         "EMAIL_URL": f"filemail:///{tmp / 'mail'}",
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
-        "DJANGO_SITE_URL": f"https://{HOST}:{port}",
+        "QUALIPREF_PUBLIC_URL": f"https://{HOST}:{port}",
     }
     env.pop("CACHE_URL", None)
     os.environ.update(env)

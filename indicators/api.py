@@ -31,6 +31,7 @@ from ninja.errors import ValidationError as PayloadError
 from ninja.security import HttpBearer
 from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, WithJsonSchema
 
+from qualipref.links import absolute
 from sites import examples
 
 from . import services
@@ -337,5 +338,5 @@ def measurements(request):
 def schema(request):
     """The OpenAPI document, generated from the declarations above."""
     document = api.get_openapi_schema(path_prefix="")
-    document["servers"] = [{"url": request.build_absolute_uri(request.path.removesuffix("schema/"))}]
+    document["servers"] = [{"url": absolute(request.path.removesuffix("schema/"))}]
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from qualipref.links import absolute, public_url
 from qualipref.pdf import pdf_bytes
 
 from .models import Section
@@ -24,11 +24,6 @@ def feedback_path(site) -> str:
 
 def complaint_path(site) -> str:
     return _public_path("complaints_public:request_form", site.code, f"/public/{site.code}/reclamation/")
-
-
-def absolute(path: str) -> str:
-    """Absolute address from settings.SITE_URL: a poster printed anywhere points to the public site."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def qr_data_uri(url: str) -> str:
@@ -79,4 +74,4 @@ def poster_context(site, snapshot, sections, scopes) -> dict:
 
 
 def poster_pdf(context: dict) -> bytes:
-    return pdf_bytes("publication/poster.html", context, base_url=settings.SITE_URL)
+    return pdf_bytes("publication/poster.html", context, base_url=public_url())

@@ -8,6 +8,7 @@ MENU = [
         "Pilotage",
         [
             ("Organisation et sites", "sites:organisation"),
+            ("Équipe et invitations", "accounts:team_home"),
             ("Référentiel", "referential:index"),
             ("Comités et réunions", "steering:committee_list"),
             ("Calendrier des échéances", "steering:calendar"),

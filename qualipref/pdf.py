@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from qualipref.links import public_url
+
 # The archival variant on request ("pdf/a-3b"), or the plain PDF ("").
 PDF_VARIANTS = {"": None, "pdf/a-3b": "pdf/a-3b"}
 
@@ -53,11 +55,12 @@ def pdf_bytes(template: str, context: dict, *, base_url: str | None = ".", reque
 def pdf_response(
     request, template: str, context: dict, filename: str, *, request_context: bool = False
 ) -> HttpResponse:
-    """An inline PDF response; relative URLs resolve against the site's root."""
+    """An inline PDF response; relative links resolve against the public address (qualipref.links), so a
+    PDF printed from any server points to the installation users reach."""
     content = pdf_bytes(
         template,
         context,
-        base_url=request.build_absolute_uri("/"),
+        base_url=public_url() + "/",
         request=request if request_context else None,
     )
     response = HttpResponse(content, content_type="application/pdf")

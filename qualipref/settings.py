@@ -1,12 +1,14 @@
 """Settings read from the environment (django-environ).
 
 Nothing set: SQLite file, eager Celery, console e-mail, DEBUG on (the `make run` default).
-Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
-CELERY_BROKER_URL and EMAIL_URL; the secure settings below then pass `check --deploy`.
+Production sets DJANGO_DEBUG=false, DJANGO_SECRET_KEY, QUALIPREF_PUBLIC_URL, DATABASE_URL,
+CELERY_BROKER_URL and EMAIL_URL (DJANGO_ALLOWED_HOSTS and DJANGO_CSRF_TRUSTED_ORIGINS default to the public
+address); the secure settings below then pass `check --deploy`.
 """
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -43,10 +45,47 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-not-for-production"
 
+
+def _public_url() -> str:
+    """The installation's public address (scheme and host, no path): every link the product prints or
+    sends (QR posters, e-mails, the iCal feed, PDFs) starts with it (qualipref.links). Required in
+    production: a poster printed from a server reached as 127.0.0.1 must still point to the public site."""
+    name = "QUALIPREF_PUBLIC_URL"
+    value = env.str(name, default="").strip()
+    if not value:
+        if not DEBUG:
+            raise SettingsError(
+                f"{name} is required when DJANGO_DEBUG is false: set it to the address users type to reach "
+                "Qualipref, for example https://qualite.prefecture.gouv.fr (it is printed on posters and "
+                "in e-mails)."
+            )
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise SettingsError(
+            f"Invalid value for environment variable {name}: {value!r} (expected https://host[:port], "
+            "without a path, for example https://qualite.prefecture.gouv.fr)."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError(
+            f"Invalid value for environment variable {name}: {value!r} (scheme and host only)."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+PUBLIC_URL = _public_url()
+_PUBLIC_HOST = urlsplit(PUBLIC_URL).hostname
+
 ALLOWED_HOSTS = _read(
-    "DJANGO_ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost", "testserver"] if DEBUG else []
+    "DJANGO_ALLOWED_HOSTS",
+    env.list,
+    ["127.0.0.1", "localhost", "testserver"] if DEBUG else [h for h in [_PUBLIC_HOST] if h],
 )
-CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [])
+CSRF_TRUSTED_ORIGINS = _read("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, [] if DEBUG else [PUBLIC_URL])
 
 INSTALLED_APPS = [
     "qualipref.apps.QualiprefAdminConfig",  # django.contrib.admin, see qualipref.admin_site
@@ -67,6 +106,7 @@ INSTALLED_APPS = [
     "qualipref.notifications",
     "qualipref.attachments",
     "sites",
+    "accounts",
     "referential",
     "audits",
     "surveys",
@@ -171,7 +211,18 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Paths served without login: the login page itself, health, public pages, static files.
 # /api/ authenticates each call by token and answers 401 itself.
-LOGIN_EXEMPT_PREFIXES = ("/accounts/login/", "/healthz", "/public/", "/static/", "/favicon.ico", "/api/")
+# The password reset and the invitation links are for people who cannot log in yet (accounts.urls).
+LOGIN_EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/mot-de-passe-oublie/",
+    "/accounts/reinitialiser/",
+    "/accounts/invitation/",
+    "/healthz",
+    "/public/",
+    "/static/",
+    "/favicon.ico",
+    "/api/",
+)
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -203,7 +254,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # E-mail: console by default, SMTP (or any backend) from EMAIL_URL.
 _email = _read("EMAIL_URL", env.email_url, "consolemail://")
 vars().update(_email)
-SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Qualipref <qualipref@localhost>")
 
 # Celery: eager in-process when no broker is configured.

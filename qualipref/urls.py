@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", login, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("organisation/", include("sites.urls")),
     path("referentiel/", include("referential.urls")),
     path("parametres/", include("reports.setup_urls")),

@@ -24,9 +24,39 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class TimeZone(models.TextChoices):
+    """The time zones of the départements (metropolitan France and overseas)."""
+
+    PARIS = "Europe/Paris", "Europe/Paris – France métropolitaine et Corse"
+    GUADELOUPE = "America/Guadeloupe", "America/Guadeloupe – Guadeloupe"
+    MARTINIQUE = "America/Martinique", "America/Martinique – Martinique"
+    CAYENNE = "America/Cayenne", "America/Cayenne – Guyane"
+    REUNION = "Indian/Reunion", "Indian/Reunion – La Réunion"
+    MAYOTTE = "Indian/Mayotte", "Indian/Mayotte – Mayotte"
+    MIQUELON = "America/Miquelon", "America/Miquelon – Saint-Pierre-et-Miquelon"
+    ST_BARTHELEMY = "America/St_Barthelemy", "America/St_Barthelemy – Saint-Barthélemy"
+    MARIGOT = "America/Marigot", "America/Marigot – Saint-Martin"
+    NOUMEA = "Pacific/Noumea", "Pacific/Noumea – Nouvelle-Calédonie"
+    TAHITI = "Pacific/Tahiti", "Pacific/Tahiti – Polynésie française"
+    WALLIS = "Pacific/Wallis", "Pacific/Wallis – Wallis-et-Futuna"
+
+
 class Department(TimeStampedModel):
     code = models.CharField("code", max_length=3, unique=True, help_text="Code INSEE, par exemple 13.")
     name = models.CharField("nom", max_length=100)
+    prefecture_name = models.CharField(
+        "nom de la préfecture",
+        max_length=150,
+        blank=True,
+        help_text="Par exemple « Préfecture des Bouches-du-Rhône ».",
+    )
+    time_zone = models.CharField(
+        "fuseau horaire",
+        max_length=40,
+        choices=TimeZone.choices,
+        default=TimeZone.PARIS,
+        help_text="Heure légale du département : dates de réception, échéances et relances.",
+    )
     newsletter_title = models.CharField(
         "titre de la lettre interne",
         max_length=100,

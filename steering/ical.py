@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from qualipref.links import absolute, public_host
 from sites.access import visible
 
 from .models import Deadline
@@ -32,7 +32,7 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Qualipref – échéances")
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    host = settings.SITE_URL.split("://")[-1].split("/")[0] or "qualipref"
+    host = public_host()
     for item in items:
         d, occ = item.deadline, item.occurrence
         event = Event()
@@ -48,7 +48,7 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
             description.append(f"Fait le {item.completion.done_on:%d/%m/%Y}")
         event.add("description", " · ".join(description))
         event.add("categories", [d.get_kind_display()])
-        event.add("url", f"{settings.SITE_URL}{d.get_absolute_url()}")
+        event.add("url", absolute(d.get_absolute_url()))
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()

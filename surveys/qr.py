@@ -5,16 +5,16 @@ from __future__ import annotations
 from io import BytesIO
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from qualipref.links import absolute, public_url
 from qualipref.pdf import html_to_pdf
 
 
 def questionnaire_url(unit) -> str:
-    """Absolute address of a unit's questionnaire, built from settings.SITE_URL (not the request host:
-    a poster printed from a test server must still point to the public site)."""
-    return f"{settings.SITE_URL}{unit.public_path()}"
+    """Absolute address of a unit's questionnaire at the public address (not the request host: a poster
+    printed from a test server must still point to the public site)."""
+    return absolute(unit.public_path())
 
 
 def qr_svg(url: str, *, scale: int = 8, title: str = "") -> bytes:
@@ -40,4 +40,4 @@ def poster_pdf(unit) -> bytes:
             "criteria_count": unit.campaign.criteria.count(),
         },
     )
-    return html_to_pdf(html, base_url=settings.SITE_URL).content
+    return html_to_pdf(html, base_url=public_url()).content

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts import services as account_services
 from actionplans import services as action_services
 from actionplans.models import ActionPlan
 from audits import services as audit_services
@@ -29,6 +30,7 @@ from publication import services as publication_services
 from qualipref.attachments.models import Attachment
 from referential.models import FindingType, LabelScope, Module
 from reports.models import ReportRun
+from sites.models import Membership, Role, User
 from steering import services as steering_services
 from steering.models import (
     Agent,
@@ -243,6 +245,21 @@ def build_scope(
         status=ReportRun.Status.DONE,
         file=ContentFile(b"%PDF-1.4 report\n", name=f"rapport-{dmarker}.pdf"),
         filename=f"rapport-{dmarker}.pdf",
+    )
+
+    # accounts: a pending invitation and a member of the département's team
+    s.invitation = account_services.invitation_create(
+        email=f"invitation-{site.code}@exemple.gouv.fr",
+        role=Role.AGENT,
+        department=department,
+        site=site,
+        by=by,
+    )
+    s.team_member = User.objects.create_user(
+        username=f"membre-{site.code}", email=f"membre-{site.code}@exemple.gouv.fr", first_name="Dominique"
+    )
+    Membership.objects.create(
+        user=s.team_member, role=Role.AGENT, department=department, entity=entity, site=site
     )
 
     # publication

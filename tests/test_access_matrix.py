@@ -124,6 +124,10 @@ LEVELS = {
     "meeting_attachment": "department",
     "snapshot": "site",
     "reception_point": "site",
+    # a département's team pages (accounts): named by the département's code
+    "team_department": "department",
+    "team_member": "department",
+    "invitation": "department",
 }
 
 
@@ -333,6 +337,17 @@ MATRIX: dict[str, Row | list[Row]] = {
         R({"pk": "request_attachment"}),
         R({"pk": "meeting_attachment"}),
     ],
+    # accounts: the platform administrator's départements, a département's team, one's own account
+    "accounts:department_list": R(),
+    "accounts:department_create": W(),
+    "accounts:team_home": R(),
+    "accounts:team": W(code="team_department"),
+    "accounts:team_template": R({"code": "team_department"}),
+    "accounts:team_import": W(code="team_department"),
+    "accounts:member_deactivate": W(code="team_department", user_pk="team_member"),
+    "accounts:invitation_resend": W(code="team_department", pk="invitation"),
+    "accounts:invitation_cancel": W(code="team_department", pk="invitation"),
+    "accounts:account": R(),
     # publication (internal side)
     "publication_admin:snapshot_list": R(),
     "publication_admin:snapshot_prepare": W(site_code="site"),
@@ -393,6 +408,12 @@ PUBLIC = {
     "surveys_public:questionnaire": "public online questionnaire of a unit of an open campaign",
     "steering_public:calendar_feed": "iCalendar feed authenticated by its owner's secret token "
     "(test_the_calendar_feed_shows_only_its_owners_scope)",
+    "accounts:invitation_accept": "the invitation link: its secret single-use token names the invitation "
+    "(accounts/tests/test_team.py)",
+    "accounts:password_reset": "forgotten password: the same answer whatever the address (no enumeration)",
+    "accounts:password_reset_done": "forgotten password: the page saying a link may have been sent",
+    "accounts:password_reset_confirm": "forgotten password: Django's signed token names the account",
+    "accounts:password_reset_complete": "forgotten password: the page saying it is done",
 }
 ALLOWED = {
     **PUBLIC,
@@ -404,6 +425,8 @@ ALLOWED = {
     "steering:feed_revoke": "revokes the user's own calendar token (no row of any scope)",
     "complaints:request_export_moved": "old address of the export: a 301 to the new one",
     "indicators:measurement_export_moved": "old address of the export: a 301 to the new one",
+    "accounts:password_change": "changes the user's own password (no row of any scope)",
+    "accounts:password_change_done": "says the user's own password was changed",
 }
 # The JSON API: authenticated by its client's token, never by the session. Each URL is requested with the
 # token of each scope's client (test_api_matrix), without a token, and by every logged-in persona
@@ -587,6 +610,8 @@ def _kwargs(world, row, scope):
             kwargs[key] = world["referential"].pk
         elif value == "site":
             kwargs[key] = data.site.code
+        elif value == "team_department":
+            kwargs[key] = data.department.code
         elif value == "register":
             kwargs[key] = data.registers[row.kwargs["slug"][1:]].pk
         else:

@@ -64,6 +64,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
 def _pick():
     """The rows the forms are posted about: département 13, states in which the forms are offered."""
+    from accounts.models import Invitation, token_hash
     from actionplans import services as action_services
     from actionplans.models import Action
     from audits.models import Audit, Finding
@@ -123,7 +124,21 @@ def _pick():
         "reseaux-sociaux": SocialMediaCount,
         "evenements": LabelEvent,
     }
+    # an invitation whose link the anonymous form is posted to
+    invitation_token = "jeton-du-test-des-saisies-hostiles"
+    Invitation.objects.create(
+        email="invitee.hostile@exemple.gouv.fr",
+        role="agent",
+        department=arles.entity.department,
+        entity=arles.entity,
+        site=arles,
+        token_hash=token_hash(invitation_token),
+        expires_at=timezone.now() + dt.timedelta(days=7),
+        invited_by=qualite,
+    )
     return SimpleNamespace(
+        admin=User.objects.get(username="admin"),
+        invitation_token=invitation_token,
         qualite=qualite,
         arles=arles,
         renewal=renewal,
@@ -188,6 +203,7 @@ class Endpoint:
     examples: int = 10
     label: str = ""
     fields: list | None = None  # when the page may not show the form (it depends on the data)
+    user: str = "qualite"  # the attribute of `demo` naming who posts (the internal forms)
 
     @property
     def id(self):
@@ -333,6 +349,18 @@ ENDPOINTS = [
     Endpoint("reports:index"),
     Endpoint("publication_admin:snapshot_prepare", lambda d: {"site_code": d.arles.code}),
     Endpoint("publication_admin:snapshot_publish", pk("snapshot"), page="publication_admin:snapshot_detail"),
+    # accounts: a new département (the platform administrator), the team, the invitation link, one's account
+    Endpoint("accounts:department_create", user="admin", not_stored={"code"}),
+    Endpoint("accounts:team", lambda d: {"code": "13"}),
+    Endpoint(
+        "accounts:team_import",
+        lambda d: {"code": "13"},
+        files={"file": "accounts:team_template"},
+        template_kwargs=lambda d: {"code": "13"},
+    ),
+    Endpoint("accounts:invitation_accept", lambda d: {"token": d.invitation_token}, anonymous=True),
+    Endpoint("accounts:account"),
+    Endpoint("accounts:password_change"),
     # public forms
     Endpoint(
         "complaints_public:request_form",
@@ -351,6 +379,9 @@ ENDPOINTS = [
 # POSTs that take no input beyond the URL (delete, revoke, confirm): their rights are the access matrix's.
 NO_INPUT = {
     "logout": "log out",
+    "accounts:invitation_resend": "send a new link",
+    "accounts:invitation_cancel": "cancel an invitation",
+    "accounts:member_deactivate": "end a person's access (GET shows the confirmation)",
     "audits:plan_line_delete": "delete a line",
     "indicators:target_delete": "delete a target",
     "indicators:api_client_revoke": "revoke a token",
@@ -397,6 +428,8 @@ READ_ONLY = {
     "steering_public:calendar_feed", "publication:index", "publication:open_data",
     "publication:department", "publication:site", "publication:poster", "publication:data_csv",
     "publication:data_json", "complaints:request_export_moved", "indicators:measurement_export_moved",
+    "accounts:department_list", "accounts:team_home", "accounts:team_template",
+    "accounts:password_reset_done", "accounts:password_reset_complete", "accounts:password_change_done",
 }  # fmt: skip
 SEPARATE = {
     "indicators_api:measurements": "test_the_measurements_api_*",
@@ -404,6 +437,9 @@ SEPARATE = {
     "referential:edit": "referential/tests/test_editing.py (a bad value, named in French, changes nothing)",
     "setup:settings": "reports/tests/test_setup.py (deadlines of 0 or 400 days, a made-up days kind: refused "
     "in French, nothing changes)",
+    "accounts:password_reset": "accounts/tests/test_passwords.py (the same answer whatever the address: "
+    "no enumeration, so a valid address sends mail without changing a row)",
+    "accounts:password_reset_confirm": "accounts/tests/test_passwords.py (Django's signed token, once)",
 }
 
 
@@ -472,7 +508,7 @@ def test_hostile_posts_to_every_form(endpoint, demo, client):
     page_kwargs = (endpoint.page_kwargs or endpoint.kwargs)(demo)
     page_url = reverse(endpoint.page or endpoint.name, kwargs=page_kwargs)
     if not endpoint.anonymous:
-        client.force_login(demo.qualite)
+        client.force_login(getattr(demo, endpoint.user))
     page = client.get(page_url)
     assert page.status_code == 200, f"GET {page_url}: {page.status_code}"
     fields = endpoint.fields or h.scrape_form(page.content.decode(), page_url, url)

@@ -24,6 +24,8 @@ LAYERS = {
     "actionplans": 2,
     "steering": 2,
     "indicators": 2,
+    # onboarding: a new département with its defaults (they come from the domain apps), its team
+    "accounts": 2,
     "reports": 3,
     "publication": 3,
 }

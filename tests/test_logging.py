@@ -124,7 +124,11 @@ def formatter_in(**env):
 
 
 def test_the_format_is_plain_in_development_json_in_production_and_set_by_log_format():
-    prod = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60}
+    prod = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "QUALIPREF_PUBLIC_URL": "https://q.example",
+    }
     assert formatter_in().stdout.strip() == "plain"
     assert formatter_in(**prod).stdout.strip() == "json"
     assert formatter_in(LOG_FORMAT="json").stdout.strip() == "json"
@@ -138,7 +142,9 @@ def test_production_logs_are_json_lines_on_stderr():
         "import logging; from django.conf import settings; "
         "logging.getLogger('qualipref.security').warning('Essai', extra={'event': 'demo'})"
     )
-    result = run_django(code, DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60)
+    result = run_django(
+        code, DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60, QUALIPREF_PUBLIC_URL="https://q.example"
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     line = next(line for line in lines if line.get("event") == "demo")

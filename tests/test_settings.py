@@ -10,6 +10,7 @@ PROD_ENV = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "x9!k2-very-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "qualipref.example.gouv.fr",
+    "QUALIPREF_PUBLIC_URL": "https://qualipref.example.gouv.fr",
 }
 
 
@@ -100,3 +101,35 @@ def test_production_is_the_declared_mode_and_spreadsheet_limits_have_defaults():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "10485760", "52428800", "100", "100000"]
+
+
+def test_the_public_address_is_required_in_production_and_checked():
+    secret = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": PROD_ENV["DJANGO_SECRET_KEY"]}
+    missing = run_django("pass", **secret, QUALIPREF_PUBLIC_URL="")
+    assert (
+        missing.returncode != 0
+        and "QUALIPREF_PUBLIC_URL is required when DJANGO_DEBUG is false" in missing.stderr
+    )
+    for bad in (
+        "qualite.example.gouv.fr",
+        "ftp://qualite.example",
+        "https://qualite.example/chemin",
+        "https://:80",
+    ):
+        result = run_django("pass", QUALIPREF_PUBLIC_URL=bad)
+        assert result.returncode != 0 and "QUALIPREF_PUBLIC_URL" in result.stderr, bad
+    good = run_django(
+        "from django.conf import settings as s; print(s.PUBLIC_URL, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS)",
+        **secret,
+        QUALIPREF_PUBLIC_URL="https://qualite.example.gouv.fr/",
+    )
+    assert good.returncode == 0, good.stderr
+    assert good.stdout.split() == [
+        "https://qualite.example.gouv.fr",
+        "['qualite.example.gouv.fr']",
+        "['https://qualite.example.gouv.fr']",
+    ]
+    development = run_django(
+        "from django.conf import settings as s; print(s.PUBLIC_URL)", QUALIPREF_PUBLIC_URL=""
+    )
+    assert development.stdout.strip() == "http://127.0.0.1:8000"

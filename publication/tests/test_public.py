@@ -213,7 +213,7 @@ def test_the_open_data_page_documents_every_column(client, db):
 
 
 def test_the_poster_is_an_a4_pdf_with_the_results_and_absolute_links(client, org, arles_published, settings):
-    settings.SITE_URL = "https://qualite.bouches-du-rhone.example"
+    settings.PUBLIC_URL = "https://qualite.bouches-du-rhone.example"
     response = client.get("/public/arles/affiche.pdf")
     assert response["Content-Type"] == "application/pdf"
     info = subprocess.run(
@@ -236,7 +236,7 @@ def test_the_poster_is_an_a4_pdf_with_the_results_and_absolute_links(client, org
 def test_the_qr_codes_encode_the_absolute_addresses(org, settings):
     from publication import poster
 
-    settings.SITE_URL = "https://qualite.example"
+    settings.PUBLIC_URL = "https://qualite.example"
     assert poster.absolute(poster.feedback_path(org.arles)) == "https://qualite.example/public/arles/avis/"
     assert (
         poster.absolute(poster.complaint_path(org.arles))

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from qualipref.links import public_url
+
 from .models import Notice
 from .registry import NoticeSpec, providers
 
@@ -99,7 +101,7 @@ def digests_send() -> int:
             by_level[notice.level].append(notice)
         body = render_to_string(
             "notifications/digest.txt",
-            {"user": user, "notices": notices, "by_level": dict(by_level), "base_url": settings.SITE_URL},
+            {"user": user, "notices": notices, "by_level": dict(by_level), "base_url": public_url()},
         )
         if user.email:
             send_mail(

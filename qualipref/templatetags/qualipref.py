@@ -56,3 +56,12 @@ def sort_th(context, label, key, current=None):
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def absolute_url(name, *args, **kwargs):
+    """`{% absolute_url "app:name" arg %}`: the page's address at the installation's public address
+    (qualipref.links), for links printed or sent (e-mails, posters, examples to copy)."""
+    from qualipref.links import absolute_reverse
+
+    return absolute_reverse(name, *args, **kwargs)

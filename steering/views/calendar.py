@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.links import absolute_reverse
 from qualipref.lists import parse_month, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
@@ -205,11 +206,7 @@ def occurrence_done(request, pk):
 @require_GET
 def feed_settings(request):
     token = CalendarFeedToken.objects.filter(user=request.user).first()
-    feed_url = (
-        request.build_absolute_uri(reverse("steering_public:calendar_feed", args=[token.token]))
-        if token
-        else ""
-    )
+    feed_url = absolute_reverse("steering_public:calendar_feed", token.token) if token else ""
     return render(
         request,
         "steering/feed_settings.html",

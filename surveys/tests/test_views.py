@@ -252,7 +252,7 @@ def test_the_export_holds_the_rates_and_the_matrix(client, committee_member, cam
 
 
 def test_the_qr_code_and_the_a5_poster(client, quality_manager, campaign, settings):
-    settings.SITE_URL = "https://qualipref.example.gouv.fr"
+    settings.PUBLIC_URL = "https://qualipref.example.gouv.fr"
     unit = campaign.units.get(code="arles")
     client.force_login(quality_manager)
     svg = client.get(reverse("surveys:unit_qr", args=[unit.pk]))
