@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from indicators.defaults import apply_default_indicators
 from qualipref.links import absolute_reverse
 from sites.models import Department, Entity, Membership, Role, Site, TimeZone, User
 
@@ -113,8 +114,10 @@ def create_department(
 
 
 def _create_department_defaults(department: Department, *, by) -> None:
-    """What a new département starts with. The one place a département's defaults are created: the default
-    indicators from the referential (issue 20, item 5) are to be called from here."""
+    """What a new département starts with, created in one place: its default indicators and their targets
+    from the referential in force (on-time answers, satisfaction per criterion, pick-up rate…), so that the
+    first month imported shows on the committee's dashboard."""
+    apply_default_indicators(department, by=by)
 
 
 # ---- invitations ---------------------------------------------------------------------------------------

@@ -119,3 +119,19 @@ def test_the_department_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:department_list"))
     assert response.status_code == 200
+
+
+def test_a_new_department_starts_with_the_default_indicators_of_the_referential_in_force(
+    client, administrator, send_on_commit
+):
+    from indicators.defaults import default_codes
+    from indicators.models import Indicator
+    from referential.loader import DEFAULT_FILE, SPPLUS_FILE, load_referential
+
+    load_referential(DEFAULT_FILE)
+    load_referential(SPPLUS_FILE)
+    client.force_login(administrator)
+    send_on_commit(client.post, CREATE, form())
+    department = Department.objects.get(code="2A")
+    created = set(Indicator.objects.filter(department=department).values_list("code", flat=True))
+    assert created == set(default_codes())
