@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref import ratelimit
 from qualipref.excel import ImportFileError
@@ -46,6 +46,7 @@ def _form_errors(form, exc: ValidationError, fields_map=None):
 # ---- départements (the platform administrator) ------------------------------------------------------------
 
 
+@require_safe
 def department_list(request):
     _require_platform_admin(request.user)
     return render(
@@ -96,6 +97,7 @@ def department_create(request):
 # ---- a département's team -------------------------------------------------------------------------------
 
 
+@require_safe
 def team_home(request):
     """The menu's entry: the team of the one département the user manages, or the list to choose from."""
     if request.user.is_superuser:
@@ -164,6 +166,7 @@ def team(request, code):
     )
 
 
+@require_safe
 def team_template(request, code):
     department = selectors.department_for_team(request.user, code)
     return imports.template_response(department)
@@ -317,6 +320,7 @@ def account(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = ["get", "head", "post"]
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
@@ -334,6 +338,8 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 class PasswordResetView(auth_views.PasswordResetView):
     """The same answer whether the address has an account or not (no enumeration); the e-mail's link starts
     with the public address; a burst of requests from one address is refused."""
+
+    http_method_names = ["get", "head", "post"]
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -353,8 +359,15 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    http_method_names = ["get", "head", "post"]
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, *args, **kwargs):
+        # Django answers an invalid link from dispatch itself, whatever the method: refuse others first.
+        if self.request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(self.request, *args, **kwargs)
+        return super().dispatch(*args, **kwargs)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from sites.access import WRITE, scope_for
 from sites.models import Department, Role
@@ -524,6 +525,7 @@ def _resolve(request, pk):
     return published, department, departments, department_version(published, department)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def referential_edit(request, pk):
     """The referential of a département, editable: GET shows its values (those to confirm flagged), POST
     saves them as a new version of the département."""

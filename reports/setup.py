@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints import services as complaint_services
 from complaints.deadline_rule import EXAMPLE_RECEIPT, example_sentence, french_date, rule_keys
@@ -68,6 +69,7 @@ def _chosen_referential(data, department) -> Referential | None:
     return scope.module.referential if scope else current_referential()
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request):
     department = _department(request)
     rules = complaint_services.deadline_rules(department)
@@ -151,6 +153,7 @@ def settings_page(request):
     )  # fmt: skip
 
 
+@require_safe
 def deadline_example(request):
     """The live example, re-computed as the form changes (htmx): one sentence per kind of request."""
     department = _department(request)

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from qualipref.excel import ImportFileError, read_xlsx, template_response
 from referential.models import LabelScope
@@ -94,6 +94,7 @@ def _form_page(request, form, *, title, crumbs, save, intro=""):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def entity_create(request):
     if not managed_departments(request.user).exists():
         raise PermissionDenied(NOT_A_MANAGER)
@@ -107,6 +108,7 @@ def entity_create(request):
     return _form_page(request, form, title="Nouvelle entité", crumbs=(), save=save)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def entity_edit(request, pk):
     entity = get_visible(Entity.objects.select_related("department"), request.user, perm=MANAGE, pk=pk)
     form = EntityForm(request.POST or None, instance=Entity.objects.get(pk=entity.pk), user=request.user)
@@ -122,6 +124,7 @@ def entity_edit(request, pk):
     )  # fmt: skip
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def site_create(request):
     require(request.user, MANAGE)
     initial = {"entity": request.GET.get("entite")} if request.GET.get("entite", "").isdigit() else {}
@@ -134,6 +137,7 @@ def site_create(request):
     return _form_page(request, form, title="Nouveau site", crumbs=(), save=save)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def site_edit(request, code):
     site = get_visible(
         Site.objects.select_related("entity__department"), request.user, perm=MANAGE, code=code
@@ -154,6 +158,7 @@ def site_edit(request, code):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def reception_point_create(request, code):
     site = get_visible(
         Site.objects.select_related("entity__department"), request.user, perm=MANAGE, code=code
@@ -170,6 +175,7 @@ def reception_point_create(request, code):
     )  # fmt: skip
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def reception_point_edit(request, pk):
     point = get_visible(ReceptionPoint.objects.select_related("site"), request.user, perm=MANAGE, pk=pk)
     site = point.site
@@ -196,6 +202,7 @@ def _managed_or_403(user):
     return departments
 
 
+@require_safe
 def organisation_template(request):
     department = _managed_or_403(request.user)[0]
     return template_response(
@@ -203,6 +210,7 @@ def organisation_template(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def organisation_import(request):
     _managed_or_403(request.user)
     form = OrganisationImportForm(request.POST or None, request.FILES or None, user=request.user)
