@@ -120,6 +120,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     unchanged: int = 0
+    updated: int = 0
     record: Any = None  # the ImportRecord (qualipref.imports): a background import is followed through it
 
     @property

@@ -64,6 +64,7 @@ class ImportRecord(models.Model):
     )
     rows_created = models.PositiveIntegerField("lignes créées", default=0)
     rows_unchanged = models.PositiveIntegerField("lignes déjà présentes", default=0)
+    rows_updated = models.PositiveIntegerField("lignes mises à jour", default=0)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DONE)
     progress = models.PositiveSmallIntegerField("avancement (%)", default=100)
     total = models.PositiveIntegerField("lignes du fichier", default=0)

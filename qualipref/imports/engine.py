@@ -168,12 +168,14 @@ class Importer:
                 data[column.field] = "" if value is None else value
             yield number, data
 
-    def summary(self, result: ImportResult) -> str:
+    def summary(self, result) -> str:
         singular, plural = self.noun
         text = f"Import terminé : {result.created} {singular if result.created < 2 else plural}"
+        if result.updated:
+            text += f", {result.updated} mise{'s' if result.updated > 1 else ''} à jour"
         if result.unchanged:
-            text += f", {result.unchanged} déjà présente{'s' if result.unchanged > 1 else ''} (inchangée"
-            text += f"{'s' if result.unchanged > 1 else ''})"
+            s = "s" if result.unchanged > 1 else ""
+            text += f", {result.unchanged} déjà présente{s} (inchangée{s})"
         return text + "."
 
 
@@ -283,6 +285,8 @@ def save_all(importer: Importer, valid: list[dict], ctx, *, progress=None) -> Im
         outcome = _outcome(importer.save(data, ctx))
         if outcome == "created":
             result.created += 1
+        elif outcome == "updated":
+            result.updated += 1
         else:
             result.unchanged += 1
         if progress and index % step == 0:
@@ -400,7 +404,8 @@ def _finish(record, status, message, *, errors=None, result: ImportResult | None
         fields.append("errors")
     if result is not None:
         record.rows_created, record.rows_unchanged = result.created, result.unchanged
-        fields += ["rows_created", "rows_unchanged"]
+        record.rows_updated = result.updated
+        fields += ["rows_created", "rows_unchanged", "rows_updated"]
     if record.file:
         record.file.delete(save=False)
         fields.append("file")
@@ -477,6 +482,7 @@ class StoredResult:
     errors: list = field(default_factory=list)
     created: int = 0
     unchanged: int = 0
+    updated: int = 0
 
     @property
     def ok(self):
@@ -488,6 +494,7 @@ def record_result(record) -> StoredResult:
         errors=[RowError(e["row"], e["column"], e["message"]) for e in record.errors],
         created=record.rows_created,
         unchanged=record.rows_unchanged,
+        updated=record.rows_updated,
     )
 
 
