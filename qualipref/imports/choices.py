@@ -95,12 +95,10 @@ class Choices:
             listed += f"… ({len(labels)} en tout : voir la feuille « {ACCEPTED_SHEET} » du modèle)"
         return listed
 
-    def find(self, raw) -> Choice | None:
-        found = self._index.get(normalise(raw), [])
-        return found[0] if len(found) == 1 else None
-
     def match(self, raw) -> Any:
         """The value `raw` designates; ValidationError (French, with the accepted values) otherwise."""
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)  # a number typed in a cell: 1.0 is "1"
         text = "" if raw is None else str(raw).strip()
         found = self._index.get(normalise(text), [])
         if len(found) == 1:
