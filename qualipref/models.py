@@ -90,6 +90,11 @@ class ImportRecord(models.Model):
     def __str__(self):
         return f"{self.kind} {self.target} {self.digest[:12]}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("imports:run_detail", args=[self.pk])
+
     @property
     def badge(self):
         return self.STATUS_BADGES[self.status]
@@ -97,8 +102,3 @@ class ImportRecord(models.Model):
     @property
     def is_finished(self):
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("imports:run_detail", args=[self.pk])

@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils import timezone
 
 from qualipref.excel import ImportResult, RowError
@@ -39,6 +40,10 @@ from .choices import Choices, normalise
 
 logger = logging.getLogger(__name__)
 
+# A row's data may carry, under this key, the header to name for a field (a matrix layout: the rate of
+# one row comes from the column of its criterion); an importer's `read` may put header-level errors in
+# `ctx.header_errors` (RowError on row 1).
+LABELS = "__labels__"
 MAX_STORED_ERRORS = 1000  # a background import keeps at most this many errors on its record
 DUPLICATE_ROW = "Cette ligne reprend la ligne {first} du fichier : elle n'est importée qu'une fois."
 NO_ROWS = "Aucune ligne à importer : le fichier ne contient que les en-têtes."
@@ -257,13 +262,15 @@ def validate(
                     seen[identity] = number
                 valid.append(form.cleaned_data)
         else:
+            labels = data.get(LABELS) or {}
             for name, messages in form.errors.items():
-                header = importer.header_of(name) if name != forms.forms.NON_FIELD_ERRORS else ""
+                header = labels.get(name) or importer.header_of(name) if name != NON_FIELD_ERRORS else ""
                 for message in messages:
                     errors.append(RowError(number, header, message))
         if progress and index % step == 0:
             progress(index)
-    if not rows:
+    errors.extend(getattr(ctx, "header_errors", []))
+    if not rows and not errors:
         errors.append(RowError(2, "", NO_ROWS))
     errors.sort(key=lambda e: e.row)
     return errors, valid
@@ -306,13 +313,13 @@ def background_threshold() -> int:
     return int(getattr(settings, "IMPORT_BACKGROUND_ROWS", 1000))
 
 
-def run(importer: Importer, upload, *, user, target) -> ImportResult:
+def run(importer: Importer, upload, *, user, target, ctx=None) -> ImportResult:
     """Import `upload` into `target` for `user`: in the request when small, else queued in the background
     (the result's `record` is then the ImportRecord to follow). ImportFileError (French) when the file is
     refused as a whole (over the limits, unreadable, missing columns, already imported)."""
     key = ImportKey(importer.kind, importer.target_key(target), file_digest(upload), by=user)
     key.check()
-    ctx = importer.prepare(user=user, target=target)
+    ctx = ctx or importer.prepare(user=user, target=target)
     try:
         rows = read_rows(importer, upload, ctx, limit=background_threshold())
     except TooManyRows:

@@ -37,7 +37,9 @@ def accepted_rows(importer: Importer, ctx) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def template_bytes(importer: Importer, ctx) -> bytes:
+def template_bytes(importer: Importer, ctx, *, first_sheet=None) -> bytes:
+    """`first_sheet` (title, qualipref.excel columns, rows) replaces the declared columns' sheet (another
+    layout of the same import, e.g. a matrix); the accepted values and the columns sheets follow."""
     examples = importer.examples(ctx)
     first = [Column(c.header, _value(c.field), width=max(14, len(c.header) + 4)) for c in importer.columns]
     accepted = [
@@ -53,14 +55,15 @@ def template_bytes(importer: Importer, ctx) -> bytes:
     ]
     return workbook_bytes(
         [
-            (importer.sheet, first, examples),
+            first_sheet or (importer.sheet, first, examples),
             (ACCEPTED_SHEET, accepted, accepted_rows(importer, ctx)),
             (COLUMNS_SHEET, described, importer.columns),
         ]
     )
 
 
-def template_response(importer: Importer, ctx) -> HttpResponse:
-    response = HttpResponse(template_bytes(importer, ctx), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{importer.filename}"'
+def template_response(importer: Importer, ctx, *, filename: str = "", first_sheet=None) -> HttpResponse:
+    content = template_bytes(importer, ctx, first_sheet=first_sheet)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename or importer.filename}"'
     return response
