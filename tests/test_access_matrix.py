@@ -388,6 +388,8 @@ ALLOWED = {
     "steering:feed_settings": "the user's own calendar token (no row of any scope)",
     "steering:feed_regenerate": "renews the user's own calendar token (no row of any scope)",
     "steering:feed_revoke": "revokes the user's own calendar token (no row of any scope)",
+    "imports:run_detail": "the follow-up of the user's own background import: 404 to anyone else "
+    "(qualipref/tests/test_imports.py)",
 }
 # The JSON API: authenticated by its client's token, never by the session. Each URL is requested with the
 # token of each scope's client (test_api_matrix), without a token, and by every logged-in persona
