@@ -6,8 +6,11 @@ class ActionplansConfig(AppConfig):
     verbose_name = "Plans d'actions"
 
     def ready(self):
+        from qualipref.imports import register as register_import
         from qualipref.notifications.registry import register
 
+        from .imports import IMPORTER
         from .reminders import due_notices
 
         register("actionplans", due_notices)
+        register_import(IMPORTER)

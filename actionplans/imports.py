@@ -1,4 +1,6 @@
-"""Import the actions of a plan from Excel: every row checked, all saved or none, errors by row in French."""
+"""Import the actions of a plan: columns, row form and row service (template, matching, report, background
+run, once per file: qualipref.imports). An action identifies itself in its plan by its title and due date,
+under a database constraint (actionplans.models.Action)."""
 
 from __future__ import annotations
 
@@ -6,93 +8,66 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from qualipref.excel import import_rows, read_xlsx, template_response
-from qualipref.uploads import import_key
-from referential.models import Module
-from sites import examples
-from sites.models import Site, User
+from qualipref.excel import CellDateField
+from qualipref.imports import (
+    Choice,
+    ChoiceField,
+    Choices,
+    ImportColumn,
+    Importer,
+    coded,
+    model_column,
+    model_default,
+)
+from sites.access import visible
+from sites.models import Department, Site, User
 
 from . import services
-from .models import Action
+from .models import Action, ActionPlan
 
-HEADERS = {
-    "Intitulé": "title",
-    "Description": "description",
-    "Sites": "sites",
-    "Rubrique": "category",
-    "Module": "module",
-    "Identifiant du pilote": "owner",
-    "Début": "start_on",
-    "Échéance": "due_on",
-    "Origine (précision)": "origin_text",
-}
-CATEGORY_WORDS = {label.lower(): value for value, label in Action.Category.choices} | {
-    value: value for value in Action.Category.values
-}
+DATE = "date (JJ/MM/AAAA)"
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+UNKNOWN_SITE = "Site inconnu dans l'entité du plan : « {value} ». Sites acceptés : {accepted}."
+UNKNOWN_CATEGORY = "Rubrique inconnue : « {value} ». Valeurs acceptées : {accepted}."
+UNKNOWN_MODULE = "Module inconnu : « {value} » (indiquez son numéro). Modules acceptés : {accepted}."
+UNKNOWN_OWNER = (
+    "Pilote inconnu : « {value} ». Indiquez l'identifiant d'un utilisateur du département : {accepted}."
+)
 
 
 class ImportRowForm(forms.Form):
     title = forms.CharField(max_length=300)
     description = forms.CharField(required=False)
     sites = forms.CharField(required=False)
-    category = forms.CharField(required=False)
-    module = forms.CharField(required=False)
-    owner = forms.CharField()
-    start_on = forms.DateField(required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    due_on = forms.DateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    category = ChoiceField(default=model_default(Action, "category"))
+    module = ChoiceField(required=False)
+    owner = ChoiceField()
+    start_on = CellDateField(required=False, input_formats=DATE_FORMATS)
+    due_on = CellDateField(input_formats=DATE_FORMATS)
     origin_text = forms.CharField(required=False, max_length=300)
 
-    def __init__(self, data, *, plan, modules, sites, owners):
-        for key in ("start_on", "due_on"):
-            if isinstance(data.get(key), dt.date):
-                data = {**data, key: data[key].strftime("%d/%m/%Y")}
+    def __init__(self, data, *, ctx):
         super().__init__(
-            {k: ("" if v is None else str(v) if not isinstance(v, str) else v) for k, v in data.items()}
+            {k: (v if isinstance(v, dt.date | int | float) else str(v)) for k, v in data.items()}
         )
-        self.plan, self.modules, self.sites_by_key, self.owners = plan, modules, sites, owners
+        self.ctx = ctx
+        for name in ("category", "module", "owner"):
+            self.fields[name].choices_set = ctx.choices[name]
 
     def clean_sites(self):
         raw = self.cleaned_data["sites"]
-        chosen = []
-        for word in [w.strip() for w in raw.replace(",", ";").split(";") if w.strip()]:
-            site = self.sites_by_key.get(word.lower())
-            if site is None:
-                raise ValidationError(f"Site inconnu dans l'entité du plan : « {word} ».")
-            chosen.append(site)
+        words = [w.strip() for w in raw.replace(",", ";").split(";") if w.strip()]
+        chosen, errors = [], []
+        for word in words:
+            try:
+                chosen.append(self.ctx.choices["sites"].match(word))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
         return chosen
-
-    def clean_category(self):
-        raw = self.cleaned_data["category"].strip().lower()
-        if not raw:
-            return Action.Category.IMPROVEMENT
-        if raw not in CATEGORY_WORDS:
-            choices = ", ".join(label for _v, label in Action.Category.choices)
-            raise ValidationError(f"Rubrique inconnue : « {raw} ». Valeurs possibles : {choices}.")
-        return CATEGORY_WORDS[raw]
-
-    def clean_module(self):
-        raw = self.cleaned_data["module"].strip()
-        if not raw:
-            return None
-        try:
-            number = int(float(raw.replace("Module", "").strip()))
-        except ValueError:
-            raise ValidationError(
-                f"Module inconnu : « {raw} » (indiquez son numéro, par exemple 1)."
-            ) from None
-        if number not in self.modules:
-            raise ValidationError(f"Module inconnu : « {raw} » (indiquez son numéro, par exemple 1).")
-        return self.modules[number]
-
-    def clean_owner(self):
-        raw = self.cleaned_data["owner"].strip()
-        user = self.owners.get(raw.lower())
-        if user is None:
-            raise ValidationError(
-                f"Pilote inconnu : « {raw} ». Indiquez l'identifiant d'un utilisateur du département."
-            )
-        return user
 
     def clean(self):
         data = super().clean()
@@ -101,33 +76,89 @@ class ImportRowForm(forms.Form):
         return data
 
 
-def import_plan(upload, *, plan, by):
-    """Read `upload` and create the plan's actions; re-importing a row already there changes nothing."""
-    from .forms import current_modules
+class ActionImporter(Importer):
+    kind = "actions"
+    title = "Importer des actions"
+    intro = (
+        "Une ligne par action du plan. Une action déjà enregistrée dans le plan (même intitulé, même "
+        "échéance) n'est pas créée deux fois."
+    )
+    sheet = "Actions"
+    filename = "modele-plan-actions.xlsx"
+    noun = ("action créée", "actions créées")
+    columns = [
+        ImportColumn("Intitulé", "title", help="texte, 300 caractères au plus"),
+        ImportColumn("Description", "description", required=False),
+        ImportColumn("Sites", "sites", required=False, help="codes de sites de l'entité, séparés par « ; »"),
+        model_column(Action, "category", "Rubrique", help="une des valeurs acceptées"),
+        ImportColumn("Module", "module", required=False, help="numéro du module (par exemple 1)"),
+        ImportColumn("Identifiant du pilote", "owner", help="identifiant de connexion d'un utilisateur"),
+        ImportColumn("Début", "start_on", required=False, help=DATE),
+        ImportColumn("Échéance", "due_on", help=DATE),
+        ImportColumn("Origine (précision)", "origin_text", required=False),
+    ]
 
-    rows = read_xlsx(upload, HEADERS)
-    modules = {m.number: m for m in current_modules()}
-    sites = {}
-    for site in Site.objects.filter(entity=plan.entity):
-        sites[site.code.lower()] = site
-        sites[site.name.lower()] = site
-    owners = {
-        u.username.lower(): u
-        for u in User.objects.filter(
-            is_active=True, memberships__department_id=plan.entity.department_id
-        ).distinct()
-    }
-    existing = set(Action.objects.filter(plan=plan).values_list("title", "due_on"))
+    def prepare(self, *, user, target: ActionPlan | None):
+        from .forms import current_modules
 
-    def form_factory(data):
-        return ImportRowForm(data, plan=plan, modules=modules, sites=sites, owners=owners)
+        ctx = super().prepare(user=user, target=target)
+        if target is not None:
+            sites = Site.objects.filter(entity=target.entity)
+            department_ids = [target.entity.department_id]
+        else:
+            sites = visible(user, Site.objects)
+            department_ids = list(visible(user, Department.objects).values_list("pk", flat=True))
+        ctx.sites = list(sites.order_by("code"))
+        modules = sorted(current_modules(), key=lambda m: m.number)
+        owners = list(
+            User.objects.filter(is_active=True, memberships__department_id__in=department_ids)
+            .distinct()
+            .order_by("username")
+        )
+        ctx.owners = owners
+        ctx.choices = {
+            "sites": coded(ctx.sites, unknown=UNKNOWN_SITE, detail=lambda s: s.name),
+            "category": Choices.of(Action.Category, unknown=UNKNOWN_CATEGORY),
+            "module": Choices(
+                [Choice(m, str(m.number), (f"Module {m.number}",), str(m)) for m in modules],
+                unknown=UNKNOWN_MODULE,
+            ),
+            "owner": Choices(
+                [Choice(u, u.username, (), u.get_full_name()) for u in owners], unknown=UNKNOWN_OWNER
+            ),
+        }
+        return ctx
 
-    def save(form):
-        data = form.cleaned_data
-        if (data["title"], data["due_on"]) in existing:
+    def examples(self, ctx):
+        year = ctx.target.year if ctx.target else ctx.today.year
+        owner = next((u for u in ctx.owners if u.pk == ctx.user.pk), ctx.owners[0] if ctx.owners else None)
+        modules = ctx.choices["module"].choices
+        return [
+            {
+                "title": "Renouveler la signalétique du hall d'accueil",
+                "description": "Panneaux directionnels et plan d'orientation",
+                "sites": ctx.sites[0].code if ctx.sites else "",
+                "category": Action.Category.choices[0][1],
+                "module": modules[0].label if modules else "",
+                "owner": owner.username if owner else "",
+                "start_on": dt.date(year, 2, 1),
+                "due_on": dt.date(year, 6, 30),
+                "origin_text": "Enquête de satisfaction",
+            }
+        ]
+
+    def form(self, data, ctx):
+        return ImportRowForm(data, ctx=ctx)
+
+    def identity(self, data, ctx):
+        return (data["title"], data["due_on"])
+
+    def save(self, data, ctx):
+        plan = ctx.target
+        if Action.objects.filter(plan=plan, title=data["title"], due_on=data["due_on"]).exists():
             return False
         services.action_create(
-            by=by,
+            by=ctx.user,
             plan=plan,
             entity=plan.entity,
             title=data["title"],
@@ -140,34 +171,14 @@ def import_plan(upload, *, plan, by):
             due_on=data["due_on"],
             origin_text=data["origin_text"],
         )
-        existing.add((data["title"], data["due_on"]))
         return True
 
-    return import_rows(
-        rows, form_factory, save, HEADERS, key=import_key("actions", upload, target=plan.pk, by=by)
-    )
+    def load_target(self, params):
+        return ActionPlan.objects.select_related("entity__department").get(pk=params["pk"])
+
+    def done_url(self, target):
+        return target.get_absolute_url() if target else reverse("actionplans:plan_list")
 
 
-def template(plan=None):
-    year = plan.year if plan else dt.date.today().year
-    return template_response(
-        "modele-plan-actions.xlsx",
-        "Actions",
-        list(HEADERS),
-        [
-            [
-                "Renouveler la signalétique du hall d'accueil",
-                "Panneaux directionnels et plan d'orientation",
-                examples.SITE_CODE,
-                "Prise en compte des évaluations",
-                1,
-                "qualite",
-                dt.date(year, 2, 1),
-                dt.date(year, 6, 30),
-                "Enquête de satisfaction",
-            ]
-        ],
-    )
-
-
-__all__ = ["import_plan", "template", "HEADERS", "Module"]
+IMPORTER = ActionImporter()
+HEADERS = {c.header: c.field for c in IMPORTER.columns}

@@ -18,6 +18,7 @@ from qualipref.workflow import Workflow
 from sites.scoped import EntityScopedModel
 
 ERR_DUE_BEFORE_START = "L'échéance ne peut pas précéder la date de début."
+DUPLICATE_ACTION = "Cette action est déjà enregistrée dans ce plan (même intitulé, même échéance)."
 ERR_DONE_WITHOUT_DATE = "Indiquez la date de réalisation pour passer l'action à « Réalisée »."
 ERR_VERIFIED_WITHOUT_NOTE = (
     "Indiquez une note de vérification (ce qui a été constaté) pour vérifier l'action."
@@ -336,6 +337,13 @@ class Action(EntityScopedModel):
         verbose_name_plural = "actions"
         ordering = ["due_on", "pk"]
         constraints = [
+            # An action identifies itself in its plan by its title and due date: a double-submitted form or
+            # a second import of the same rows cannot create it twice.
+            models.UniqueConstraint(
+                fields=["plan", "title", "due_on"],
+                name="action_unique_in_plan",
+                violation_error_message=DUPLICATE_ACTION,
+            ),
             models.CheckConstraint(
                 condition=Q(start_on__isnull=True) | Q(due_on__gte=F("start_on")),
                 name="action_due_after_start",

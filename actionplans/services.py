@@ -6,11 +6,12 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import origins, rules
 from .models import (
+    DUPLICATE_ACTION,
     ERR_APPROVED_WITHOUT_DATE,
     ERR_ENGAGEMENT_MODULE,
     ERR_ORIGIN_MISSING,
@@ -179,7 +180,12 @@ def action_create(
     action.full_clean()
     _check_links(action, sites, origin)
     _check_owner(action, [owner])
-    action.save()
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError:
+        # a simultaneous save of the same action (double click, parallel import) won the race
+        raise ValidationError(DUPLICATE_ACTION) from None
     action.sites.set(sites)
     action.contributors.set(contributors)
     _finding_follows([action.origin_finding_id], by)

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
-from qualipref.excel import ImportFileError
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
 from sites.access import WRITE, require, scope_for, visible
@@ -192,40 +193,26 @@ def plan_export(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_import(request, pk):
     plan = selectors.plan_for_user(request.user, pk, perm=WRITE)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.import_plan(form.cleaned_data["file"], plan=plan, by=request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} action(s) créée(s), "
-                    f"{result.unchanged} déjà présente(s).",
-                )
-                return redirect(plan)
-    return render(
+    return import_page(
         request,
-        "actionplans/import.html",
-        {
-            "plan": plan,
-            "form": form,
-            "result": result,
-            "breadcrumbs": [
-                ("Plans d'actions", reverse("actionplans:plan_list")),
-                (str(plan), plan.get_absolute_url()),
-                ("Import", None),
-            ],
-        },
+        imports.IMPORTER,
+        target=plan,
+        template_url=f"{reverse('actionplans:import_template')}?plan={plan.pk}",
+        breadcrumbs=[
+            ("Plans d'actions", reverse("actionplans:plan_list")),
+            (str(plan), plan.get_absolute_url()),
+            ("Import", None),
+        ],
     )
 
 
 @require_safe
 def import_template(request):
-    return imports.template()
+    """The template for one plan (?plan=…: its entity's sites, its year), else from the user's scope."""
+    plan_id = int_param(request, "plan")
+    plans = visible(request.user, ActionPlan.objects.select_related("entity__department"))
+    plan = plans.filter(pk=plan_id).first() if plan_id else None
+    return template_response(imports.IMPORTER, imports.IMPORTER.prepare(user=request.user, target=plan))
 
 
 # ---- actions ------------------------------------------------------------------------------------------

@@ -163,10 +163,6 @@ class ChecklistRowForm(forms.Form):
     evidence = forms.CharField(label="Preuves", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Classeur Excel (.xlsx)", help_text="Utilisez le modèle téléchargeable.")
-
-
 class ScheduleForm(forms.Form):
     entity = forms.ModelChoiceField(label="Entité", queryset=None)
     year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)

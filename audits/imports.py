@@ -1,184 +1,165 @@
-"""Import an auditor's findings sheet into one audit: every row validated, all rows saved or none."""
+"""Import an auditor's findings sheet into one audit: columns, row form and row service (template,
+matching, report, background run, once per file: qualipref.imports). A finding identifies itself in its
+audit by its type, title and site, under a database constraint (audits.models.Finding)."""
+
+from __future__ import annotations
 
 from django import forms
 
-from qualipref.excel import import_rows, read_xlsx, template_response
-from qualipref.uploads import import_key
+from qualipref.imports import Choice, ChoiceField, Choices, ImportColumn, Importer, coded
 from referential.models import Criterion, Engagement, FindingType
 from sites.models import Site
 
 from . import services
+from .models import Audit, Finding
 
-HEADERS = {
-    "Type de constat": "finding_type",
-    "Module": "module",
-    "Engagement ou critère": "reference",
-    "Site": "site",
-    "Intitulé": "title",
-    "Description": "description",
-}
-ERR_UNKNOWN_TYPE = "Type de constat inconnu : « {value} ». Types possibles : {choices}."
-ERR_UNKNOWN_SITE = "Site inconnu pour cette entité : « {value} »."
-ERR_UNKNOWN_REFERENCE = "Engagement ou critère inconnu dans le module {module} : « {value} »."
-ERR_MODULE = "Le module doit être un numéro (par exemple 1)."
-ERR_MODULE_OUT = "Le module {value} n'est pas dans le périmètre de l'audit (modules audités : {modules})."
+UNKNOWN_TYPE = "Type de constat inconnu : « {value} ». Valeurs acceptées : {accepted}."
+UNKNOWN_SITE = "Site inconnu pour cette entité : « {value} ». Sites acceptés : {accepted}."
+UNKNOWN_MODULE = "Le module « {value} » n'est pas dans le périmètre de l'audit. Modules audités : {accepted}."
+ERR_UNKNOWN_REFERENCE = (
+    "Engagement ou critère inconnu dans le module {module} : « {value} ». "
+    "Les codes acceptés sont listés dans la feuille « Valeurs acceptées » du modèle."
+)
 
 
 class FindingRowForm(forms.Form):
-    finding_type = forms.CharField(label="Type de constat")
-    module = forms.CharField(label="Module", required=False)
+    finding_type = ChoiceField(label="Type de constat")
+    module = ChoiceField(label="Module", required=False)
     reference = forms.CharField(label="Engagement ou critère", required=False)
-    site = forms.CharField(label="Site", required=False)
+    site = ChoiceField(label="Site", required=False)
     title = forms.CharField(label="Intitulé", max_length=300)
     description = forms.CharField(label="Description", required=False)
 
-    def __init__(self, data, *, audit, context):
-        super().__init__({k: ("" if v is None else str(v).strip()) for k, v in data.items()})
-        self.audit, self.ctx = audit, context
-
-    def clean_finding_type(self):
-        value = self.cleaned_data["finding_type"]
-        found = self.ctx["types"].get(value.lower())
-        if not found:
-            raise forms.ValidationError(
-                ERR_UNKNOWN_TYPE.format(value=value, choices=", ".join(self.ctx["type_labels"]))
-            )
-        return found
-
-    def clean_module(self):
-        value = self.cleaned_data["module"]
-        if not value:
-            return None
-        try:
-            number = int(float(value.replace("Module", "").strip()))
-        except ValueError:
-            raise forms.ValidationError(ERR_MODULE) from None
-        module = self.ctx["modules"].get(number)
-        if module is None:
-            raise forms.ValidationError(
-                ERR_MODULE_OUT.format(value=number, modules=self.ctx["module_numbers"])
-            )
-        return module
-
-    def clean_site(self):
-        value = self.cleaned_data["site"]
-        if not value:
-            return None
-        site = self.ctx["sites"].get(value.lower())
-        if site is None:
-            raise forms.ValidationError(ERR_UNKNOWN_SITE.format(value=value))
-        return site
+    def __init__(self, data, *, ctx):
+        super().__init__(
+            {k: ("" if v is None else v if isinstance(v, int | float) else str(v)) for k, v in data.items()}
+        )
+        self.ctx = ctx
+        for name in ("finding_type", "module", "site"):
+            self.fields[name].choices_set = ctx.choices[name]
 
     def clean(self):
         data = super().clean()
-        value, module = data.get("reference"), data.get("module")
+        value, module = (data.get("reference") or "").strip(), data.get("module")
         data["engagement"] = data["criterion"] = None
         if value and "module" not in self.errors:
-            candidates = [m for m in ([module] if module else self.ctx["modules"].values())]
-            for m in candidates:
-                if (m.pk, value) in self.ctx["criteria"]:
-                    data["criterion"] = self.ctx["criteria"][(m.pk, value)]
-                    data["engagement"] = data["criterion"].engagement
-                    data["module"] = m
+            for m in [module] if module else self.ctx.modules:
+                if (m.pk, value) in self.ctx.criteria:
+                    data["criterion"] = self.ctx.criteria[(m.pk, value)]
+                    data["engagement"], data["module"] = data["criterion"].engagement, m
                     break
-                if (m.pk, value) in self.ctx["engagements"]:
-                    data["engagement"] = self.ctx["engagements"][(m.pk, value)]
-                    data["module"] = m
+                if (m.pk, value) in self.ctx.engagements:
+                    data["engagement"], data["module"] = self.ctx.engagements[(m.pk, value)], m
                     break
             else:
-                self.add_error(
-                    "reference",
-                    ERR_UNKNOWN_REFERENCE.format(
-                        module=module.number if module else self.ctx["module_numbers"], value=value
-                    ),
-                )
+                numbers = str(module.number) if module else ", ".join(str(m.number) for m in self.ctx.modules)
+                self.add_error("reference", ERR_UNKNOWN_REFERENCE.format(module=numbers, value=value))
         return data
 
 
-def _context(audit):
-    modules = {m.number: m for m in audit.modules.all()}
-    types = {}
-    for t in FindingType.objects.filter(referential_id=audit.referential_id).order_by("order"):
-        types[t.code.lower()] = t
-        types[t.label.lower()] = t
-        if t.label_plural:
-            types[t.label_plural.lower()] = t
-    module_ids = [m.pk for m in modules.values()]
-    return {
-        "types": types,
-        "type_labels": [
-            t.label for t in FindingType.objects.filter(referential_id=audit.referential_id).order_by("order")
-        ],
-        "modules": modules,
-        "module_numbers": ", ".join(str(n) for n in sorted(modules)),
-        "sites": {
-            key.lower(): s for s in Site.objects.filter(entity_id=audit.entity_id) for key in (s.name, s.code)
-        },
-        "engagements": {
-            (e.module_id, e.code): e for e in Engagement.objects.filter(module_id__in=module_ids)
-        },
-        "criteria": {
-            (c.engagement.module_id, c.code): c
-            for c in Criterion.objects.filter(engagement__module_id__in=module_ids).select_related(
-                "engagement"
-            )
-        },
-    }
+class FindingImporter(Importer):
+    kind = "findings"
+    title = "Importer des constats"
+    intro = (
+        "Une ligne par constat de l'audit. Un constat déjà enregistré dans cet audit (même type, même "
+        "intitulé, même site) n'est pas créé deux fois."
+    )
+    sheet = "Constats"
+    filename = "modele-constats.xlsx"
+    noun = ("constat importé", "constats importés")
+    columns = [
+        ImportColumn("Type de constat", "finding_type", help="une des valeurs acceptées"),
+        ImportColumn("Module", "module", required=False, help="numéro d'un module audité (par exemple 1)"),
+        ImportColumn(
+            "Engagement ou critère", "reference", required=False, help="code (par exemple E1 ou E1.1)"
+        ),
+        ImportColumn("Site", "site", required=False, help="vide : le constat vaut pour toute l'entité"),
+        ImportColumn("Intitulé", "title", help="texte, 300 caractères au plus"),
+        ImportColumn("Description", "description", required=False),
+    ]
 
+    def prepare(self, *, user, target: Audit):
+        ctx = super().prepare(user=user, target=target)
+        ctx.modules = sorted(target.modules.all(), key=lambda m: m.number)
+        module_ids = [m.pk for m in ctx.modules]
+        types = list(FindingType.objects.filter(referential_id=target.referential_id).order_by("order"))
+        engagements = list(Engagement.objects.filter(module_id__in=module_ids).order_by("order", "code"))
+        criteria = list(
+            Criterion.objects.filter(engagement__module_id__in=module_ids)
+            .select_related("engagement")
+            .order_by("engagement__order", "code")
+        )
+        ctx.engagements = {(e.module_id, e.code): e for e in engagements}
+        ctx.criteria = {(c.engagement.module_id, c.code): c for c in criteria}
+        ctx.sites = list(Site.objects.filter(entity_id=target.entity_id).order_by("code"))
+        numbers = {m.pk: m.number for m in ctx.modules}
+        ctx.choices = {
+            "finding_type": Choices(
+                [
+                    Choice(t, t.label, (t.code, t.label_plural) if t.label_plural else (t.code,))
+                    for t in types
+                ],
+                unknown=UNKNOWN_TYPE,
+            ),
+            "module": Choices(
+                [Choice(m, str(m.number), (f"Module {m.number}",), str(m)) for m in ctx.modules],
+                unknown=UNKNOWN_MODULE,
+            ),
+            "reference": Choices(
+                [Choice(e, e.code, (), f"module {numbers[e.module_id]} — {e}") for e in engagements]
+                + [Choice(c, c.code, (), f"module {numbers[c.engagement.module_id]} — {c}") for c in criteria]
+            ),
+            "site": coded(ctx.sites, unknown=UNKNOWN_SITE, detail=lambda s: s.name),
+        }
+        return ctx
 
-def findings_import(*, audit, upload, by):
-    """Read, validate every row, then create every finding in one transaction, or nothing."""
-    rows = read_xlsx(upload, HEADERS)
-    context = _context(audit)
-    module_ids = {m.pk for m in context["modules"].values()}
+    def examples(self, ctx):
+        types = ctx.choices["finding_type"].choices
+        module = ctx.modules[0] if ctx.modules else None
+        engagement = next((k for k in ctx.engagements if module and k[0] == module.pk), None)
+        return [
+            {
+                "finding_type": types[0].label if types else "",
+                "module": module.number if module else "",
+                "reference": engagement[1] if engagement else "",
+                "site": ctx.sites[0].code if ctx.sites else "",
+                "title": "Agents d'accueil identifiables et courtois",
+                "description": f"Observé lors de l'audit de {ctx.today.year}.",
+            }
+        ]
 
-    def save(form):
-        d = form.cleaned_data
+    def form(self, data, ctx):
+        return FindingRowForm(data, ctx=ctx)
+
+    def identity(self, data, ctx):
+        return (data["finding_type"].pk, data["title"], data["site"].pk if data["site"] else None)
+
+    def save(self, data, ctx):
+        audit = ctx.target
+        if Finding.objects.filter(
+            audit=audit, finding_type=data["finding_type"], title=data["title"], site=data["site"]
+        ).exists():
+            return False
         services.finding_create(
             audit=audit,
-            finding_type=d["finding_type"],
-            module=d["module"],
-            engagement=d["engagement"],
-            criterion=d["criterion"],
-            site=d["site"],
-            title=d["title"],
-            description=d["description"],
-            by=by,
-            audit_module_ids=module_ids,
+            finding_type=data["finding_type"],
+            module=data["module"],
+            engagement=data["engagement"],
+            criterion=data["criterion"],
+            site=data["site"],
+            title=data["title"],
+            description=data["description"],
+            by=ctx.user,
+            audit_module_ids={m.pk for m in ctx.modules},
         )
         return True
 
-    return import_rows(
-        rows,
-        lambda data: FindingRowForm(data, audit=audit, context=context),
-        save,
-        HEADERS,
-        key=import_key("findings", upload, target=audit.pk, by=by),
-    )
+    def load_target(self, params):
+        return Audit.objects.select_related("entity__department").get(pk=params["pk"])
+
+    def done_url(self, target):
+        return target.get_absolute_url()
 
 
-def findings_template():
-    return template_response(
-        "modele-constats.xlsx",
-        "Constats",
-        list(HEADERS),
-        [
-            [
-                "Point fort",
-                1,
-                "E2",
-                "",
-                "Agents d'accueil identifiables et courtois",
-                "Badges portés par tous les agents.",
-            ],
-            [
-                "Non-conformité mineure",
-                1,
-                "E1.1",
-                "",
-                "Pics d'affluence non affichés",
-                "Absents de l'affichage d'entrée.",
-            ],
-            ["Piste de progrès", 4, "E4-4", "", "Enrichir le tableau des rendez-vous des élus", ""],
-        ],
-    )
+IMPORTER = FindingImporter()
+HEADERS = {c.header: c.field for c in IMPORTER.columns}

@@ -203,6 +203,9 @@ class AuditPlanLine(models.Model):
         return f"{self.date} {self.time or ''} · {self.place}"
 
 
+DUPLICATE_FINDING = "Ce constat est déjà enregistré dans cet audit (même type, même intitulé, même site)."
+
+
 class Finding(EntityScopedModel):
     """A finding (constat) of an audit, or a général finding of the département (no audit, no entity)."""
 
@@ -324,6 +327,20 @@ class Finding(EntityScopedModel):
             models.CheckConstraint(
                 condition=~Q(status="verified_closed") | Q(verified_on__isnull=False),
                 name="finding_closed_has_verification_date",
+            ),
+            # An audit's finding identifies itself by its type, title and site: a double-submitted form or
+            # a second import of the same rows cannot create it twice (two constraints: NULL sites differ).
+            models.UniqueConstraint(
+                fields=["audit", "finding_type", "title", "site"],
+                condition=Q(audit__isnull=False, site__isnull=False),
+                name="finding_unique_in_audit_on_site",
+                violation_error_message=DUPLICATE_FINDING,
+            ),
+            models.UniqueConstraint(
+                fields=["audit", "finding_type", "title"],
+                condition=Q(audit__isnull=False, site__isnull=True),
+                name="finding_unique_in_audit",
+                violation_error_message=DUPLICATE_FINDING,
             ),
         ]
         indexes = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -14,7 +14,15 @@ from referential.models import Criterion, Engagement, FindingType, LabelScope, M
 from sites.access import FINDINGS, WRITE, allows, scope_for
 
 from . import links
-from .models import Audit, AuditPlanLine, Finding, GapSheet, SelfAssessmentRow, is_nonconformity
+from .models import (
+    DUPLICATE_FINDING,
+    Audit,
+    AuditPlanLine,
+    Finding,
+    GapSheet,
+    SelfAssessmentRow,
+    is_nonconformity,
+)
 
 ERR_MODULE_OUT_OF_SCOPE = "Le module {number} n'est pas dans le périmètre de labellisation de {entity}."
 ERR_MODULE_OTHER_REFERENTIAL = "Le module {number} n'appartient pas au référentiel de l'audit."
@@ -82,7 +90,14 @@ def require_findings_writer(user, audit) -> None:
 def _save(obj, by):
     obj._history_user = by
     obj.full_clean()
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        # a simultaneous save of the same finding (double click, parallel import) won the race
+        if isinstance(obj, Finding):
+            raise ValidationError(DUPLICATE_FINDING) from None
+        raise
     return obj
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
-from qualipref.excel import ImportFileError
-from qualipref.lists import paginate, sort_queryset
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
+from qualipref.lists import int_param, paginate, sort_queryset
 from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
@@ -28,7 +29,6 @@ from .forms import (
     FindingStatusForm,
     GapSheetForm,
     GeneralFindingForm,
-    ImportForm,
     PlanLineForm,
     ScheduleForm,
 )
@@ -601,38 +601,29 @@ def gap_sheet_pdf(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def findings_import(request, pk):
     audit = selectors.audit_for_user(request.user, pk, perm=FINDINGS_WRITE)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.findings_import(audit=audit, upload=form.cleaned_data["file"], by=request.user)
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-        else:
-            if result.ok:
-                messages.success(
-                    request, f"{result.created} constat{'s' if result.created > 1 else ''} importé(s)."
-                )
-                return redirect(audit)
-    return render(
+    return import_page(
         request,
-        "audits/import.html",
-        {
-            "form": form,
-            "audit": audit,
-            "result": result,
-            "breadcrumbs": [
-                ("Audits et constats", reverse("audits:audit_list")),
-                (str(audit), audit.get_absolute_url()),
-                ("Importer des constats", None),
-            ],
-        },
+        imports.IMPORTER,
+        target=audit,
+        template_url=f"{reverse('audits:findings_import_template')}?audit={audit.pk}",
+        breadcrumbs=[
+            ("Audits et constats", reverse("audits:audit_list")),
+            (str(audit), audit.get_absolute_url()),
+            ("Importer des constats", None),
+        ],
     )
 
 
 @require_GET
 def findings_import_template(request):
-    return imports.findings_template()
+    """The template for one audit (?audit=…: its modules, finding types and sites), else for the latest
+    audit the user sees."""
+    audits = visible(request.user, Audit.objects.select_related("entity__department"))
+    audit_id = int_param(request, "audit")
+    audit = (audits.filter(pk=audit_id).first() if audit_id else None) or audits.order_by("-start_on").first()
+    if audit is None:
+        raise Http404("Aucun audit dans votre périmètre : créez d'abord un audit.")
+    return template_response(imports.IMPORTER, imports.IMPORTER.prepare(user=request.user, target=audit))
 
 
 # ---- readiness and cycles -------------------------------------------------------------------------------

@@ -33,9 +33,7 @@ def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> 
 DAYS_WORDS = dict(DaysKind.choices)  # "jours calendaires", "jours ouvrés"
 
 
-
 MIXED_DAYS_WORDS = "jours calendaires ou ouvrés selon la demande"
-
 
 
 def days_words(working: int, total: int, default: str = DaysKind.CALENDAR) -> str:
@@ -47,7 +45,6 @@ def days_words(working: int, total: int, default: str = DaysKind.CALENDAR) -> st
     return DAYS_WORDS[DaysKind.CALENDAR] if not working else MIXED_DAYS_WORDS
 
 
-
 def on_time_share(answered_on_time: int, answered: int, late_unanswered: int) -> float | None:
     """THE on-time rate: answered on time ÷ (answered + past due without an answer), in percent.
 
@@ -57,10 +54,8 @@ def on_time_share(answered_on_time: int, answered: int, late_unanswered: int) ->
     return round(100 * answered_on_time / basis, 1) if basis else None
 
 
-
 # The kinds of request the annual report's section « Les réclamations et suggestions » counts.
 REPORT_KINDS = (Kind.COMPLAINT, Kind.SUGGESTION)
-
 
 
 SUMMED = (
@@ -73,7 +68,6 @@ SUMMED = (
     "sum_answer_days",
     "overdue_now",
 )
-
 
 
 def total_of(rows: list[dict]) -> dict:
@@ -91,7 +85,6 @@ def total_of(rows: list[dict]) -> dict:
     words = {r["days_words"] for r in rows if r["received"]}
     total["days_words"] = words.pop() if len(words) == 1 else (MIXED_DAYS_WORDS if words else "")
     return total
-
 
 
 def _figures_aggregates(today: dt.date) -> dict:

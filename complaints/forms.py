@@ -1,12 +1,9 @@
-import datetime as dt
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from qualipref.excel import CellDateField
-from sites import examples
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
@@ -185,117 +182,6 @@ class RequestFilter(django_filters.FilterSet):
                 status__in=[Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING]
             )
         return queryset
-
-
-# ---- import -------------------------------------------------------------------------------------------
-
-IMPORT_HEADERS = {
-    "Référence": "reference",
-    "Site (code)": "site",
-    "Point d'accueil (code)": "reception_point",
-    "Type": "kind",
-    "Canal": "channel",
-    "Reçue le": "received_on",
-    "Objet": "subject",
-    "Description": "description",
-    "Nom du requérant": "requester_name",
-    "Contact du requérant": "requester_contact",
-    "Accusé de réception le": "acknowledged_on",
-    "Répondue le": "answered_on",
-    "Réponse": "answer",
-    "Clôturée le": "closed_on",
-}
-
-
-class _LabelChoiceField(forms.ChoiceField):
-    """Accepts the French label ("Réclamation") or the code ("complaint"), case-insensitively."""
-
-    def to_python(self, value):
-        text = str(value or "").strip()
-        for code, label in self.choices:
-            if text.lower() in (str(code).lower(), str(label).lower()):
-                return code
-        return text
-
-
-def _as_date(value):
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-class ImportRowForm(forms.Form):
-    reference = forms.CharField(max_length=32, required=False)
-    site = forms.CharField(
-        max_length=50,
-        error_messages={"required": f"Indiquez le code du site (par exemple {examples.SITE_CODE})."},
-    )
-    reception_point = forms.CharField(max_length=50, required=False)
-    kind = _LabelChoiceField(choices=Kind.choices)
-    channel = _LabelChoiceField(choices=Channel.choices)
-    received_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    subject = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH)
-    requester_name = forms.CharField(max_length=150, required=False)
-    requester_contact = forms.CharField(max_length=200, required=False)
-    acknowledged_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
-    answered_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
-    answer = forms.CharField(required=False)
-    closed_on = CellDateField(input_formats=["%d/%m/%Y", "%Y-%m-%d"], required=False)
-
-    def __init__(self, data, *, sites_by_code, points, seen):
-        data = {k: _as_date(v) for k, v in data.items()}
-        super().__init__(data)
-        self.sites_by_code, self.points, self.seen = sites_by_code, points, seen
-
-    def clean_site(self):
-        code = self.cleaned_data["site"].strip()
-        site = self.sites_by_code.get(code)
-        if site is None:
-            raise forms.ValidationError(f"Site « {code} » inconnu ou hors de votre périmètre.")
-        return site
-
-    def clean(self):
-        data = super().clean()
-        site = data.get("site")
-        code = (data.get("reception_point") or "").strip()
-        data["reception_point"] = None
-        if site and code:
-            point = self.points.get((site.pk, code))
-            if point is None:
-                self.add_error("reception_point", f"Point d'accueil « {code} » inconnu sur ce site.")
-            data["reception_point"] = point
-        received = data.get("received_on")
-        if received and received > timezone.localdate():
-            self.add_error("received_on", "La date de réception ne peut pas être dans le futur.")
-        for name in ("acknowledged_on", "answered_on", "closed_on"):
-            value = data.get(name)
-            if value and received and value < received:
-                self.add_error(name, "Cette date ne peut pas précéder la date de réception.")
-        if data.get("closed_on") and not data.get("answered_on"):
-            self.add_error("answered_on", "Une demande clôturée doit avoir une date de réponse.")
-        if data.get("closed_on") and data.get("answered_on") and data["closed_on"] < data["answered_on"]:
-            self.add_error("closed_on", "La clôture ne peut pas précéder la réponse.")
-        key = data.get("reference") or (
-            site and (site.pk, received, data.get("subject"), data.get("requester_name"))
-        )
-        if key and key in self.seen:
-            self.add_error(None, "Cette ligne est en double dans le fichier.")
-        elif key:
-            self.seen.add(key)
-        return data
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="Fichier Excel (.xlsx)", help_text="5 Mo au plus.")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("Le fichier dépasse 5 Mo.")
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("Choisissez un classeur Excel (.xlsx).")
-        return upload
 
 
 # ---- public form --------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ def late_unanswered_q(today: dt.date) -> Q:
     return overdue_q(today) & Q(answered_on__isnull=True)
 
 
-
 def due_soon_q(today: dt.date, days: int) -> Q:
     """Running requests due within `days` days, each under its own rule (calendar or working days)."""
     return deadline_rule.due_within_q(today, days)

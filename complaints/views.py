@@ -12,21 +12,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
-from qualipref.excel import ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
+from qualipref.excel import xlsx_response
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
-from qualipref.uploads import import_key
-from sites import examples
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
-from sites.models import Department, ReceptionPoint, Site
+from sites.models import Department
 
-from . import deadline_rule, exports, selectors, services
+from . import deadline_rule, exports, imports, selectors, services
 from .figures import request_figures
 from .forms import (
-    IMPORT_HEADERS,
     AnswerForm,
-    ImportRowForm,
-    ImportUploadForm,
     ModelAnswerForm,
     RequestFilter,
     RequestForm,
@@ -315,83 +312,19 @@ def request_attach(request, pk):
 @require_safe
 def import_template(request):
     require(request.user, REQUESTS)
-    return template_response(
-        "modele-import-registre.xlsx",
-        "Registre",
-        list(IMPORT_HEADERS),
-        [
-            [
-                "",
-                examples.SITE_CODE,
-                "pre-accueil",
-                "Réclamation",
-                "Registre sur site",
-                "12/03/2015",
-                "Attente au guichet",
-                "Attente de plus d'une heure",
-                "M. Exemple",
-                "exemple@example.org",
-                "13/03/2015",
-                "20/03/2015",
-                "Réponse envoyée par courrier",
-                "21/03/2015",
-            ],
-        ],
-    )
+    importer = imports.IMPORTER
+    return template_response(importer, importer.prepare(user=request.user, target=None))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_import(request):
     require(request.user, REQUESTS)
-    upload_form = ImportUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and upload_form.is_valid():
-        sites = visible(request.user, Site.objects, REQUESTS).select_related("entity__department")
-        sites_by_code = {s.code: s for s in sites}
-        points = {(p.site_id, p.code): p for p in ReceptionPoint.objects.filter(site__in=sites)}
-        seen: set = set()
-        try:
-            rows = read_xlsx(upload_form.cleaned_data["file"], IMPORT_HEADERS)
-        except ImportFileError as exc:
-            upload_form.add_error("file", str(exc))
-        else:
-
-            def save(form):
-                data = dict(form.cleaned_data)
-                site, reference = data.pop("site"), data.pop("reference") or ""
-                _, created = services.request_import(
-                    site=site, by=request.user, fields=data, reference=reference
-                )
-                return created
-
-            try:
-                result = import_rows(
-                    rows,
-                    lambda data: ImportRowForm(data, sites_by_code=sites_by_code, points=points, seen=seen),
-                    save,
-                    IMPORT_HEADERS,
-                    key=import_key("complaints", upload_form.cleaned_data["file"], by=request.user),
-                )
-            except ValidationError as exc:
-                upload_form.add_error("file", " ".join(exc.messages))
-            except ImportFileError as exc:
-                upload_form.add_error("file", str(exc))
-            if result and result.ok:
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} demande(s) créée(s), "
-                    f"{result.unchanged} déjà présente(s).",
-                )
-                return redirect("complaints:request_list")
-    return render(
+    return import_page(
         request,
-        "complaints/request_import.html",
-        {
-            "form": upload_form,
-            "result": result,
-            "headers": list(IMPORT_HEADERS),
-            "breadcrumbs": _breadcrumbs(("Importer un registre", None)),
-        },
+        imports.IMPORTER,
+        target=None,
+        template_url=reverse("complaints:import_template"),
+        breadcrumbs=_breadcrumbs(("Importer un registre", None)),
     )
 
 

@@ -156,4 +156,3 @@ def indicator_table(
             }
         )
     return result
-

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 
@@ -135,71 +134,6 @@ class MeasurementForm(forms.Form):
             ).items():
                 self.add_error(field, message)
         return data
-
-
-IMPORT_HEADERS = {
-    "Indicateur (code)": "indicator",
-    "Site (code)": "site",
-    "Mois": "period",
-    "Valeur": "value",
-    "Commentaire": "comment",
-}
-
-
-class MeasurementImportRowForm(forms.Form):
-    """One spreadsheet row: codes resolved against the user's département and writable sites."""
-
-    indicator = forms.CharField()
-    site = forms.CharField()
-    period = MonthField()
-    value = FrenchDecimalField(max_digits=12, decimal_places=2)
-    comment = forms.CharField(max_length=255, required=False)
-
-    def __init__(self, data, *, indicators: dict, sites: dict, readable_site_codes: set):
-        super().__init__(data)
-        self.indicators, self.sites, self.readable = indicators, sites, readable_site_codes
-
-    def clean_indicator(self):
-        code = str(self.cleaned_data["indicator"]).strip()
-        if code not in self.indicators:
-            raise forms.ValidationError(f"Indicateur inconnu : « {code} ».")
-        return self.indicators[code]
-
-    def clean_site(self):
-        code = str(self.cleaned_data["site"]).strip()
-        if code not in self.sites:
-            if code in self.readable:
-                raise forms.ValidationError(services.NO_WRITE_ON_SITE.format(site=code))
-            raise forms.ValidationError(f"Site inconnu : « {code} ».")
-        return self.sites[code]
-
-    def clean(self):
-        data = super().clean()
-        if all(data.get(k) is not None for k in ("indicator", "site", "period", "value")):
-            for field, message in services.measurement_errors(
-                indicator=data["indicator"],
-                site=data["site"],
-                period=data["period"],
-                value=Decimal(data["value"]),
-            ).items():
-                self.add_error(field, message)
-        return data
-
-
-def import_row_factory(user):
-    """Build the row form with the user's indicators and sites loaded once (two queries for the file)."""
-    indicators = {i.code: i for i in visible(user, Indicator.objects)}
-    sites = {s.code: s for s in writable(user, Site.objects).select_related("entity")}
-    readable = set(visible(user, Site.objects).values_list("code", flat=True))
-    return lambda data: MeasurementImportRowForm(
-        data, indicators=indicators, sites=sites, readable_site_codes=readable
-    )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Classeur Excel (.xlsx)", help_text="Utilisez le modèle : une ligne par mesure."
-    )
 
 
 class ApiClientForm(forms.ModelForm):

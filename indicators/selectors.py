@@ -175,11 +175,3 @@ def how_computed(indicator: Indicator) -> str:
         how = "moyenne" if indicator.aggregation == Indicator.Aggregation.MEAN else "somme"
         return f"Mesuré ({source}) : valeurs quotidiennes, {how} des jours du mois."
     return f"Mesuré ({source})."
-
-
-
-
-
-
-
-

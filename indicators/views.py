@@ -9,23 +9,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from qualipref.excel import Column, ImportFileError, import_rows, read_xlsx, template_response, xlsx_response
+from qualipref.excel import Column, xlsx_response
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
-from qualipref.uploads import import_key
-from sites import examples
 from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department
 
-from . import computed, selectors, services
+from . import computed, imports, selectors, services
 from .forms import (
-    IMPORT_HEADERS,
     ApiClientForm,
-    ImportForm,
     IndicatorForm,
     MeasurementForm,
     TargetForm,
-    import_row_factory,
 )
 from .grid import WINDOW_MONTHS, build
 from .models import ApiClient, Indicator, Measurement
@@ -266,69 +263,19 @@ def measurement_create(request):
 def measurement_import(request):
     if not scope_for(request.user).site_ids(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des mesures.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result, file_error = None, None
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = read_xlsx(form.cleaned_data["file"], IMPORT_HEADERS)
-        except ImportFileError as exc:
-            file_error = str(exc)
-        else:
-            outcomes = []
-
-            def save(row_form):
-                data = row_form.cleaned_data
-                _, outcome = services.measurement_record(
-                    indicator=data["indicator"],
-                    site=data["site"],
-                    period=data["period"],
-                    value=data["value"],
-                    comment=data["comment"],
-                    source=Measurement.Source.IMPORT,
-                    by=request.user,
-                )
-                outcomes.append(outcome)
-                return outcome == "created"
-
-            try:
-                result = import_rows(
-                    rows,
-                    import_row_factory(request.user),
-                    save,
-                    IMPORT_HEADERS,
-                    key=import_key("measurements", form.cleaned_data["file"], by=request.user),
-                )
-            except ImportFileError as exc:
-                file_error = str(exc)
-            if result is not None and result.ok:
-                updated = outcomes.count("updated")
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} mesure(s) créée(s), {updated} mise(s) à jour, "
-                    f"{outcomes.count('unchanged')} inchangée(s).",
-                )
-                return redirect("indicators:measurement_list")
-    return render(
+    return import_page(
         request,
-        "indicators/measurement_import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "headers": list(IMPORT_HEADERS),
-            "breadcrumbs": _crumbs(("Mesures", reverse("indicators:measurement_list")), ("Importer", None)),
-        },
+        imports.IMPORTER,
+        target=None,
+        template_url=reverse("indicators:import_template"),
+        breadcrumbs=_crumbs(("Mesures", reverse("indicators:measurement_list")), ("Importer", None)),
     )
 
 
 @require_safe
 def import_template(request):
-    indicators = list(visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED)[:2])
-    sites = selectors.sites_for_user(request.user)[:2]
-    rows = [[i.code, s.code, "2015-06", "", ""] for i in indicators for s in sites] or [
-        ["taux-decroche", examples.SITE_CODE, "2015-06", 71.5, ""]
-    ]
-    return template_response("modele-mesures.xlsx", "Mesures", list(IMPORT_HEADERS), rows)
+    importer = imports.IMPORTER
+    return template_response(importer, importer.prepare(user=request.user, target=None))
 
 
 # ---- API clients ------------------------------------------------------------------------------------

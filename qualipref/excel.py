@@ -120,10 +120,16 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
     unchanged: int = 0
+    updated: int = 0
+    record: Any = None  # the ImportRecord (qualipref.imports): a background import is followed through it
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def background(self) -> bool:
+        return self.record is not None and not self.record.is_finished
 
 
 __all__ = ["ImportFileError"]  # defined in qualipref.uploads, imported from here by the apps

@@ -1,6 +1,8 @@
 """Abstract bases of the core: timestamps. The scoped bases (a row's site, entity or département, and
 `scope_path`) live with the access rule in `sites/scoped.py`."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -13,12 +15,40 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def _import_file(instance, filename):
+    # Each background import keeps its upload apart until it has run (then the file is deleted).
+    return f"imports/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
 class ImportRecord(models.Model):
     """One spreadsheet imported into one target: the same file (by its SHA-256) is imported once.
 
-    The unique constraint is what makes two simultaneous imports of one file create their rows once: the
-    second transaction waits on the first's insert, then fails and rolls back (qualipref.uploads.ImportKey).
+    The conditional unique constraint is what makes two simultaneous imports of one file create their rows
+    once: the second transaction waits on the first's insert, then fails and rolls back
+    (qualipref.uploads.ImportKey). A refused or failed import frees the key: the same file, once the
+    missing site or agent exists, may be imported again.
+
+    A large file runs in the background (qualipref.imports): the row is created queued with the stored
+    upload, a Celery task validates then saves every row (all or nothing) and records its progress, the
+    row-by-row errors or the counts; the page that submitted it polls the row.
     """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminé"
+        REFUSED = "refused", "Refusé (erreurs dans le fichier)"
+        FAILED = "failed", "Échec"
+
+    # The statuses that hold the key: a second import of the same file is refused while one of them stands.
+    HOLDING = (Status.QUEUED, Status.RUNNING, Status.DONE)
+    STATUS_BADGES = {
+        Status.QUEUED: "secondary",
+        Status.RUNNING: "info",
+        Status.DONE: "success",
+        Status.REFUSED: "danger",
+        Status.FAILED: "danger",
+    }
 
     kind = models.CharField("import", max_length=40)
     target = models.CharField("cible", max_length=80, blank=True)
@@ -33,17 +63,45 @@ class ImportRecord(models.Model):
         verbose_name="par",
     )
     rows_created = models.PositiveIntegerField("lignes créées", default=0)
+    rows_unchanged = models.PositiveIntegerField("lignes déjà présentes", default=0)
+    rows_updated = models.PositiveIntegerField("lignes mises à jour", default=0)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.DONE)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=100)
+    total = models.PositiveIntegerField("lignes du fichier", default=0)
+    message = models.CharField("étape", max_length=255, blank=True)
+    params = models.JSONField("cible (identifiants)", default=dict, blank=True)
+    errors = models.JSONField("erreurs par ligne", default=list, blank=True)
+    file = models.FileField("fichier en attente", upload_to=_import_file, blank=True, max_length=255)
+    filename = models.CharField("nom du fichier", max_length=255, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "import de fichier"
         verbose_name_plural = "imports de fichiers"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "target", "digest"], name="import_record_unique_file"),
+            models.UniqueConstraint(
+                fields=["kind", "target", "digest"],
+                condition=models.Q(status__in=["queued", "running", "done"]),
+                name="import_record_unique_file",
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="import_record_progress_max"),
         ]
 
     def __str__(self):
         return f"{self.kind} {self.target} {self.digest[:12]}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("imports:run_detail", args=[self.pk])
+
+    @property
+    def badge(self):
+        return self.STATUS_BADGES[self.status]
+
+    @property
+    def is_finished(self):
+        return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
 
 class JobRun(models.Model):
     """The last run of one periodic task (Celery beat), recorded by the worker (qualipref.jobs): the

@@ -311,6 +311,9 @@ SPREADSHEET_MAX_UNCOMPRESSED_BYTES = _read(
 SPREADSHEET_MAX_RATIO = _read("QUALIPREF_SPREADSHEET_MAX_RATIO", env.int, 100)
 SPREADSHEET_MAX_ROWS = _read("QUALIPREF_SPREADSHEET_MAX_ROWS", env.int, 100_000)
 SPREADSHEET_MAX_COLUMNS = _read("QUALIPREF_SPREADSHEET_MAX_COLUMNS", env.int, 500)
+# Past this many rows an import runs in the background (Celery) and its page shows a progress bar, so that
+# no web worker is held for more than a second or two by an upload (qualipref.imports).
+IMPORT_BACKGROUND_ROWS = _read("QUALIPREF_IMPORT_BACKGROUND_ROWS", env.int, 1000)
 
 # Logs on stderr, one line per record, each with the request id, user and path (qualipref.logs).
 # LOG_FORMAT=json gives one JSON object per line (the production default), plain is for reading.

@@ -148,6 +148,11 @@ ALREADY_IMPORTED = (
     "importez un fichier qui ne contient que les nouvelles lignes."
 )
 
+IMPORT_RUNNING = (
+    "Ce fichier est déjà en cours d'import : attendez la fin du traitement (la page de suivi se met à jour "
+    "seule) avant de le déposer à nouveau."
+)
+
 
 @dataclass(frozen=True)
 class ImportKey:
@@ -161,7 +166,9 @@ class ImportKey:
     def _records(self):
         from qualipref.models import ImportRecord
 
-        return ImportRecord.objects.filter(kind=self.kind, target=self.target, digest=self.digest)
+        return ImportRecord.objects.filter(
+            kind=self.kind, target=self.target, digest=self.digest, status__in=ImportRecord.HOLDING
+        )
 
     def refusal(self) -> str:
         from django.utils import timezone
@@ -169,6 +176,8 @@ class ImportKey:
         record = self._records().select_related("created_by").first()
         if record is None:
             return ALREADY_IMPORTED.format(when="", who="")
+        if not record.is_finished:
+            return IMPORT_RUNNING
         when = timezone.localtime(record.created_at).strftime(" le %d/%m/%Y à %H:%M")
         who = (
             f" par {record.created_by.get_full_name() or record.created_by.username}"

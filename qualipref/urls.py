@@ -34,6 +34,7 @@ urlpatterns = [
     path("reports/", include("reports.dashboard.urls")),
     path("reports/", include("reports.urls")),
     path("pieces-jointes/", include("qualipref.attachments.urls")),
+    path("imports/", include("qualipref.imports.urls")),
     path("publication/", include("publication.urls")),
     path("admin/", admin.site.urls),
     # The JSON API (token-authenticated by the app that serves it, not by the session).

@@ -328,7 +328,3 @@ class LabelEventForm(PressReleaseForm):
         model = LabelEvent
         fields = ["department", "happened_on", "kind", "title", "detail"]
         widgets = {"happened_on": DATE, "detail": forms.Textarea(attrs={"rows": 3})}
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Fichier Excel (.xlsx)")

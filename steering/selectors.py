@@ -256,35 +256,3 @@ def register_for_user(model, user):
 
 def _departments_of(site_ids) -> set[int]:
     return sites_scope(site_ids).ids("department")
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -6,8 +6,11 @@ class SurveysConfig(AppConfig):
     verbose_name = "Enquêtes de satisfaction"
 
     def ready(self):
+        from qualipref.imports import register as register_import
         from qualipref.notifications.registry import register
 
+        from .imports import IMPORTER
         from .reminders import due_notices
 
         register("surveys", due_notices)
+        register_import(IMPORTER)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
-from qualipref.excel import Column, template_response, xlsx_response
+from qualipref.excel import Column, xlsx_response
+from qualipref.imports.templates import template_response as import_template_response
 
 from .imports import CONCERNED, CRITERION, RATE, SATISFIED, UNIT
 
@@ -44,23 +45,26 @@ def campaign_export(matrix):
     )
 
 
-def long_template(campaign, units):
-    examples = [[u.name, c.label, None, None, None] for u in units for c in campaign.criteria.all()] or [
-        ["Nom de l'unité", "Accueil téléphonique", 51.5, None, None]
+def long_template(campaign, user):
+    """One row per unit the user writes and criterion, the rate to fill in; plus the accepted values."""
+    from .imports import IMPORTER
+
+    ctx = IMPORTER.prepare(user=user, target=campaign)
+    return import_template_response(IMPORTER, ctx, filename=f"modele-resultats-{campaign.year}.xlsx")
+
+
+def matrix_template(campaign, user):
+    """One row per unit, one column per criterion (its label); plus the accepted values."""
+    from .imports import IMPORTER
+
+    ctx = IMPORTER.prepare(user=user, target=campaign)
+    units = [u for u in ctx.units if u.site_id in ctx.writable_site_ids] or ctx.units
+    columns = [Column(UNIT, lambda u: u.name if u else "Nom de l'unité", width=30)] + [
+        Column(c.label, lambda u: None, width=max(14, len(c.label) + 2)) for c in ctx.criteria
     ]
-    return template_response(
-        f"modele-resultats-{campaign.year}.xlsx",
-        "Résultats",
-        [UNIT, CRITERION, RATE, SATISFIED, CONCERNED],
-        examples,
-    )
-
-
-def matrix_template(campaign, units):
-    criteria = list(campaign.criteria.all())
-    return template_response(
-        f"modele-matrice-{campaign.year}.xlsx",
-        "Matrice",
-        [UNIT] + [c.label for c in criteria],
-        [[u.name] + [None] * len(criteria) for u in units] or [["Nom de l'unité"] + [None] * len(criteria)],
+    return import_template_response(
+        IMPORTER,
+        ctx,
+        filename=f"modele-matrice-{campaign.year}.xlsx",
+        first_sheet=("Matrice", columns, units or [None]),
     )

@@ -101,11 +101,12 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["order", "code", "label", "question", "engagement", "target_rate"]
+        fields = ["order", "code", "label", "synonyms", "question", "engagement", "target_rate"]
         widgets = {
             "order": forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 0}),
             "code": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "label": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "synonyms": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "question": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "engagement": forms.Select(attrs={"class": "form-select form-select-sm"}),
         }
@@ -221,13 +222,6 @@ class ResultsForm(forms.Form):
             (row.unit, [self[f"r_{row.unit.pk}_{cell.criterion.pk}"] for cell in row.cells])
             for row in self.matrix.rows
         ]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Classeur Excel (.xlsx)",
-        help_text="Une ligne par unité et critère, ou une ligne par unité et une colonne par critère.",
-    )
 
 
 ANSWER_CHOICES = [(str(v.value), v.label) for v in Answer.Value]

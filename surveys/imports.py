@@ -1,87 +1,55 @@
-"""Excel import of a campaign's results, in two layouts, all-or-nothing with errors by row in French:
+"""Excel import of a campaign's results, in two layouts, declared on qualipref.imports (template, matching,
+report, background run, once per file):
 
 - "one row per unit and criterion": columns Unité, Critère, Taux (%) [, Satisfaits, Concernés];
-- "matrix": a column Unité, then one column per criterion (its label or its code), one row per unit.
+- "matrix": a column Unité, then one column per criterion (its label, its code or a declared synonym),
+  one row per unit.
+
+A criterion is recognised by its label or code whatever the case, accents and spacing, or by one of the
+« autres écritures acceptées » its campaign declares (Criterion.synonyms) — nothing else: « accueil PMR »
+finds « Accueil des personnes à mobilité réduite » only if a synonym says so.
 """
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.db import transaction
 
-from qualipref.excel import ImportFileError, ImportResult, RowError, read_xlsx
-from qualipref.uploads import import_key, open_workbook
+from qualipref.excel import RowError
+from qualipref.imports import Choice, ChoiceField, Choices, ImportColumn, Importer, normalise, split_synonyms
+from qualipref.imports.engine import LABELS
+from qualipref.uploads import ImportFileError
+from sites.access import WRITE, ids
 
 from .forms import rate_field
-from .models import Result
+from .models import Campaign, Result
 from .services import LOCKED_MESSAGE, result_set
 
 UNIT, CRITERION, RATE, SATISFIED, CONCERNED = "Unité", "Critère", "Taux (%)", "Satisfaits", "Concernés"
-LONG_HEADERS = {UNIT: "unit", CRITERION: "criterion", RATE: "rate"}
-OPTIONAL_HEADERS = {SATISFIED: "satisfied", CONCERNED: "concerned"}
-IGNORED_MATRIX_HEADERS = {"site", "unité", ""}
-
-
-def normalise(text) -> str:
-    text = str(text or "").replace("’", "'").replace("–", "-").replace("—", "-")
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-class _Lookup:
-    def __init__(self, campaign, writable_site_ids):
-        self.units = {}
-        for unit in campaign.units.all():
-            self.units[normalise(unit.name)] = unit
-            self.units[normalise(unit.code)] = unit
-        self.criteria = {}
-        for criterion in campaign.criteria.all():
-            self.criteria[normalise(criterion.label)] = criterion
-            self.criteria[normalise(criterion.code)] = criterion
-        self.writable_site_ids = writable_site_ids
-        self.unit_names = sorted({u.name for u in self.units.values()})
+IGNORED_MATRIX_HEADERS = {"site", "unite", ""}
+UNKNOWN_UNIT = "Unité inconnue dans cette campagne : « {value} ». Unités de la campagne : {accepted}."
+UNKNOWN_CRITERION = "Critère inconnu dans cette campagne : « {value} ». Critères acceptés : {accepted}."
+NOT_WRITABLE = "Vous ne pouvez pas modifier les résultats de l'unité « {unit} »."
+COUNT = {"invalid": "Nombre entier attendu.", "min_value": "Nombre positif attendu."}
 
 
 class ResultRowForm(forms.Form):
-    unit = forms.CharField(error_messages={"required": "Indiquez l'unité."})
-    criterion = forms.CharField(error_messages={"required": "Indiquez le critère."})
+    unit = ChoiceField(error_messages={"required": "Indiquez l'unité."})
+    criterion = ChoiceField(error_messages={"required": "Indiquez le critère."})
     rate = rate_field(error_messages={"required": "Indiquez le taux (entre 0 et 100)."})
-    satisfied = forms.IntegerField(
-        required=False,
-        min_value=0,
-        error_messages={"invalid": "Nombre entier attendu.", "min_value": "Nombre positif attendu."},
-    )
-    concerned = forms.IntegerField(
-        required=False,
-        min_value=0,
-        error_messages={"invalid": "Nombre entier attendu.", "min_value": "Nombre positif attendu."},
-    )
+    satisfied = forms.IntegerField(required=False, min_value=0, error_messages=COUNT)
+    concerned = forms.IntegerField(required=False, min_value=0, error_messages=COUNT)
 
-    def __init__(self, data, *, lookup: _Lookup):
-        super().__init__(data)
-        self.lookup = lookup
+    def __init__(self, data, *, ctx):
+        super().__init__({k: v for k, v in data.items() if k != LABELS})
+        self.ctx = ctx
+        for name in ("unit", "criterion"):
+            self.fields[name].choices_set = ctx.choices[name]
 
     def clean_unit(self):
-        value = self.cleaned_data["unit"]
-        unit = self.lookup.units.get(normalise(value))
-        if unit is None:
-            raise forms.ValidationError(
-                f"Unité inconnue dans cette campagne : « {value} ». "
-                f"Unités de la campagne : {', '.join(self.lookup.unit_names) or 'aucune'}."
-            )
-        if unit.site_id not in self.lookup.writable_site_ids:
-            raise forms.ValidationError(
-                f"Vous ne pouvez pas modifier les résultats de l'unité « {unit.name} »."
-            )
+        unit = self.cleaned_data["unit"]
+        if unit is not None and unit.site_id not in self.ctx.writable_site_ids:
+            raise forms.ValidationError(NOT_WRITABLE.format(unit=unit.name))
         return unit
-
-    def clean_criterion(self):
-        value = self.cleaned_data["criterion"]
-        criterion = self.lookup.criteria.get(normalise(value))
-        if criterion is None:
-            raise forms.ValidationError(f"Critère inconnu dans cette campagne : « {value} ».")
-        return criterion
 
     def clean(self):
         data = super().clean()
@@ -91,109 +59,127 @@ class ResultRowForm(forms.Form):
         return data
 
 
-def _headers(upload) -> list[str]:
-    workbook = open_workbook(upload)  # refuses a file over the limits before parsing it
-    try:
-        row = next(workbook.worksheets[0].iter_rows(values_only=True), None)
-        workbook.close()
-    except Exception:  # openpyxl raises many kinds on a bad file; all mean "not a workbook"
-        raise ImportFileError("Le fichier n'est pas un classeur Excel (.xlsx) lisible.") from None
-    finally:
-        upload.seek(0)
-    if not row:
-        raise ImportFileError("Le classeur est vide : la première ligne doit porter les en-têtes.")
-    return [str(h).strip() if h is not None else "" for h in row]
+def criterion_choices(criteria) -> Choices:
+    return Choices(
+        [Choice(c, c.label, (c.code, *split_synonyms(c.synonyms)), c.question) for c in criteria],
+        unknown=UNKNOWN_CRITERION,
+    )
 
 
-def _long_rows(upload, found):
-    headers = dict(LONG_HEADERS)
-    headers.update({h: f for h, f in OPTIONAL_HEADERS.items() if h in found})
-    labels = {f: h for h, f in headers.items()}
-    return [(number, data, labels) for number, data in read_xlsx(upload, headers)], []
+class ResultImporter(Importer):
+    kind = "survey-results"
+    title = "Importer des résultats"
+    intro = (
+        "Une ligne par unité et critère (colonnes Unité, Critère, Taux), ou une ligne par unité et une "
+        "colonne par critère (modèle « matrice »). Un taux déjà enregistré est remplacé."
+    )
+    sheet = "Résultats"
+    noun = ("taux enregistré", "taux enregistrés")
+    columns = [
+        ImportColumn(UNIT, "unit", help="nom ou code d'une unité de la campagne"),
+        ImportColumn(CRITERION, "criterion", help="libellé, code ou autre écriture déclarée du critère"),
+        ImportColumn(RATE, "rate", help="pourcentage entre 0 et 100 (virgule ou point)"),
+        ImportColumn(SATISFIED, "satisfied", required=False, help="nombre entier"),
+        ImportColumn(CONCERNED, "concerned", required=False, help="nombre entier"),
+    ]
 
-
-def _matrix_rows(upload, found, lookup):
-    errors, columns = [], {}
-    for header in found:
-        if normalise(header) in IGNORED_MATRIX_HEADERS:
-            continue
-        criterion = lookup.criteria.get(normalise(header))
-        if criterion is None:
-            errors.append(RowError(1, header, f"Critère inconnu dans cette campagne : « {header} »."))
-        else:
-            columns[header] = criterion.code
-    headers = {UNIT: "unit", **{h: f"c:{h}" for h in columns}}
-    rows = []
-    for number, data in read_xlsx(upload, headers):
-        for header, code in columns.items():
-            value = data[f"c:{header}"]
-            if value == "" or value is None:
-                continue  # an empty cell: no result for this criterion
-            rows.append(
-                (
-                    number,
-                    {"unit": data["unit"], "criterion": code, "rate": value},
-                    {"rate": header, "unit": UNIT},
-                )
-            )
-    return rows, errors
-
-
-def import_results(*, campaign, upload, writable_site_ids, by) -> ImportResult:
-    """Validate every row; save every rate (source "import") in one transaction, or nothing."""
-    if campaign.results_locked:
-        raise ImportFileError(LOCKED_MESSAGE)
-    once = import_key("survey-results", upload, target=campaign.pk, by=by)
-    once.check()
-    found = _headers(upload)
-    lookup = _Lookup(campaign, writable_site_ids)
-    if CRITERION in found:
-        rows, errors = _long_rows(upload, found)
-    elif UNIT in found:
-        rows, errors = _matrix_rows(upload, found, lookup)
-    else:
-        raise ImportFileError(
-            "Colonnes attendues : « Unité », « Critère », « Taux (%) » (une ligne par unité et critère), "
-            "ou « Unité » puis une colonne par critère. Utilisez un des modèles proposés."
+    def prepare(self, *, user, target: Campaign, writable_site_ids=None):
+        ctx = super().prepare(user=user, target=target)
+        ctx.units = list(target.units.select_related("site").order_by("order", "name"))
+        ctx.criteria = list(target.criteria.order_by("order", "pk"))
+        ctx.writable_site_ids = (
+            set(writable_site_ids) if writable_site_ids is not None else set(ids(user, "site", WRITE))
         )
-    result = ImportResult(errors=list(errors))
-    valid, seen = [], {}
-    for number, data, labels in rows:
-        form = ResultRowForm(data, lookup=lookup)
-        if not form.is_valid():
-            for name, messages in form.errors.items():
-                for message in messages:
-                    result.errors.append(RowError(number, labels.get(name, ""), message))
-            continue
-        key = (form.cleaned_data["unit"].pk, form.cleaned_data["criterion"].pk)
-        if key in seen:
-            result.errors.append(
-                RowError(number, "", f"Doublon : cette unité et ce critère figurent déjà ligne {seen[key]}.")
+        ctx.header_errors = []
+        ctx.choices = {
+            "unit": Choices(
+                [Choice(u, u.name, (u.code,) if u.code else (), u.site.name) for u in ctx.units],
+                unknown=UNKNOWN_UNIT,
+            ),
+            "criterion": criterion_choices(ctx.criteria),
+        }
+        return ctx
+
+    def examples(self, ctx):
+        units = [u for u in ctx.units if u.site_id in ctx.writable_site_ids] or ctx.units
+        return [{"unit": u.name, "criterion": c.label} for u in units for c in ctx.criteria]
+
+    def read(self, headers, rows, ctx):
+        if ctx.target.results_locked:
+            raise ImportFileError(LOCKED_MESSAGE)
+        found = {normalise(h) for h in headers}
+        if normalise(CRITERION) in found:
+            yield from super().read(headers, rows, ctx)
+        elif normalise(UNIT) in found:
+            yield from self._matrix(headers, rows, ctx)
+        else:
+            raise ImportFileError(
+                "Colonnes attendues : « Unité », « Critère », « Taux (%) » (une ligne par unité et critère), "
+                "ou « Unité » puis une colonne par critère. Utilisez un des modèles proposés."
             )
-            continue
-        seen[key] = number
-        valid.append(form.cleaned_data)
-    if not rows and not result.errors:
-        result.errors.append(RowError(2, "", "Aucun taux à importer."))
-    if result.errors:
-        result.errors.sort(key=lambda e: e.row)
-        return result
-    with transaction.atomic():
-        record = once.claim()
-        for data in valid:
-            changed = result_set(
-                unit=data["unit"],
-                criterion=data["criterion"],
-                rate=data["rate"],
-                satisfied=data.get("satisfied"),
-                concerned=data.get("concerned"),
-                source=Result.Source.IMPORT,
-                by=by,
-            )
-            if changed:
-                result.created += 1
-            else:
-                result.unchanged += 1
-        record.rows_created = result.created
-        record.save(update_fields=["rows_created"])
-    return result
+
+    def _matrix(self, headers, rows, ctx):
+        unit_position, columns = None, {}
+        for position, header in enumerate(headers):
+            key = normalise(header)
+            if key == normalise(UNIT):
+                unit_position = position
+            if key in IGNORED_MATRIX_HEADERS:
+                continue
+            try:
+                columns[position] = (header, ctx.choices["criterion"].match(header))
+            except forms.ValidationError as exc:
+                ctx.header_errors.extend(RowError(1, header, m) for m in exc.messages)
+        for number, values in rows:
+            unit = values[unit_position] if unit_position < len(values) else ""
+            for position, (header, criterion) in columns.items():
+                value = values[position] if position < len(values) else None
+                if value is None or value == "":
+                    continue  # an empty cell: no result for this criterion
+                yield (
+                    number,
+                    {
+                        "unit": "" if unit is None else unit,
+                        "criterion": criterion.code,
+                        "rate": value,
+                        LABELS: {"rate": header, "unit": UNIT},
+                    },
+                )
+
+    def form(self, data, ctx):
+        return ResultRowForm(data, ctx=ctx)
+
+    def identity(self, data, ctx):
+        return (data["unit"].pk, data["criterion"].pk)
+
+    def save(self, data, ctx):
+        changed = result_set(
+            unit=data["unit"],
+            criterion=data["criterion"],
+            rate=data["rate"],
+            satisfied=data.get("satisfied"),
+            concerned=data.get("concerned"),
+            source=Result.Source.IMPORT,
+            by=ctx.user if getattr(ctx.user, "pk", None) else None,
+        )
+        return "created" if changed else "unchanged"
+
+    def load_target(self, params):
+        return Campaign.objects.get(pk=params["pk"])
+
+    def done_url(self, target):
+        return target.get_absolute_url()
+
+
+IMPORTER = ResultImporter()
+
+
+def import_results(*, campaign, upload, writable_site_ids, by):
+    """Import `upload` into `campaign` for a user who writes the sites `writable_site_ids`."""
+    from qualipref.imports.engine import run
+
+    ctx = IMPORTER.prepare(user=by, target=campaign, writable_site_ids=writable_site_ids)
+    return run(IMPORTER, upload, user=by, target=campaign, ctx=ctx)
+
+
+__all__ = ["IMPORTER", "import_results"]

@@ -124,6 +124,13 @@ class Criterion(TimeStampedModel):
         "code", max_length=40, help_text="Identifiant court, stable d'une année sur l'autre."
     )
     label = models.CharField("libellé", max_length=150)
+    synonyms = models.CharField(
+        "autres écritures acceptées à l'import",
+        max_length=500,
+        blank=True,
+        help_text="Séparées par « ; », par exemple « accueil PMR ; PMR ». Majuscules, accents et espaces "
+        "sont déjà ignorés.",
+    )
     question = models.CharField(
         "question posée",
         max_length=300,

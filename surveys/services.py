@@ -80,6 +80,7 @@ def campaign_create(*, department, by, copy_from_previous: bool = True, **fields
                 campaign=campaign,
                 code=criterion.code,
                 label=criterion.label,
+                synonyms=criterion.synonyms,
                 question=criterion.question,
                 order=criterion.order,
                 engagement_id=criterion.engagement_id,

@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from qualipref.excel import Column, ImportFileError, xlsx_response
+from qualipref.excel import Column, xlsx_response
+from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
-from sites.access import READ, WRITE, ids, require, scope_for, writable
+from sites.access import READ, WRITE, ids, require, scope_for
 from sites.models import Department
 
-from . import charts, exports, figures, qr, rates, selectors, services
-from .forms import CampaignForm, CriterionForm, ImportForm, ResultsForm, UnitForm
-from .imports import import_results
+from . import charts, exports, figures, imports, qr, rates, selectors, services
+from .forms import CampaignForm, CriterionForm, ResultsForm, UnitForm
 from .models import CAMPAIGN_WORKFLOW, Campaign, Criterion, SurveyUnit
 
 STATUS_BADGES = {
@@ -328,49 +328,29 @@ def campaign_results(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign_import(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    writable_sites = ids(request.user, "site", WRITE)
-    if not writable_sites:
+    if not ids(request.user, "site", WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des résultats.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = import_results(
-                campaign=campaign,
-                upload=form.cleaned_data["file"],
-                writable_site_ids=writable_sites,
-                by=request.user,
-            )
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} taux enregistré{'s' if result.created > 1 else ''}, "
-                    f"{result.unchanged} inchangé{'s' if result.unchanged > 1 else ''}.",
-                )
-                return redirect(campaign)
-    return render(
+    template_url = reverse("surveys:campaign_import_template", args=[campaign.pk])
+    return import_page(
         request,
-        "surveys/campaign_import.html",
-        _campaign_context(
-            request,
-            campaign,
-            form=form,
-            result=result,
-            breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Import Excel", None)),
-        ),
+        imports.IMPORTER,
+        target=campaign,
+        template_url=template_url,
+        breadcrumbs=_crumbs((campaign.name, campaign.get_absolute_url()), ("Import Excel", None)),
+        extra={
+            "other_templates": [
+                ("une ligne par unité, une colonne par critère", f"{template_url}?format=matrix")
+            ]
+        },
     )
 
 
 @require_safe
 def campaign_import_template(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
-    units = writable(request.user, SurveyUnit.objects).filter(campaign=campaign).order_by("order", "name")
     if request.GET.get("format") == "matrix":
-        return exports.matrix_template(campaign, units)
-    return exports.long_template(campaign, units)
+        return exports.matrix_template(campaign, request.user)
+    return exports.long_template(campaign, request.user)
 
 
 @require_safe

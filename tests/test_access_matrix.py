@@ -427,6 +427,8 @@ ALLOWED = {
     "indicators:measurement_export_moved": "old address of the export: a 301 to the new one",
     "accounts:password_change": "changes the user's own password (no row of any scope)",
     "accounts:password_change_done": "says the user's own password was changed",
+    "imports:run_detail": "the follow-up of the user's own background import: 404 to anyone else "
+    "(qualipref/tests/test_imports.py)",
 }
 # The JSON API: authenticated by its client's token, never by the session. Each URL is requested with the
 # token of each scope's client (test_api_matrix), without a token, and by every logged-in persona

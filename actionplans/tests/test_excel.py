@@ -81,7 +81,7 @@ def test_an_unknown_owner_imports_nothing_and_says_which_row(client, arles_refer
     url = reverse("actionplans:plan_import", args=[plan.pk])
     response = client.post(url, {"file": workbook([row(), row(title="Autre", owner="inconnu.x")])})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Pilote inconnu : « inconnu.x »" in page
     errors = response.context["result"].errors
     assert [(e.row, e.column) for e in errors] == [(3, "Identifiant du pilote")]
@@ -95,7 +95,7 @@ def test_a_site_of_another_entity_and_a_bad_date_are_reported(client, arles_refe
         url, {"file": workbook([row(sites="istres"), row(title="B", due=dt.date(2026, 1, 1))])}
     )
     messages = [(e.row, e.message) for e in response.context["result"].errors]
-    assert (2, "Site inconnu dans l'entité du plan : « istres ».") in messages
+    assert (2, "Site inconnu dans l'entité du plan : « istres ». Sites acceptés : « arles ».") in messages
     assert any(r == 3 and "échéance" in m for r, m in messages)
     assert not Action.objects.exists()
 

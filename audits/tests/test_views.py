@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def add_findings(audit, types, by, n, code="strength"):
-    for i in range(n):
+    first = audit.findings.count()  # a finding's title is unique in its audit (per type and site)
+    for i in range(first, first + n):
         services.finding_create(audit=audit, finding_type=types[code], title=f"{code} {i}", by=by)
 
 
@@ -347,21 +348,25 @@ def test_an_import_with_an_unknown_type_saves_nothing_and_says_why_by_row(
         ]
     )
     response = client.post(reverse("audits:findings_import", args=[audit.pk]), {"file": upload})
+    assert response.status_code == 400
     errors = [(e.row, e.column, e.message) for e in response.context["result"].errors]
     assert (
         3,
         "Type de constat",
-        "Type de constat inconnu : « Remarque ». Types possibles : Point fort, "
-        "Piste de progrès, Point sensible, Non-conformité mineure, Non-conformité majeure.",
+        "Type de constat inconnu : « Remarque ». Valeurs acceptées : « Point fort », « Piste de progrès », "
+        "« Point sensible », « Non-conformité mineure », « Non-conformité majeure ».",
     ) in errors
     assert (
         4,
         "Module",
-        "Le module 4 n'est pas dans le périmètre de l'audit (modules audités : 1).",
+        "Le module « 4 » n'est pas dans le périmètre de l'audit. Modules audités : « 1 ».",
     ) in errors
-    assert (5, "Site", "Site inconnu pour cette entité : « Istres ».") in errors
-    assert (5, "Engagement ou critère", "Engagement ou critère inconnu dans le module 1 : « E99 ».") in errors
-    assert "Aucun constat importé" in response.content.decode()
+    assert (5, "Site", "Site inconnu pour cette entité : « Istres ». Sites acceptés : « arles ».") in errors
+    messages = {(row, column): message for row, column, message in errors}
+    assert messages[(5, "Engagement ou critère")].startswith(
+        "Engagement ou critère inconnu dans le module 1 : « E99 »."
+    )
+    assert "rien n'a été enregistré" in response.content.decode()
     assert not Finding.objects.exists()
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from complaints.forms import IMPORT_HEADERS
+from complaints.imports import IMPORT_HEADERS
 from complaints.models import DESCRIPTION_MAX_LENGTH, Request
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_the_import_refuses_an_implausible_date_on_its_row(client, org, referent
     response = client.post(
         reverse("complaints:request_import"), {"file": SimpleUploadedFile("registre.xlsx", buffer.getvalue())}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = {(e.row, e.column) for e in response.context["result"].errors}
     assert {(2, "Reçue le"), (3, "Reçue le"), (4, "Description")} <= errors
     assert not Request.objects.exists()

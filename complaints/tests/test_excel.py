@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from complaints.forms import IMPORT_HEADERS
+from complaints.imports import IMPORT_HEADERS
 from complaints.models import Request, Status
 
 from .factories import make_request
@@ -100,7 +100,7 @@ def test_a_bad_file_lists_errors_by_row_and_column_and_saves_nothing(
     ]
     response = client.post(reverse("complaints:request_import"), {"file": workbook(upload)})
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "rien n'a été enregistré" in page
     errors = [(e.row, e.column) for e in response.context["result"].errors]
     assert errors == [(3, "Site (code)"), (4, "Répondue le"), (5, "Type")]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from complaints import services
-from complaints.forms import IMPORT_HEADERS
+from complaints.imports import IMPORT_HEADERS
 from complaints.models import Request
 from qualipref.models import ImportRecord
 
@@ -55,7 +55,7 @@ def test_the_same_file_twice_is_imported_once_and_the_second_time_says_so(
     assert first.status_code == 302
     assert Request.objects.count() == 5
     second = client.post(url, {"file": SimpleUploadedFile("copie.xlsx", content)})
-    assert second.status_code == 200
+    assert second.status_code == 400
     assert "Ce fichier a déjà été importé le" in second.content.decode()
     assert Request.objects.count() == 5
     record = ImportRecord.objects.get()
@@ -133,6 +133,6 @@ def test_two_simultaneous_imports_of_one_file_leave_one_set_of_rows(org, referen
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200, 302]
+    assert sorted(statuses) == [302, 400]
     assert Request.objects.count() == 20
     assert ImportRecord.objects.count() == 1

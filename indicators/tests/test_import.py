@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from indicators.forms import IMPORT_HEADERS
+from indicators.imports import IMPORT_HEADERS
 from indicators.models import Measurement
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +42,11 @@ def test_a_good_file_is_saved_and_a_second_import_updates(client, org, pickup, q
         ["taux-decroche", "arles", "02/2015", "91,5", ""],
     ]
     response = client.post(url, {"file": workbook(rows)}, follow=True)
-    assert "3 mesure(s) créée(s)" in response.content.decode()
+    assert "Import terminé : 3 mesures créées." in response.content.decode()
     assert Measurement.objects.get(site=org.arles).value == Decimal("91.5")
     rows[0][3] = 70
     response = client.post(url, {"file": workbook(rows)}, follow=True)
-    assert "0 mesure(s) créée(s), 1 mise(s) à jour, 2 inchangée(s)" in response.content.decode()
+    assert "0 mesure créée, 1 mise à jour, 2 déjà présentes (inchangées)" in response.content.decode()
     assert Measurement.objects.count() == 3
     assert Measurement.objects.get(site=org.peytral).source == "import"
 
@@ -62,7 +62,7 @@ def test_one_bad_row_and_nothing_is_saved_with_each_error_by_row(client, org, pi
         ["taux-decroche", "peytral", "2015-03", 160, ""],
     ]
     html = client.post(reverse("indicators:measurement_import"), {"file": workbook(rows)}).content.decode()
-    assert "Import refusé : rien n'a été enregistré" in html
+    assert "rien n'a été enregistré" in html
     for text in ("Indicateur inconnu : « taux-inconnu »", "Site inconnu : « lune »",
                  "Site inconnu : « arles »",  # outside the referent's scope: not even named
                  "Mois attendu", "supérieure au maximum"):  # fmt: skip

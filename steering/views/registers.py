@@ -13,15 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
+from qualipref.excel import Column, xlsx_response
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for, visible
+from sites.models import Department
 
 from .. import imports, services
 from ..forms import (
     CrisisExerciseForm,
-    ImportForm,
     LabelEventForm,
     NewsletterForm,
     PressReleaseForm,
@@ -302,50 +304,29 @@ def register_delete(request, slug, pk):
     return redirect("steering:register_entries", slug=slug)
 
 
-@require_safe
-def press_import_template(request):
-    return template_response(
-        "modele-import-communiques.xlsx", "Communiqués", list(imports.PRESS_HEADERS), imports.PRESS_EXAMPLE
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def press_import(request):
+def _press_department(request):
     department = imports.writable_department(request.user)
     if department is None:
         raise PermissionDenied("Votre rôle ne permet pas d'importer des communiqués.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result, file_error = None, ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.import_press_releases(
-                form.cleaned_data["file"], user=request.user, department=department
-            )
-        except ImportFileError as e:
-            file_error = str(e)
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} communiqué(s) ajouté(s), "
-                    f"{result.unchanged} déjà présent(s).",
-                )
-                return redirect("steering:register_entries", slug="communiques")
-    return render(
+    return department
+
+
+def press_import_template(request):
+    department = (
+        imports.writable_department(request.user) or visible(request.user, Department.objects).first()
+    )
+    return template_response(imports.PRESS, imports.PRESS.prepare(user=request.user, target=department))
+
+
+def press_import(request):
+    return import_page(
         request,
-        "steering/import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "title": "Importer le registre des communiqués de crise",
-            "template_url": reverse("steering:press_import_template"),
-            "cancel_url": reverse("steering:register_entries", args=["communiques"]),
-            "breadcrumbs": crumbs(
-                ("Registres des modules", "steering:register_list"),
-                ("Communiqués de crise", reverse("steering:register_entries", args=["communiques"])),
-                ("Import", None),
-            ),
-        },
-        status=400 if result is not None or file_error else 200,
+        imports.PRESS,
+        target=_press_department(request),
+        template_url=reverse("steering:press_import_template"),
+        breadcrumbs=crumbs(
+            ("Registres des modules", "steering:register_list"),
+            ("Communiqués de crise", reverse("steering:register_entries", args=["communiques"])),
+            ("Import", None),
+        ),
     )

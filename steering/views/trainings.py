@@ -6,14 +6,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from qualipref.excel import Column, ImportFileError, template_response, xlsx_response
+from qualipref.excel import Column, xlsx_response
+from qualipref.imports.templates import template_response
+from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 from sites.models import Site
 
 from .. import imports, selectors, services, training_rules
-from ..forms import AgentForm, ImportForm, TrainingForm
+from ..forms import AgentForm, TrainingForm
 from ..models import Agent, Training
 from .common import crumbs, form_page, get_scoped
 
@@ -114,46 +116,19 @@ def training_export(request):
 
 @require_safe
 def training_import_template(request):
-    return template_response(
-        "modele-import-formations.xlsx",
-        "Formations",
-        list(imports.TRAINING_HEADERS),
-        imports.TRAINING_EXAMPLE,
-    )
+    return template_response(imports.TRAININGS, imports.TRAININGS.prepare(user=request.user, target=None))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def training_import(request):
     if not scope_for(request.user).can(WRITE):
         raise PermissionDenied("Votre rôle ne permet pas d'importer des formations.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result, file_error = None, ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.import_trainings(form.cleaned_data["file"], user=request.user)
-        except ImportFileError as e:
-            file_error = str(e)
-        else:
-            if result.ok:
-                messages.success(
-                    request,
-                    f"Import terminé : {result.created} formation(s) ajoutée(s), "
-                    f"{result.unchanged} déjà présente(s).",
-                )
-                return redirect("steering:training_list")
-    return render(
+    return import_page(
         request,
-        "steering/import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "title": "Importer le registre des formations",
-            "template_url": reverse("steering:training_import_template"),
-            "cancel_url": reverse("steering:training_list"),
-            "breadcrumbs": crumbs(("Formations des agents", "steering:training_list"), ("Import", None)),
-        },
-        status=400 if result is not None or file_error else 200,
+        imports.TRAININGS,
+        target=None,
+        template_url=reverse("steering:training_import_template"),
+        breadcrumbs=crumbs(("Formations des agents", "steering:training_list"), ("Import", None)),
     )
 
 
