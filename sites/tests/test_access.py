@@ -168,7 +168,7 @@ def test_an_action_is_written_by_who_writes_every_site_it_names(peytral_referent
         a = Action.objects.create(
             entity=org.prefecture,
             plan=plan,
-            title="Signalétique",
+            title=f"Signalétique ({len(sites)} sites, n° {Action.objects.count() + 1})",
             owner=quality_manager,
             due_on=dt.date(2015, 6, 30),
         )

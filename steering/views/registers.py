@@ -311,6 +311,7 @@ def _press_department(request):
     return department
 
 
+@require_safe
 def press_import_template(request):
     department = (
         imports.writable_department(request.user) or visible(request.user, Department.objects).first()
@@ -318,6 +319,7 @@ def press_import_template(request):
     return template_response(imports.PRESS, imports.PRESS.prepare(user=request.user, target=department))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def press_import(request):
     return import_page(
         request,
