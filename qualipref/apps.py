@@ -7,7 +7,14 @@ class QualiprefConfig(AppConfig):
     verbose_name = "Qualipref"
 
     def ready(self):
+        from django.conf import settings
+
         from . import security  # noqa: F401 - connects the security event loggers
+
+        if any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
+            from . import sqlite
+
+            sqlite.install()
 
 
 class QualiprefAdminConfig(admin_apps.AdminConfig):
