@@ -1,6 +1,7 @@
 """Demo action plans of the Bouches-du-Rhône: every action of section II of the 2015 report (done in 2015),
-every outlook item of section V (planned for 2016), and a few current actions dated relative to today so
-that badges and reminders show on a fresh run.
+every outlook item of section V (planned for 2016), last year's plans with their actions all done last
+year (section II of last year's report), and a few current actions dated relative to today so that
+badges and reminders show on a fresh run.
 
 Idempotent: plans are found by (entity, year), actions by (plan, title). Origins are set to the 2015
 survey unit of the site (or the entity's 2015 internal audit) when those demo rows exist.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from audits.models import Audit
@@ -428,11 +428,132 @@ def load(stdout=None) -> dict:
             )
             count += 1
 
-    count += _current(entities, sites, users, current_modules, quality)
+    last_year_plans = _last_year(entities, sites, users, current_modules, quality)
+    count += _current(entities, sites, users, current_modules, quality, last_year_plans)
     return {"plans": ActionPlan.objects.filter(entity__department=department).count(), "actions": count}
 
 
-def _current(entities, sites, users, modules, quality) -> int:
+# Last year's plan (Services Publics+): compliance actions of the préfecture (engagement code, title,
+# month and day done); improvement actions per site answering last year's survey (site code, unit code,
+# point of vigilance answered or None for the certification audit, title, month, day done); communication.
+LAST_YEAR_COMPLIANCE = [
+    ("SP4", "Accuser réception des demandes écrites sous une semaine (courriel) ou deux (courrier) sur tous "
+     "les sites", 2, 27),
+    ("SP2", "Publier les horaires d'affluence et un numéro joignant directement un agent pour chaque site",
+     5, 29),
+    ("SP6", "Afficher les résultats de qualité de service dans chaque hall et les publier en ligne", 9, 25),
+]  # fmt: skip
+LAST_YEAR_SITE_ACTIONS = [
+    ("istres", "istres", "Chaises en nombre insuffisant aux heures de pointe",
+     "Ajouter des chaises dans l'espace d'attente du pré-accueil", 10, 14),
+    ("saint-sebastien", "etrangers", "Délai des rendez-vous en ligne",
+     "Ouvrir des créneaux de rendez-vous en ligne supplémentaires au guichet des étrangers", 11, 18),
+    ("aix-en-provence", "aix-en-provence", "Disponibilité de l'accueil téléphonique en début de matinée",
+     "Renforcer l'accueil téléphonique de 8 h 30 à 10 h", 9, 30),
+    ("arles", "arles", "Affichage des pièces à fournir pour les démarches en ligne",
+     "Afficher la liste des pièces à fournir pour les démarches en ligne", 10, 7),
+    ("peytral", None, None, "Mettre le guide d'accueil à jour des engagements Services Publics+", 12, 2),
+]  # fmt: skip
+LAST_YEAR_COMMUNICATION = [
+    ("Publication des engagements Services Publics+ sur le site internet de la préfecture", 3, 20),
+    ("Affiches « Votre avis nous intéresse » avec QR code dans chaque point d'accueil", 6, 12),
+]
+
+
+def _last_year(entities, sites, users, modules, quality) -> dict:
+    """Last year's plans and their actions, all done last year: so that section II of last year's
+    report (compliance by module, actions by site from the surveys and audits, communication) is filled
+    whatever the day the demo is loaded. Returns the plans by entity code."""
+    from audits.models import Audit
+    from referential.models import Engagement
+    from surveys.models import SurveyUnit, UnitPoint
+
+    today = timezone.localdate()
+    year = today.year - 1
+    closed_on = min(D(year + 1, 1, 20), today)
+    plans = {
+        code: _plan(
+            e,
+            year,
+            title=f"Plan d'actions qualité {year}",
+            status=ActionPlan.Status.CLOSED,
+            approved_on=D(year, 1, 15),
+            approved_by_committee=f"Comité de pilotage qualité du 15 janvier {year}",
+            closed_on=closed_on,
+        )
+        for code, e in entities.items()
+    }
+    module = modules.get(1)
+    engagements = {e.code: e for e in Engagement.objects.filter(module=module)} if module else {}
+    for code, title, month, day in LAST_YEAR_COMPLIANCE:
+        _action(
+            plans["prefecture-13"],
+            title,
+            category=Action.Category.COMPLIANCE,
+            module=module,
+            engagement=engagements.get(code),
+            owner=quality,
+            start_on=D(year, 1, 15),
+            due_on=D(year, month, 28),
+            status=Action.Status.DONE,
+            progress=100,
+            completed_on=D(year, month, day),
+            origin_text="Mise en conformité avec le référentiel Services Publics+",
+        )
+    for site_code, unit_code, vigilance, title, month, day in LAST_YEAR_SITE_ACTIONS:
+        site = sites[site_code]
+        origin: dict = {"origin_text": f"Enquête de satisfaction des usagers {year}"}
+        point = (
+            UnitPoint.objects.filter(
+                unit__campaign__year=year, unit__code=unit_code, kind=UnitPoint.Kind.VIGILANCE, text=vigilance
+            ).first()
+            if vigilance
+            else None
+        )
+        unit = SurveyUnit.objects.filter(campaign__year=year, code=unit_code).first() if unit_code else None
+        if point is not None and "survey_point" in ORIGIN_FIELDS:
+            origin.update(origin_kind="survey_point", origin_survey_point=point)
+        elif unit is not None and "survey_unit" in ORIGIN_FIELDS:
+            origin.update(origin_kind="survey_unit", origin_survey_unit=unit)
+        else:
+            audit = Audit.objects.filter(
+                entity_id=site.entity_id, kind=Audit.Kind.EXTERNAL, start_on__year=year
+            ).first()
+            origin["origin_text"] = "Audit de certification Services Publics+"
+            if audit is not None and "audit" in ORIGIN_FIELDS:
+                origin.update(origin_kind="audit", origin_audit=audit)
+        _action(
+            plans[site.entity.code],
+            title,
+            sites=[site],
+            category=Action.Category.IMPROVEMENT,
+            module=module,
+            owner=users.get(REFERENTS[site_code], quality),
+            start_on=D(year, 7, 1),
+            due_on=D(year, 12, 31),
+            status=Action.Status.DONE,
+            progress=100,
+            completed_on=D(year, month, day),
+            **origin,
+        )
+    for title, month, day in LAST_YEAR_COMMUNICATION:
+        _action(
+            plans["prefecture-13"],
+            title,
+            category=Action.Category.COMMUNICATION,
+            module=None,
+            owner=quality,
+            start_on=D(year, 1, 15),
+            due_on=D(year, 12, 31),
+            status=Action.Status.DONE,
+            progress=100,
+            completed_on=D(year, month, day),
+            origin_text="Communication de la démarche qualité",
+        )
+    return plans
+
+
+def _current(entities, sites, users, modules, quality, last_year_plans) -> int:
     """This year's plans and a few actions around today: one overdue, two due this month, one done."""
     today = timezone.localdate()
     year = today.year
@@ -490,12 +611,13 @@ def _current(entities, sites, users, modules, quality) -> int:
         completed_on=done_on,
         origin_text="Comité local des usagers",
     )
-    return len(rows) + 1 + _spplus_actions(plans, sites, users, quality)
+    return len(rows) + 1 + _spplus_actions(plans, last_year_plans, sites, users, quality)
 
 
-def _spplus_actions(plans, sites, users, quality) -> int:
+def _spplus_actions(plans, last_year_plans, sites, users, quality) -> int:
     """The actions answering last year's Services Publics+ certification findings: the préfecture's
-    sensitive point in progress (due in a few weeks), Istres's minor non-conformity done and verified."""
+    sensitive point in progress in this year's plan (due in a few weeks), Istres's minor non-conformity
+    done three weeks after the audit and verified, in last year's plan."""
     from audits import services as audits_services
     from audits.models import Finding
 
@@ -509,17 +631,19 @@ def _spplus_actions(plans, sites, users, quality) -> int:
         ).select_related("entity", "finding_type", "module", "engagement")
     }
     count = 0
-    for code, site_code, title, due, done in (
+    istres = findings.get("sp-istres")
+    istres_done = istres.observed_on + dt.timedelta(weeks=3) if istres else None
+    for code, site_code, title, due, done, in_plans in (
         ("prefecture-13", "saint-sebastien", "Renforcer le standard des titres en heure de pointe",
-         today + dt.timedelta(days=18), None),
+         today + dt.timedelta(days=18), None, plans),
         ("sp-istres", "istres", "Envoyer les accusés de réception depuis le registre des demandes",
-         today - relativedelta(months=6), today - relativedelta(months=6, days=3)),
+         istres_done and istres_done + dt.timedelta(days=3), istres_done, last_year_plans),
     ):  # fmt: skip
         finding = findings.get(code)
-        if finding is None or code not in plans:
+        if finding is None or code not in in_plans:
             continue
         _action(
-            plans[code],
+            in_plans[code],
             title,
             sites=[sites[site_code]],
             category=Action.Category.COMPLIANCE,

@@ -6,8 +6,10 @@
   (findings plainly numbered, the report gives no detail);
 - the général findings of the labelling audits (strengths, sensitive points, improvement lead);
 - the renewal audits planned mid-2017;
-- the quarterly self-assessments of the current year (and of the previous quarter when it falls in the
-  previous year): past quarters completed, the current quarter planned.
+- Services Publics+ (dates from `referential.demo.spplus_calendar`): last year's certification audit of
+  each entity with its findings and, late in the year, this year's surveillance audit;
+- the quarterly self-assessments of last year and of the current year: past quarters completed, the
+  current quarter planned.
 """
 
 from __future__ import annotations
@@ -572,12 +574,79 @@ def _spplus_certification(entities, auditor, by) -> int:
                     },
                 )
             count += 1
+    # Général findings of the certification (whole département), observed on the last day of the audits;
+    # those of another day (a demo loaded earlier) are moved, not added.
+    observed_on = max(end for _start, end in calendar["audits"].values())
+    department = next(iter(entities.values())).department if entities else None
+    numbers = {}
+    for type_code, title in SPPLUS_GENERAL_FINDINGS if department else ():
+        numbers[type_code] = numbers.get(type_code, 0) + 1
+        Finding.objects.update_or_create(
+            department=department,
+            entity__isnull=True,
+            audit__isnull=True,
+            finding_type=types[type_code],
+            title=title,
+            defaults={
+                "entity": None,
+                "number": numbers[type_code],
+                "observed_on": observed_on,
+                "description": "Constat général de l'audit de certification Services Publics+.",
+            },
+        )
+        count += 1
+    for code, dates in calendar["surveillance"].items():
+        entity = entities.get(code)
+        if entity is None:
+            continue
+        short = entity.short_name or entity.name
+        audit = _audit(
+            entity,
+            Audit.Kind.FOLLOW_UP,
+            f"Audit de surveillance Services Publics+ {short} – {dates[0]:%m/%Y}",
+            dates,
+            modules,
+            referential,
+            status=Audit.Status.CLOSED,
+            body="Organisme certificateur indépendant",
+            names="Équipe d'audit de l'organisme certificateur",
+            evaluation="Premier audit de surveillance du label Services Publics+ : suivi des écarts de "
+            "l'audit de certification et des résultats publiés. Label maintenu.",
+            closing="Réunion de clôture : maintien du label, une piste de progrès présentée à l'équipe.",
+            headcounts=HEADCOUNTS[code],
+        )
+        for number, (type_code, ref, title) in enumerate(SURVEILLANCE_FINDINGS, start=1):
+            module, engagement, criterion = _reference(modules, ref)
+            _finding(
+                audit,
+                types[type_code],
+                number,
+                title,
+                module=module,
+                engagement=engagement,
+                criterion=criterion,
+                description="Constat de l'audit de surveillance Services Publics+.",
+            )
+            count += 1
     return count
 
 
+SPPLUS_GENERAL_FINDINGS = [
+    ("strength", "Un pilotage de la démarche partagé par les quatre entités, avec un comité mensuel."),
+    ("strength", "Des résultats de qualité de service publiés pour chaque site."),
+    ("improvement_lead", "Harmoniser entre les sites le recueil et l'analyse des avis des usagers."),
+]
+
+# This year's surveillance audit (late in the year only, see `spplus_calendar`), each entity.
+SURVEILLANCE_FINDINGS = [
+    ("strength", "SP6.1", "Résultats de qualité de service de l'an dernier affichés et publiés en ligne."),
+    ("improvement_lead", "SP7", "Présenter au comité local des usagers les suites données à leurs avis."),
+]
+
+
 def _self_assessments(entities, referential, auditor, by) -> int:
-    """The current year's four quarterly self-assessments per entity (and the previous quarter's when it
-    is in the previous year); past quarters completed, the current one planned."""
+    """The quarterly self-assessments of last year and of the current year per entity: past quarters
+    completed (the previous quarter with a few issues), the current one and those to come planned."""
     today = timezone.localdate()
     year, quarter = _quarter_of(today)
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
@@ -585,15 +654,11 @@ def _self_assessments(entities, referential, auditor, by) -> int:
     previous_start, _ = services.quarter_bounds(*previous)
     total = 0
     for code, entity in entities.items():
-        audits = services.self_assessments_schedule(entity=entity, year=year, by=by, referential=referential)
-        if previous[0] != year:
-            audits = audits + [
-                a
-                for a in services.self_assessments_schedule(
-                    entity=entity, year=previous[0], by=by, referential=referential
-                )
-                if a.start_on == previous_start
-            ]
+        audits = []
+        for each_year in (year - 1, year):
+            audits += services.self_assessments_schedule(
+                entity=entity, year=each_year, by=by, referential=referential
+            )
         total += len(audits)
         for audit in audits:
             if code == "sp-arles" and audit.start_on == current_start and auditor:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from referential import cycles
+from referential import selectors as referential_selectors
 from referential.models import Criterion, Engagement, FindingType, LabelScope
 from sites.access import READ, get_for_user, visible
 from sites.models import Entity
@@ -200,29 +201,39 @@ def readiness_overview(
     scopes = list(
         LabelScope.objects.filter(entity_id__in=ids)
         .current(today)
-        .select_related("module")
+        .select_related("module__referential")
         .order_by("module__number")
     )
     module_ids = {s.module_id for s in scopes}
 
+    # A département's version of the referential (edited in the app, `referential.editing`) continues the
+    # published one: the findings, actions and self-assessments recorded under any version of that lineage
+    # count for the module of the same number the entity holds today, and the cycle began when the entity
+    # entered the lineage, not when the version was saved.
+    lineage = referential_selectors.module_lineage(scopes, entity_ids=ids)
+    held = {(s.entity_id, *lineage.key(s.module_id)): s.module_id for s in scopes}
+
+    def held_module(entity_id, module_id):
+        key = lineage.key(module_id)
+        return held.get((entity_id, *key), module_id) if key else module_id
+
     # Open findings whose type calls for an action.
     # Findings of a cycle the entity left (before it entered its current referential) are history.
-    since = {}
-    for s in scopes:
-        if s.started_on and (s.entity_id not in since or s.started_on < since[s.entity_id]):
-            since[s.entity_id] = s.started_on
+    since = lineage.since
     open_rows = [
-        r
+        {**r, "module_id": held_module(r["entity_id"], r["module_id"])}
         for r in Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
         .exclude(status=Finding.Status.VERIFIED_CLOSED)
         .values("pk", "entity_id", "module_id", "finding_type_id", "status", "observed_on")
-        if r["entity_id"] not in since or r["observed_on"] >= since[r["entity_id"]]
+        if since.get(r["entity_id"]) is None or r["observed_on"] >= since[r["entity_id"]]
     ]
     types = {t.pk: t for t in FindingType.objects.filter(pk__in={r["finding_type_id"] for r in open_rows})}
     with_actions = links.findings_with_actions(
         [r["pk"] for r in open_rows if r["status"] == Finding.Status.OPEN]
     )
-    overdue = links.overdue_actions_by_entity_module(ids, today)
+    overdue = defaultdict(int)
+    for (entity_id, module_id), n in links.overdue_actions_by_entity_module(ids, today).items():
+        overdue[(entity_id, held_module(entity_id, module_id))] += n
 
     # The items a self-assessment checks: criteria, or engagements without criteria.
     engagements = list(
@@ -237,25 +248,29 @@ def readiness_overview(
         .values("pk", "code", "engagement_id")
     ):
         criteria[c["engagement_id"]].append(c)
-    items_by_module = defaultdict(list)  # module id -> [(engagement id, criterion id, code)]
+    items_by_module = defaultdict(list)  # module id -> [(engagement code, criterion code, code)]
     for e in engagements:
         for c in criteria.get(e["pk"]) or [None]:
             items_by_module[e["module_id"]].append(
-                (e["pk"], c["pk"] if c else None, c["code"] if c else e["code"])
+                (e["code"], c["code"] if c else None, c["code"] if c else e["code"])
             )
 
-    # Last answer per entity and item over the finished self-assessments (oldest first: the last wins).
-    last_answer: dict[tuple[int, int, int | None], str] = {}
-    for r in (
+    # Last answer per entity and item over the finished self-assessments (oldest first: the last wins),
+    # an item known by its codes so that an answer given under another version of the lineage counts.
+    last_answer: dict[tuple, str] = {}
+    for entity_id, module_id, engagement_code, criterion_code, answer in (
         SelfAssessmentRow.objects.filter(
             audit__entity_id__in=ids,
             audit__kind=Audit.Kind.SELF_ASSESSMENT,
             audit__status__in=DONE_SELF_ASSESSMENT,
         )
         .order_by("audit__end_on", "audit_id")
-        .values_list("audit__entity_id", "engagement_id", "criterion_id", "answer")
+        .values_list(
+            "audit__entity_id", "engagement__module_id", "engagement__code", "criterion__code", "answer"
+        )
     ):
-        last_answer[(r[0], r[1], r[2])] = r[3]
+        module_id = held_module(entity_id, module_id)
+        last_answer[(entity_id, module_id, engagement_code, criterion_code)] = answer
 
     # Next audit: the earliest date to come, from the label scope or a planned audit covering the module;
     # failing that, the label scope's date even if passed (it then asks to plan again).
@@ -294,8 +309,8 @@ def readiness_overview(
             for t, n in sorted(open_by[key].items(), key=lambda kv: (types[kv[0]].order, kv[0]))
         )
         never, not_compliant = [], []
-        for e_id, c_id, code in items_by_module.get(module_id, []):
-            answer = last_answer.get((entity_id, e_id, c_id))
+        for e_code, c_code, code in items_by_module.get(module_id, []):
+            answer = last_answer.get((entity_id, module_id, e_code, c_code))
             if answer is None:
                 never.append(code)
             elif answer == SelfAssessmentRow.Answer.NOT_COMPLIANT:

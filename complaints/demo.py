@@ -9,6 +9,7 @@ import random
 
 from django.utils import timezone
 
+from referential.demo import recent_start
 from sites.models import Department, ReceptionPoint, Site, User
 
 from .models import Channel, Kind, ModelAnswer, ReferenceSequence, Request, Status
@@ -93,19 +94,22 @@ def _bump_sequence(department, year, number):
         sequence.save(update_fields=["last"])
 
 
-RECENT_PER_SITE = 10
+RECENT_SPACING_DAYS = 33
 
 
-def _last_twelve_months(department, sites, users, qualite, today) -> int:
-    """The last twelve months of answered complaints and suggestions, relative to today: acknowledged the
-    next day (Services Publics+ engagement 4), answered within the deadline but for two, a few days late.
-    Numbered from 101 in their year so that they never meet the open requests above."""
+def _recent_answered(department, sites, users, qualite, today) -> int:
+    """Answered complaints and suggestions from January of last year to a few weeks ago (one per site
+    about every month, so that last year's annual report has a whole year of them whatever the day):
+    acknowledged the next day (Services Publics+ engagement 4), answered within the deadline but for two,
+    a few days late. Numbered from 101 in their year so that they never meet the open requests above."""
     rng = random.Random(today.toordinal())
     created, numbers = 0, {}
+    first = recent_start(today) + dt.timedelta(days=14)
+    per_site = ((today - dt.timedelta(days=25)) - first).days // RECENT_SPACING_DAYS + 1
     for s_index, code in enumerate(COMPLAINTS_2015):
         site, agent = sites[code], users.get(OWNER[code])
-        for k in range(RECENT_PER_SITE):
-            received = today - dt.timedelta(days=25 + k * 33 + s_index * 3)
+        for k in range(per_site):
+            received = today - dt.timedelta(days=25 + k * RECENT_SPACING_DAYS + s_index * 3)
             numbers[received.year] = numbers.get(received.year, 100) + 1
             n = numbers[received.year]
             suggestion = k % 4 == 3
@@ -296,7 +300,7 @@ def load(stdout=None) -> dict:
             )
     for year, n in numbers.items():
         _bump_sequence(department, year, n)
-    created += _last_twelve_months(department, sites, users, qualite, today)
+    created += _recent_answered(department, sites, users, qualite, today)
 
     # The département's deadline rules, recorded as its own settings (as its quality manager would on
     # « Label et règles »): the rules in force, so no deadline changes and the set-up checklist is done.

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from referential.demo import recent_months
 from referential.models import Engagement, Module
 from sites.models import Department, Entity, Site
 
-from . import computed, rules
+from . import computed
 from .models import ApiClient, Indicator, Measurement, Target
 from .services import TOKEN_PREFIX, hash_token
 
@@ -231,7 +232,8 @@ def load(stdout=None) -> dict:
 
     today = timezone.localdate()
     months = [(dt.date(2015, m, 1), False) for m in range(1, 13)]
-    months += [(m, True) for m in rules.month_window(today, 12) if m.year > 2015]
+    # from January of last year to this month: last year's annual report has its twelve months
+    months += [(m, True) for m in recent_months(today) if m.year > 2015]
     created = 0
     for site_code in PICKUP:
         site = sites.get(site_code)

@@ -4,8 +4,10 @@
 1 and 4, all labelled at the end of November 2015 (renewal audit planned mid-2017).
 
 Today (relative to the day the demo is loaded, so it never goes stale): the département moved to
-Services Publics+ about two and a half years ago; each entity passed its certification audit about ten
-months ago and was labelled a month later, so its first surveillance audit is due in the coming months.
+Services Publics+ about two and a half years ago; each entity passed its certification audit last year
+and was labelled five weeks later, so a surveillance audit is due in the coming months
+(`spplus_calendar`). The recent registers of every app run from 1 January of last year to today
+(`recent_start`, `recent_months`).
 """
 
 import datetime as dt
@@ -37,25 +39,59 @@ def spplus():
     return Referential.objects.filter(code="services-publics-plus").order_by("-valid_from").first()
 
 
+def recent_start(today: dt.date | None = None) -> dt.date:
+    """The first day of the demo's recent life: 1 January of last year. The recent registers (requests,
+    meetings, measurements, publications…) run from it to today, so that last year's annual report is
+    complete whatever the day the demo is loaded (even on 1 January) and this year holds what has
+    happened so far."""
+    today = today or timezone.localdate()
+    return dt.date(today.year - 1, 1, 1)
+
+
+def recent_months(today: dt.date | None = None) -> list[dt.date]:
+    """First days of the months from January of last year to this month, oldest first."""
+    today = today or timezone.localdate()
+    month, months = recent_start(today), []
+    while month <= today:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
 def spplus_calendar(today: dt.date | None = None) -> dict:
-    """The recent life of the demo's département, relative to `today`.
+    """The recent life of the demo's label, relative to `today`, with the certification audit and the
+    award always in last calendar year (so that last year's report tells them) and the next audit a
+    surveillance audit in the coming months (at most four):
 
     - moved to Services Publics+ on the first day of the month, 30 months ago;
-    - certification audit of each entity about ten and a half months ago (one entity a day);
-    - label awarded five weeks after the last audit, so the first surveillance audit (12 months after
-      the award) falls about two and a half months from now.
+    - from January to mid-October: label awarded nine and a half months ago, certification audits (one
+      entity a day) five weeks before; the first surveillance audit, twelve months after the award, falls
+      about two and a half months from now;
+    - from mid-October to December (when nine and a half months ago is this year): label awarded twenty
+      months ago, early last year; the first surveillance audit took place this year, two weeks before its
+      date, and the second one falls in about four months.
+
+    `surveillance` maps each entity code to the dates of this year's surveillance audit (empty when none).
     """
     today = today or timezone.localdate()
     awarded_on = today - relativedelta(months=9, days=15)
+    surveillance_due = None
+    if awarded_on.year == today.year:
+        awarded_on = today - relativedelta(months=20)
+        surveillance_due = awarded_on + relativedelta(months=12) - dt.timedelta(weeks=2)
     last_audit_end = awarded_on - dt.timedelta(weeks=5)
-    audits = {}
+    audits, surveillance = {}, {}
     for offset, code in enumerate(reversed(SPPLUS_ENTITIES)):
         end = last_audit_end - dt.timedelta(days=offset)
         audits[code] = (end - dt.timedelta(days=1) if code == "prefecture-13" else end, end)
+        if surveillance_due:
+            end = surveillance_due - dt.timedelta(days=offset)
+            surveillance[code] = (end - dt.timedelta(days=1) if code == "prefecture-13" else end, end)
     return {
         "moved_on": (today - relativedelta(months=30)).replace(day=1),
         "audits": audits,
         "awarded_on": awarded_on,
+        "surveillance": surveillance,
     }
 
 

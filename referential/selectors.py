@@ -1,6 +1,7 @@
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from sites.access import ids, visible
@@ -85,6 +86,60 @@ def department_version(published, department, today: dt.date | None = None):
         .first()
     )
     return own or published
+
+
+@dataclass
+class ModuleLineage:
+    """The modules of every version of some referentials' lineages (a published referential and the
+    départements' versions adapting it, `referential.editing`), by (published id, module number).
+
+    `key(module id)` names a module's place in its lineage (None for a module outside them); two
+    versions' modules of the same number share it. `since[entity id]` is when the entity entered the
+    lineages it works under: the earliest start of its label scopes in them, ended ones included (an
+    edit ends the national version's scope and starts one in the new version that day), ignoring a
+    lineage the entity has held since always (no start recorded); absent when none has a start."""
+
+    keys: dict[int, tuple[int, int]]
+    since: dict[int, dt.date]
+
+    def key(self, module_id) -> tuple[int, int] | None:
+        return self.keys.get(module_id)
+
+
+def module_lineage(scopes, *, entity_ids) -> ModuleLineage:
+    """The lineage of the modules of `scopes` (label scopes with `module__referential` loaded) and when
+    each of `entity_ids` entered them. One query."""
+    published = {s.module.referential.published_id for s in scopes}
+    held = {(s.entity_id, s.module.referential.published_id) for s in scopes}
+    keys: dict[int, tuple[int, int]] = {}
+    entries: dict[tuple[int, int], list] = {}
+    if published:
+        for module_id, number, referential_id, adapts_id, entity_id, started_on in (
+            Module.objects.filter(Q(referential_id__in=published) | Q(referential__adapts_id__in=published))
+            .annotate(
+                scope=FilteredRelation(
+                    "label_scopes",
+                    condition=Q(label_scopes__entity_id__in=list(entity_ids))
+                    & ~Q(label_scopes__status=LabelScope.Status.WITHDRAWN),
+                )
+            )
+            .values_list(
+                "pk", "number", "referential_id", "referential__adapts_id", "scope__entity_id",
+                "scope__started_on",
+            )
+        ):  # fmt: skip
+            root = adapts_id or referential_id
+            keys[module_id] = (root, number)
+            if entity_id is not None and (entity_id, root) in held:
+                entries.setdefault((entity_id, root), []).append(started_on)
+    since: dict[int, dt.date] = {}
+    for (entity_id, _root), starts in entries.items():
+        if None in starts:
+            continue  # held since always: no limit from this lineage
+        start = min(starts)
+        if entity_id not in since or start < since[entity_id]:
+            since[entity_id] = start
+    return ModuleLineage(keys, since)
 
 
 def referential_detail(pk):

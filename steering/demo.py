@@ -1,7 +1,10 @@
 # ruff: noqa: E501  (data tables of the demo read better one row per line)
 """Demo steering data: section I of the 2015 report (COPILs, users' committee, working groups, label
 events, internal referential, trainings, Module 7 registers, communication) and the 2016 calendar of
-section V, plus current deadlines dated relative to today so that badges and reminders show.
+section V, plus the recent life from January of last year to today (monthly COPILs, the users'
+committee, working groups, documents revised for Services Publics+, newsletters, posts, crisis exercises
+and press releases: last year's report is complete) and current deadlines dated relative to today so
+that badges and reminders show.
 
 Idempotent: every row is keyed on a natural key (update_or_create / get_or_create)."""
 
@@ -13,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from referential.demo import qualipref_2_0
+from referential.demo import qualipref_2_0, recent_months
 from referential.models import Engagement, Module
 from sites.models import Department, Entity, Site, User
 
@@ -162,25 +165,35 @@ AGENTS = {
     ],
 }
 
-# Current months (relative to today): posts per month from this month back, newsletter issues
-# (months back, summary) and crisis exercises (months back, scenario, CIP activated, lessons).
+# The recent registers, from January of last year to today (referential.demo.recent_months): posts per
+# month (cycled), one newsletter issue a quarter (summaries cycled), crisis exercises and crisis press
+# releases of last year (month, day, …) and this year's exercise two months ago.
 CURRENT_MONTHLY_POSTS = [14, 19, 22, 17, 9, 6, 21, 24, 18, 20, 16, 23]
 CURRENT_NEWSLETTER_FIRST = 41
-CURRENT_NEWSLETTERS = [
-    (9, "Bilan des enquêtes de satisfaction de l'an dernier"),
-    (6, "Le nouveau standard téléphonique : objectif de taux de décroché"),
-    (3, "Réclamations : répondre en 15 jours, les bonnes pratiques"),
-    (0, "Préparer l'audit de suivi du label"),
+CURRENT_NEWSLETTER_SUMMARIES = [
+    "Services Publics+ : les huit engagements au quotidien",
+    "Bilan des enquêtes de satisfaction",
+    "Le nouveau standard téléphonique : objectif de taux de décroché",
+    "Réclamations : accuser réception sous une semaine, répondre dans le délai annoncé",
 ]
+LAST_YEAR_EXERCISES = [
+    (3, 19, "Inondation du Rhône – Arles", True, "Activation de la CIP en 40 minutes ; annuaire à mettre à jour."),
+    (10, 8, "Feu de forêt dans le massif de la Sainte-Victoire", False,
+     "Remontée d'information rapide ; fiche réflexe du standard à compléter."),
+]  # fmt: skip
 CURRENT_EXERCISES = [
-    (
-        8,
-        "Inondation du Rhône – Arles",
-        True,
-        "Activation de la CIP en 40 minutes ; annuaire à mettre à jour.",
-    ),
     (2, "Accident routier sur l'A7 – NOVI", False, "Bonne remontée d'information ; fiche réflexe révisée."),
 ]
+LAST_YEAR_PRESS = [
+    (7, 22, "Épisode de canicule", "Communiqué de presse",
+     "Plan canicule : vigilance orange, conseils de prévention à la population."),
+    (10, 9, "Feu de forêt dans le massif de la Sainte-Victoire", "Twitter",
+     "Routes fermées et consignes de confinement pour les riverains."),
+]  # fmt: skip
+# Working groups' meetings of last year (month, day per group) and the documents revised or written for
+# Services Publics+ last year: (document reference, version label, month, day).
+LAST_YEAR_GROUP_MEETINGS = [(3, 12), (3, 17), (9, 22)]
+LAST_YEAR_VERSIONS = [("FP-01", "3.0", 2, 9), ("DR-01", "2.0", 3, 2), ("GA-03", "2.0", 9, 14)]
 
 NEWSLETTERS_2015 = [
     (1, D(2015, 2, 27), "Qualipref 2.0 : ce qui change"),
@@ -358,6 +371,116 @@ def _meeting(committee, held_on, title, agenda, minutes, attendees):
     return meeting
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """The day itself, or the Monday after when it falls on a weekend."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
+def _recent(bdr, today, copil, usagers, groups, copil_members, usagers_members):
+    """Meetings, newsletter issues, posts, crisis exercises and press releases from January of last year
+    to today. Dated rows are keyed so that a re-run on another day moves them rather than adds."""
+    months = recent_months(today)
+    last_year = today.year - 1
+    # the monthly COPIL of every past month (the current month's is the next COPIL, in a few days)
+    held = [_weekday(m.replace(day=12)) for m in months if m < today.replace(day=1)]
+    Meeting.objects.filter(committee=copil, title__startswith=RECENT_COPIL).exclude(held_on__in=held).delete()
+    for index, held_on in enumerate(held):
+        _meeting(
+            copil,
+            held_on,
+            f"{RECENT_COPIL}{held_on:%m/%Y}",
+            "1. Suivi des plans d'actions\n2. Indicateurs du mois\n3. Réclamations et suggestions\n"
+            "4. Questions diverses",
+            "Les indicateurs du mois ont été présentés par la chargée de mission qualité ; les référents "
+            "ont fait le point sur leurs sites et sur les actions en retard.",
+            copil_members if index % 3 else copil_members[:5],
+        )
+    # the users' committee, each April
+    users_days = [d for d in (_weekday(D(y, 4, 28)) for y in (last_year, today.year)) if d < today]
+    Meeting.objects.filter(committee=usagers, held_on__year__gte=2016).exclude(
+        held_on__in=users_days
+    ).delete()
+    for held_on in users_days:
+        _meeting(
+            usagers,
+            held_on,
+            f"Comité local des usagers {held_on.year}",
+            "1. Résultats publiés (Services Publics+, engagement 6)\n2. Suites données aux avis des "
+            "usagers\n3. Attentes des usagers",
+            "Les représentants des usagers ont examiné les résultats publiés et les suites données à leurs "
+            "avis ; ils demandent des rendez-vous en ligne plus nombreux au guichet des étrangers.",
+            usagers_members,
+        )
+    # each working group met once last year
+    for group, (month, day) in zip(groups, LAST_YEAR_GROUP_MEETINGS, strict=True):
+        held_on = _weekday(D(last_year, month, day))
+        Meeting.objects.filter(committee=group, held_on__year__gte=2016).exclude(held_on=held_on).delete()
+        _meeting(
+            group,
+            held_on,
+            f"Point d'étape Services Publics+ – {group.name.split('– ')[-1]}",
+            "Relecture des engagements Services Publics+ ; suivi des actions.",
+            "Les engagements ont été relus et les actions réparties entre les participants.",
+            list(group.members.all()),
+        )
+    for back, month in enumerate(reversed(months)):
+        SocialMediaCount.objects.update_or_create(
+            department=bdr,
+            network=SocialMediaCount.Network.TWITTER,
+            month=month,
+            defaults={"posts": CURRENT_MONTHLY_POSTS[back % len(CURRENT_MONTHLY_POSTS)]},
+        )
+    # a newsletter issue every quarter (20 March, June, September, December)
+    issues = [D(m.year, m.month, 20) for m in months if m.month % 3 == 0 and D(m.year, m.month, 20) <= today]
+    Newsletter.objects.filter(
+        department=bdr, title=NEWSLETTER_TITLE, number__gte=CURRENT_NEWSLETTER_FIRST + len(issues)
+    ).delete()
+    for index, published_on in enumerate(issues):
+        Newsletter.objects.update_or_create(
+            department=bdr,
+            title=NEWSLETTER_TITLE,
+            number=CURRENT_NEWSLETTER_FIRST + index,
+            defaults={
+                "published_on": published_on,
+                "summary": CURRENT_NEWSLETTER_SUMMARIES[index % len(CURRENT_NEWSLETTER_SUMMARIES)],
+            },
+        )
+    exercises = [
+        (D(last_year, m, d), scenario, cip, lessons) for m, d, scenario, cip, lessons in LAST_YEAR_EXERCISES
+    ]
+    exercises += [
+        (today - relativedelta(months=back), scenario, cip, lessons)
+        for back, scenario, cip, lessons in CURRENT_EXERCISES
+        if (today - relativedelta(months=back)).year == today.year
+    ]
+    scenarios = [s for _m, _d, s, _c, _l in LAST_YEAR_EXERCISES] + [s for _b, s, _c, _l in CURRENT_EXERCISES]
+    kept = {(held_on, scenario) for held_on, scenario, _c, _l in exercises}
+    for exercise in CrisisExercise.objects.filter(department=bdr, scenario__in=scenarios):
+        if (exercise.held_on, exercise.scenario) not in kept:
+            exercise.delete()
+    for held_on, scenario, cip, lessons in exercises:
+        CrisisExercise.objects.update_or_create(
+            department=bdr,
+            held_on=held_on,
+            scenario=scenario,
+            defaults={"cip_activated": cip, "lessons": lessons},
+        )
+    PressRelease.objects.filter(
+        department=bdr, issued_on__year__gte=2016, event__in=[e for _m, _d, e, _c, _t in LAST_YEAR_PRESS]
+    ).exclude(issued_on__year=last_year).delete()
+    for month, day, event, channel, text in LAST_YEAR_PRESS:
+        PressRelease.objects.update_or_create(
+            department=bdr,
+            issued_on=D(last_year, month, day),
+            event=event,
+            channel=channel,
+            defaults={"text": text},
+        )
+
+
+RECENT_COPIL = "COPIL qualité – "
+
+
 def load(stdout=None):
     bdr = Department.objects.filter(code="13").first()
     if bdr is None:
@@ -442,6 +565,11 @@ def load(stdout=None):
                 "review_on": today + dt.timedelta(days=review_in),
             },
         )
+        versions = versions + [
+            (label, D(today.year - 1, month, day))
+            for ref, label, month, day in LAST_YEAR_VERSIONS
+            if ref == reference
+        ]
         for index, (label, issued_on) in enumerate(versions):
             is_current = index == len(versions) - 1
             version = DocumentVersion.objects.filter(document=document, label=label).first()
@@ -460,6 +588,8 @@ def load(stdout=None):
                     save=False,
                 )
                 version.save()
+            if version.issued_on != issued_on:  # a recent version moves with today
+                DocumentVersion.objects.filter(pk=version.pk).update(issued_on=issued_on)
             if version.is_current != is_current:
                 DocumentVersion.objects.filter(pk=version.pk).update(is_current=is_current)
 
@@ -530,32 +660,8 @@ def load(stdout=None):
             defaults={"posts": posts},
         )
 
-    # ---- the same registers for the last twelve months, so the dashboard's département indicators
-    # (exercises, newsletter issues, posts) have current figures; keyed so a re-run moves, not adds
-    this_month = today.replace(day=1)
-    for back, posts in enumerate(CURRENT_MONTHLY_POSTS):
-        SocialMediaCount.objects.update_or_create(
-            department=bdr,
-            network=SocialMediaCount.Network.TWITTER,
-            month=this_month - relativedelta(months=back),
-            defaults={"posts": posts},
-        )
-    for number, (back, summary) in enumerate(CURRENT_NEWSLETTERS, start=CURRENT_NEWSLETTER_FIRST):
-        Newsletter.objects.update_or_create(
-            department=bdr,
-            title=NEWSLETTER_TITLE,
-            number=number,
-            defaults={"published_on": this_month - relativedelta(months=back), "summary": summary},
-        )
-    for back, scenario, cip, lessons in CURRENT_EXERCISES:
-        held_on = today - relativedelta(months=back)
-        CrisisExercise.objects.filter(department=bdr, scenario=scenario).exclude(held_on=held_on).delete()
-        CrisisExercise.objects.update_or_create(
-            department=bdr,
-            held_on=held_on,
-            scenario=scenario,
-            defaults={"cip_activated": cip, "lessons": lessons},
-        )
+    # ---- the recent life, from January of last year to today (last year's report is complete)
+    _recent(bdr, today, copil, usagers, groups, copil_members, usagers_members)
 
     # ---- calendar: the 2016 outlook of section V, then current deadlines
     prefecture = Entity.objects.filter(department=bdr, code="prefecture-13").first()

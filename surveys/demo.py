@@ -1,5 +1,6 @@
 """Demo surveys: the 2015 users' campaign of the Bouches-du-Rhône exactly as in the 2015 report (rates,
-strengths and points of vigilance per unit), this year's users' campaign with the online questionnaire
+strengths and points of vigilance per unit), last year's users' campaign (published, with results),
+this year's users' campaign with the online questionnaire
 open (dates relative to today), and this year's local-authorities campaign (Module 4), planned.
 
 No 2014 campaign is invented. Idempotent: every row is found by its natural key and updated.
@@ -163,6 +164,62 @@ def _current_engagements(old: dict) -> dict:
     return result
 
 
+# Last year's campaign (May–June): each unit's 2015 rates moved by these points per criterion (in
+# CRITERIA_ORDER), capped at 99; its points of vigilance ({unit code: texts}), strengths kept from 2015.
+LAST_YEAR_CHANGE = [12, 2, 8, 10, 1, 0, 14]
+LAST_YEAR_VIGILANCE = {
+    "arles": ["Affichage des pièces à fournir pour les démarches en ligne"],
+    "istres": [
+        "Attente au guichet des étrangers le lundi",
+        "Chaises en nombre insuffisant aux heures de pointe",
+    ],
+    "aix-en-provence": ["Disponibilité de l'accueil téléphonique en début de matinée"],
+    "cartes-grises-permis": ["Attente au guichet les jours d'affluence"],
+    "etrangers": ["Horaires d'ouverture l'après-midi", "Délai des rendez-vous en ligne"],
+    "accueil-general-associations": [],
+}
+
+
+def _last_year(department, sites, points, engagements, today) -> int:
+    """Last year's users' campaign (Services Publics+ engagements), published, with its results: so that
+    last year's annual report has its survey section whatever the day the demo is loaded."""
+    year = today.year - 1
+    campaign, _ = Campaign.objects.update_or_create(
+        department=department,
+        population=Campaign.Population.USERS,
+        year=year,
+        defaults={
+            "name": f"Enquête de satisfaction des usagers {year}",
+            "starts_on": dt.date(year, 5, 2),
+            "ends_on": dt.date(year, 6, 30),
+            "method": (
+                "Questionnaire en ligne (QR code affiché à chaque point d'accueil) et questionnaire papier."
+            ),
+            "status": Campaign.Status.PUBLISHED,
+        },
+    )
+    criteria = _criteria(campaign, USER_CRITERIA, engagements, DEMO_TARGET)
+    units = _units(campaign, sites, points)
+    count = 0
+    for _site, code, _name, _points, rates, strengths, _vigilance in UNITS_2015:
+        unit = units[code]
+        for criterion_code, rate, change in zip(CRITERIA_ORDER, rates, LAST_YEAR_CHANGE, strict=True):
+            Result.objects.update_or_create(
+                unit=unit,
+                criterion=criteria[criterion_code],
+                defaults={
+                    "rate": min(Decimal(rate) + change, Decimal(99)),
+                    "source": Result.Source.FORM,
+                    "satisfied": None,
+                    "concerned": None,
+                },
+            )
+            count += 1
+        unit_points_set(unit=unit, kind=UnitPoint.Kind.STRENGTH, texts=strengths[:3], by=None)
+        unit_points_set(unit=unit, kind=UnitPoint.Kind.VIGILANCE, texts=LAST_YEAR_VIGILANCE[code], by=None)
+    return count
+
+
 def load(stdout=None) -> dict:
     department = Department.objects.get(code="13")
     sites = {s.code: s for s in Site.objects.filter(entity__department=department)}
@@ -215,6 +272,8 @@ def load(stdout=None) -> dict:
         unit_points_set(unit=unit, kind=UnitPoint.Kind.STRENGTH, texts=strengths, by=None)
         unit_points_set(unit=unit, kind=UnitPoint.Kind.VIGILANCE, texts=vigilance, by=None)
 
+    results += _last_year(department, sites, points, current_engagements, today)
+
     # This year: same units and criteria, the online questionnaire open now (a two-month window around
     # today, as the May–June campaigns), so a fresh run can take answers.
     current, created = Campaign.objects.get_or_create(
@@ -252,7 +311,7 @@ def load(stdout=None) -> dict:
     )
     _criteria(local, LOCAL_AUTHORITY_CRITERIA, current_engagements, None)
     return {
-        "campagnes": 3,
+        "campagnes": Campaign.objects.filter(department=department).count(),
         "unités": SurveyUnit.objects.filter(campaign__department=department).count(),
-        "taux 2015": results,
+        "taux (2015 et l'an dernier)": results,
     }

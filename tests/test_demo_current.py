@@ -1,8 +1,11 @@
 """The demo is current whatever day it is loaded: the label, the next audit, the requests and the published
-results follow `timezone.localdate()` (here three years ahead), while 2015 stays as the seed has it."""
+results follow `timezone.localdate()` (here three years ahead, half an hour into 1 January, when the
+current year has only begun), while 2015 stays as the seed has it; and last year's annual report is
+complete (the session's own demo checks it at the session's date: reports/tests/test_annual_demo.py)."""
 
 import datetime as dt
 import io
+import zoneinfo
 
 import pytest
 import time_machine
@@ -18,15 +21,17 @@ from referential.models import LabelScope
 from referential.selectors import current_referential, label_overview
 from reports.models import ReportRun
 from sites.models import User
+from tests.annual_sections import assert_every_section_has_figures
 
 pytestmark = pytest.mark.django_db
 
 OPEN = ["received", "acknowledged", "in_progress", "waiting"]
 
 
-def test_loaded_three_years_ahead_the_demo_is_current_there(client):
+def test_loaded_three_years_ahead_on_new_years_night_the_demo_is_current_there(client):
     ahead = timezone.localdate() + relativedelta(years=3)
-    with time_machine.travel(dt.datetime.combine(ahead, dt.time(9)), tick=False):
+    new_years_night = dt.datetime(ahead.year, 1, 1, 0, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    with time_machine.travel(new_years_night, tick=False):
         today = timezone.localdate()
         call_command("load_demo", stdout=io.StringIO())
         qualite = User.objects.get(username="qualite")
@@ -70,3 +75,7 @@ def test_loaded_three_years_ahead_the_demo_is_current_there(client):
         response = client.get(reverse("reports:run_download", args=[pdf.pk]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+        # Though this year is half an hour old, last year's report has figures in every section.
+        assert today == dt.date(ahead.year, 1, 1)
+        assert_every_section_has_figures(qualite.memberships.first().department, today.year - 1)

@@ -319,3 +319,93 @@ def _querydict(data):
     for key, value in data.items():
         q[key] = str(value)
     return q
+
+
+def _readiness_texts(user, entity):
+    from audits.selectors import readiness_overview
+
+    [row] = readiness_overview(user, entity_ids=[entity.pk])
+    return row.status, [(m.module_number, m.status, [r.text for r in m.reasons]) for m in row.modules]
+
+
+def test_readiness_after_an_edit_still_counts_what_was_recorded_under_the_national_version(
+    client, quality_manager, org, spplus
+):
+    """The findings of an audit, the actions on them and the last self-assessment, all recorded against the
+    national version, still count once the département edits the referential (its entities then work under
+    the new version, whose module and engagements are other rows)."""
+    from actionplans.models import Action, ActionPlan
+    from audits import services as audit_services
+    from audits.models import Audit
+
+    today = timezone.localdate()
+    module = Module.objects.get(referential=spplus, number=1)
+    types = {t.code: t for t in FindingType.objects.filter(referential=spplus)}
+    audit = audit_services.audit_create(
+        entity=org.prefecture,
+        kind=Audit.Kind.EXTERNAL,
+        title="Audit de certification",
+        referential=spplus,
+        start_on=today - dt.timedelta(days=60),
+        end_on=today - dt.timedelta(days=60),
+        modules=[module],
+        by=quality_manager,
+    )
+    sp4 = Engagement.objects.get(module=module, code="SP4")
+    for number, title in enumerate(["Accusés de réception tardifs", "Délai annoncé non affiché"], start=1):
+        audit_services.finding_create(
+            audit=audit,
+            finding_type=types["minor_nonconformity"],
+            title=title,
+            module=module,
+            engagement=sp4,
+            number=number,
+            by=quality_manager,
+        )
+    late = audit.findings.get(number=1)
+    plan = ActionPlan.objects.create(entity=org.prefecture, year=today.year, title="Plan")
+    Action.objects.create(
+        plan=plan,
+        entity=org.prefecture,
+        title="Accuser réception sous une semaine",
+        owner=quality_manager,
+        module=module,
+        due_on=today - dt.timedelta(days=5),
+        origin_kind=Action.OriginKind.FINDING,
+        origin_finding=late,
+    )
+    audit_services.finding_actions_changed(finding=late, by=quality_manager)
+    sa = audit_services.audit_create(
+        entity=org.prefecture,
+        kind=Audit.Kind.SELF_ASSESSMENT,
+        title="Auto-évaluation",
+        referential=spplus,
+        start_on=today - dt.timedelta(days=40),
+        end_on=today - dt.timedelta(days=10),
+        modules=[module],
+        by=quality_manager,
+    )
+    rows = list(sa.checklist_rows.all())
+    answers = {r.pk: {"answer": "compliant"} for r in rows}
+    answers[next(r.pk for r in rows if r.item_code == "SP4.1")] = {"answer": "not_compliant"}
+    audit_services.self_assessment_answer(audit=sa, answers=answers, by=quality_manager)
+    audit_services.self_assessment_complete(audit=sa, by=quality_manager, today=today - dt.timedelta(days=10))
+
+    before = _readiness_texts(quality_manager, org.prefecture)
+    texts = " ".join(t for _n, _s, reasons in before[1] for t in reasons)
+    # two findings of the audit and one from the self-assessment; one of them has its (overdue) action
+    assert "3 non-conformités mineures" in texts
+    assert "2 constats appellent une action et n'en ont aucune" in texts
+    assert "1 action en retard" in texts
+    assert "(SP4.1)" in texts and "jamais auto-évalué" not in texts
+
+    client.force_login(quality_manager)
+    days = path_of(spplus, org.bdr, "Paramètre « Délai de réponse aux réclamations » — valeur")
+    response = client.post(
+        reverse("referential:edit", args=[spplus.pk]), form_data(spplus, org.bdr, **{days: "10"})
+    )
+    assert response.status_code == 302
+    moved = LabelScope.objects.get(entity=org.prefecture, ended_on=None)
+    assert moved.module.referential.department == org.bdr and moved.module_id != module.pk
+
+    assert _readiness_texts(quality_manager, org.prefecture) == before
