@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from referential.models import Module
 from sites.access import visible
-from sites.models import Entity, Site
+from sites.models import Department, Entity, Site
 
 from .forms import current_modules, department_users
 from .models import Action
@@ -32,7 +32,8 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["entity"].queryset = visible(user, Entity.objects)
         self.filters["site"].queryset = visible(user, Site.objects)
-        self.filters["module"].queryset = current_modules()
+        departments = visible(user, Department.objects).values_list("pk", flat=True)
+        self.filters["module"].queryset = current_modules(departments)
         self.filters["owner"].queryset = department_users(user)
 
     def filter_site(self, queryset, name, value):

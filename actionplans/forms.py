@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from referential.models import Engagement, Module
+from referential.selectors import engagements_in_force, modules_in_force, versions_in_force
 from sites.access import visible
 from sites.models import Department, Entity, Site, User
 
@@ -9,6 +9,10 @@ from . import origins
 from .models import ORIGIN_FIELDS, Action, ActionPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+WRONG_VERSION = (
+    "Choisissez dans le référentiel en vigueur dans le département de l'entité (sa version modifiée, s'il "
+    "en a une)."
+)
 
 
 def department_users(user):
@@ -18,11 +22,10 @@ def department_users(user):
     ).distinct()
 
 
-def current_modules():
-    from referential.selectors import current_referential
-
-    referential = current_referential()
-    return Module.objects.filter(referential=referential).order_by("number")
+def current_modules(department_ids, *, keep=()):
+    """The modules of the referential version in force for these départements (`keep`: the module a row
+    being edited already has)."""
+    return modules_in_force(department_ids, keep=keep)
 
 
 class ActionForm(forms.ModelForm):
@@ -64,10 +67,12 @@ class ActionForm(forms.ModelForm):
         self.fields["sites"].label_from_instance = lambda s: (
             f"{s.name} ({s.entity.short_name or s.entity.name})"
         )
-        modules = current_modules()
-        self.fields["module"].queryset = modules
-        self.fields["engagement"].queryset = Engagement.objects.filter(module__in=modules).select_related(
-            "module"
+        # The engagements of the version in force in the entities' départements (their own edited version
+        # when they have one); what the action already points to stays choosable.
+        department_ids = set(Entity.objects.filter(pk__in=entity_ids).values_list("department_id", flat=True))
+        self.fields["module"].queryset = current_modules(department_ids, keep=[self.instance.module_id])
+        self.fields["engagement"].queryset = engagements_in_force(
+            department_ids, keep=[self.instance.engagement_id]
         )
         self.fields["engagement"].label_from_instance = lambda e: f"M{e.module.number} · {e.code} – {e.title}"
         users = department_users(user)
@@ -86,6 +91,19 @@ class ActionForm(forms.ModelForm):
         start, due = data.get("start_on"), data.get("due_on")
         if start and due and due < start:
             self.add_error("due_on", "L'échéance ne peut pas précéder la date de début.")
+        entity = data.get("entity")
+        if entity is not None:
+            in_force = versions_in_force([entity.department_id]).get(entity.department_id)
+            module, engagement = data.get("module"), data.get("engagement")
+            for field, chosen, referential_id, kept in (
+                ("module", module, module and module.referential_id, self.instance.module_id),
+                ("engagement", engagement, engagement and engagement.module.referential_id,
+                 self.instance.engagement_id),
+            ):  # fmt: skip
+                if chosen is None or chosen.pk == kept:
+                    continue
+                if in_force is None or referential_id != in_force.pk:
+                    self.add_error(field, WRONG_VERSION)
         kind = data.get("origin_kind")
         if kind in ORIGIN_FIELDS:
             origin = origins.load(kind, data.get("origin_id"))

@@ -109,7 +109,12 @@ class ActionImporter(Importer):
             sites = visible(user, Site.objects)
             department_ids = list(visible(user, Department.objects).values_list("pk", flat=True))
         ctx.sites = list(sites.order_by("code"))
-        modules = sorted(current_modules(), key=lambda m: m.number)
+        # one module per number, of the version in force in the département (several départements: the
+        # first version found)
+        modules = {}
+        for m in current_modules(department_ids):
+            modules.setdefault(m.number, m)
+        modules = [modules[n] for n in sorted(modules)]
         owners = list(
             User.objects.filter(is_active=True, memberships__department_id__in=department_ids)
             .distinct()

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from referential.models import Criterion, Engagement, FindingType, Module, Referential
+from referential.selectors import finding_types_in_force, versions_in_force
 from sites.models import Department, Membership, ReceptionPoint, Role, Site, User
 
 from .models import Audit, AuditPlanLine, Finding, GapSheet, SelfAssessmentRow
@@ -42,18 +43,27 @@ class AuditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         entity_ids = [e.pk for e in entities]
         self.fields["entity"].queryset = entities
-        self.fields["referential"].queryset = Referential.objects.order_by("-published_on")
+        department_ids = {e.department_id for e in entities}
+        # the published referentials and the versions the entities' départements made of them (another
+        # département's version is not offered)
+        self.fields["referential"].queryset = Referential.objects.filter(
+            Q(department__isnull=True) | Q(department_id__in=department_ids)
+        ).order_by("-published_on", "-pk")
         self.fields["modules"].queryset = (
-            Module.objects.filter(label_scopes__entity_id__in=entity_ids).distinct().order_by("number")
+            Module.objects.filter(label_scopes__entity_id__in=entity_ids)
+            .select_related("referential")
+            .distinct()
+            .order_by("number", "referential__published_on", "pk")
         )
-        self.fields["modules"].label_from_instance = lambda m: f"Module {m.number} – {m.title}"
+        self.fields["modules"].label_from_instance = lambda m: (
+            f"Module {m.number} – {m.title} ({m.referential.name} {m.referential.version})"
+        )
         self.fields["sites"].queryset = Site.objects.filter(entity_id__in=entity_ids).select_related("entity")
         self.fields["sites"].required = False
         self.fields["reception_points"].queryset = ReceptionPoint.objects.filter(
             site__entity_id__in=entity_ids
         ).select_related("site")
         self.fields["reception_points"].label_from_instance = lambda p: f"{p.site} · {p.name}"
-        department_ids = {e.department_id for e in entities}
         self.fields["auditors"].queryset = User.objects.filter(
             pk__in=Membership.objects.filter(department_id__in=department_ids)
             .filter(Q(role=Role.AUDITOR) | Q(role=Role.QUALITY_MANAGER) | Q(role=Role.SITE_REFERENT))
@@ -125,10 +135,25 @@ class GeneralFindingForm(forms.ModelForm):
         fields = ["department", "finding_type", "title", "description", "observed_on"]
         widgets = {"observed_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, department_ids, referential, **kwargs):
+    def __init__(self, *args, department_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(pk__in=department_ids)
-        self.fields["finding_type"].queryset = FindingType.objects.filter(referential=referential)
+        # the finding types of the version in force in the département (its edited one if any)
+        self.fields["finding_type"].queryset = finding_types_in_force(
+            department_ids, keep=[self.instance.finding_type_id]
+        )
+
+    def clean(self):
+        data = super().clean()
+        department, finding_type = data.get("department"), data.get("finding_type")
+        if department and finding_type and finding_type.pk != self.instance.finding_type_id:
+            in_force = versions_in_force([department.pk]).get(department.pk)
+            if in_force is None or finding_type.referential_id != in_force.pk:
+                self.add_error(
+                    "finding_type",
+                    "Choisissez un type de constat du référentiel en vigueur dans ce département.",
+                )
+        return data
 
 
 class FindingStatusForm(forms.Form):

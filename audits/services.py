@@ -494,7 +494,7 @@ def self_assessments_schedule(*, entity, year: int, by=None, referential=None) -
     module of its label scope. Safe to run twice: an existing quarter is left as it is."""
     from referential.selectors import current_referential
 
-    referential = referential or current_referential()
+    referential = referential or current_referential(department=entity.department)
     modules = list(
         Module.objects.filter(label_scopes__entity=entity, referential=referential).order_by("number")
     )

@@ -101,7 +101,10 @@ def audit_list(request, export=False):
 def audit_create(request):
     require(request.user, WRITE)
     entities = _writable_entities(request.user)
-    initial = {"referential": current_referential(), "kind": request.GET.get("kind", Audit.Kind.INTERNAL)}
+    # the version of the referential in force in the département (its edited one if any)
+    departments = {e.department for e in entities}
+    referential = current_referential(department=departments.pop() if len(departments) == 1 else None)
+    initial = {"referential": referential, "kind": request.GET.get("kind", Audit.Kind.INTERNAL)}
     form = AuditForm(request.POST or None, entities=entities, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -429,9 +432,7 @@ def general_finding_create(request):
     department_ids = scope_for(request.user).ids("department", WRITE)
     if not department_ids:
         raise PermissionDenied("Seule la chargée de mission qualité saisit les constats généraux.")
-    form = GeneralFindingForm(
-        request.POST or None, department_ids=department_ids, referential=current_referential()
-    )
+    form = GeneralFindingForm(request.POST or None, department_ids=department_ids)
     if request.method == "POST" and form.is_valid():
         finding = services.finding_create(by=request.user, **form.cleaned_data)
         messages.success(request, f"Constat général « {finding} » enregistré.")
@@ -491,7 +492,6 @@ def finding_edit(request, pk):
             request.POST or None,
             instance=finding,
             department_ids=scope_for(request.user).ids("department", WRITE),
-            referential=current_referential(),
         )
     else:
         form = (

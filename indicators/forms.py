@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 
-from referential.models import Engagement, Module
+from referential.selectors import engagements_in_force, modules_in_force
 from sites.access import visible, writable
 from sites.models import Entity, Site
 from surveys.selectors import criterion_choices
@@ -85,11 +85,11 @@ class IndicatorForm(forms.ModelForm):
             choices=[("", "—")] + criteria,
             help_text="Pour la satisfaction par critère : le critère des enquêtes de satisfaction suivi.",
         )
-        self.fields["module"].queryset = Module.objects.select_related("referential").order_by(
-            "referential", "number"
-        )
-        self.fields["engagement"].queryset = Engagement.objects.select_related("module").order_by(
-            "module", "order"
+        # the version of the referential in force in the département (its edited one if any); an
+        # indicator's module or engagement of an earlier version stays choosable
+        self.fields["module"].queryset = modules_in_force([department.pk], keep=[self.instance.module_id])
+        self.fields["engagement"].queryset = engagements_in_force(
+            [department.pk], keep=[self.instance.engagement_id]
         )
 
 

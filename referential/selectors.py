@@ -178,6 +178,59 @@ def current_referential(today: dt.date | None = None, department=None):
     return department_version(current, department, today) if department is not None else current
 
 
+def versions_in_force(department_ids, today: dt.date | None = None) -> dict[int, Referential]:
+    """{département id: the version in force for that département} — `current_referential(department=…)`,
+    its own edited version when it has one — for the pickers of modules, engagements and finding types."""
+    from sites.models import Department
+
+    today = today or timezone.localdate()
+    published = current_referential(today)
+    return {
+        department.pk: department_version(published, department, today)
+        for department in Department.objects.filter(pk__in=list(department_ids))
+    }
+
+
+def _in_force_ids(department_ids, today=None) -> set[int]:
+    return {r.pk for r in versions_in_force(department_ids, today).values() if r is not None}
+
+
+def modules_in_force(department_ids, *, keep=(), today: dt.date | None = None):
+    """The modules a user picks from: those of the versions in force for `department_ids`, and the ones in
+    `keep` (what the row being edited already points to, which may belong to an earlier version)."""
+    return (
+        Module.objects.filter(
+            Q(referential_id__in=_in_force_ids(department_ids, today)) | Q(pk__in=_ids(keep))
+        )
+        .select_related("referential")
+        .order_by("referential__code", "number", "pk")
+    )
+
+
+def engagements_in_force(department_ids, *, keep=(), today: dt.date | None = None):
+    """The engagements a user picks from (see `modules_in_force`)."""
+    return (
+        Engagement.objects.filter(
+            Q(module__referential_id__in=_in_force_ids(department_ids, today)) | Q(pk__in=_ids(keep))
+        )
+        .select_related("module")
+        .order_by("module__number", "order", "code", "pk")
+    )
+
+
+def finding_types_in_force(department_ids, *, keep=(), today: dt.date | None = None):
+    """The finding types a user picks from (see `modules_in_force`)."""
+    from .models import FindingType
+
+    return FindingType.objects.filter(
+        Q(referential_id__in=_in_force_ids(department_ids, today)) | Q(pk__in=_ids(keep))
+    ).order_by("order", "pk")
+
+
+def _ids(keep) -> list[int]:
+    return [pk for pk in keep if pk]
+
+
 def crosswalk_table(user, source: Referential, target: Referential) -> dict:
     """The two referentials side by side: each module and engagement of `source` with its counterparts in
     `target` and the entities of the user's scope that held that module; and each engagement of `target`

@@ -2,8 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from qualipref.attachments.validators import validate_upload
-from referential.models import Engagement, Module
-from referential.selectors import current_referential
+from referential.selectors import engagements_in_force, modules_in_force
 from sites.access import WRITE, allows, ids, scope_for, writable
 from sites.models import Entity, Site, User
 
@@ -195,11 +194,12 @@ class DocumentForm(NarrowScopeFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_scope(user)
-        referential = current_referential()
-        self.fields["module"].queryset = Module.objects.filter(referential=referential).order_by("number")
-        self.fields["engagement"].queryset = Engagement.objects.filter(
-            module__referential=referential
-        ).select_related("module")
+        # the version of the referential in force in the user's départements (their edited one if any)
+        departments = self.fields["department"].queryset.values_list("pk", flat=True)
+        self.fields["module"].queryset = modules_in_force(departments, keep=[self.instance.module_id])
+        self.fields["engagement"].queryset = engagements_in_force(
+            departments, keep=[self.instance.engagement_id]
+        )
         self.fields["owner"].queryset = User.objects.filter(
             memberships__department__in=self.fields["department"].queryset, is_active=True
         ).distinct()

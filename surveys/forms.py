@@ -2,8 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from referential.models import Engagement
-from referential.selectors import current_referential
+from referential.selectors import engagements_in_force
 from sites.models import Department, ReceptionPoint, Site
 
 from .models import Answer, Campaign, Criterion, SurveyUnit
@@ -111,12 +110,12 @@ class CriterionForm(forms.ModelForm):
             "engagement": forms.Select(attrs={"class": "form-select form-select-sm"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, department_id, **kwargs):
         super().__init__(*args, **kwargs)
-        referential = current_referential()
-        self.fields["engagement"].queryset = Engagement.objects.filter(
-            module__referential=referential
-        ).select_related("module")
+        # the version of the referential in force in the campaign's département (its edited one if any)
+        self.fields["engagement"].queryset = engagements_in_force(
+            [department_id], keep=[self.instance.engagement_id]
+        )
         self.fields["engagement"].required = False
         self.fields["engagement"].label_from_instance = lambda e: f"{e.code} – {e.title[:45]}"
         self.fields["target_rate"].widget.attrs.update({"class": "form-control form-control-sm text-end"})

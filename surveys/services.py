@@ -37,8 +37,9 @@ def _stamp(obj, by):
 # ---- campaigns ----------------------------------------------------------------------------------------
 
 
-def _engagements_by_key():
-    referential = current_referential()
+def _engagements_by_key(department=None):
+    """The engagements of the version in force for the campaign's département, by (module, code)."""
+    referential = current_referential(department=department)
     if referential is None:
         return {}
     return {
@@ -49,7 +50,7 @@ def _engagements_by_key():
 
 @transaction.atomic
 def criteria_create_defaults(*, campaign: Campaign, by) -> list[Criterion]:
-    engagements = _engagements_by_key()
+    engagements = _engagements_by_key(campaign.department)
     created = []
     for order, (code, label, question, engagement_key) in enumerate(default_criteria(campaign.population), 1):
         criterion = Criterion(

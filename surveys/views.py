@@ -256,7 +256,9 @@ CriterionFormSet = modelformset_factory(Criterion, form=CriterionForm, extra=1, 
 def campaign_criteria(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk, perm=WRITE)
     queryset = campaign.criteria.select_related("engagement").order_by("order", "pk")
-    formset = CriterionFormSet(request.POST or None, queryset=queryset)
+    formset = CriterionFormSet(
+        request.POST or None, queryset=queryset, form_kwargs={"department_id": campaign.department_id}
+    )
     if request.method == "POST" and formset.is_valid():
         try:
             with transaction.atomic():

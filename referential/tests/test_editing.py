@@ -409,3 +409,111 @@ def test_readiness_after_an_edit_still_counts_what_was_recorded_under_the_nation
     assert moved.module.referential.department == org.bdr and moved.module_id != module.pk
 
     assert _readiness_texts(quality_manager, org.prefecture) == before
+
+
+def _edit(client, quality_manager, org, spplus) -> Referential:
+    """The département's quality manager renames the finding type « Point fort » and SP8: a new version."""
+    client.force_login(quality_manager)
+    strength = path_of(spplus, org.bdr, "Type de constat « Point fort » — libellé")
+    sp8 = path_of(spplus, org.bdr, "Engagement SP8 — intitulé")
+    data = form_data(spplus, org.bdr, **{strength: "Point remarquable", sp8: "Sobriété"})
+    assert client.post(reverse("referential:edit", args=[spplus.pk]), data).status_code == 302
+    return Referential.objects.get(department=org.bdr)
+
+
+def test_every_engagement_picker_offers_the_version_in_force_in_the_department(
+    client, quality_manager, org, spplus
+):
+    from actionplans.forms import ActionForm
+    from audits import services as audit_services
+    from audits.forms import FindingForm, GeneralFindingForm
+    from indicators.forms import IndicatorForm
+    from steering.forms import DocumentForm
+    from surveys.forms import CriterionForm
+
+    new = _edit(client, quality_manager, org, spplus)
+    assert current_referential(department=org.bdr) == new
+    vaucluse_manager = f.persona("qualite.vaucluse", "quality_manager", org.vaucluse)
+
+    # Bouches-du-Rhône (edited): its own version everywhere; Vaucluse: the national one.
+    for department, version, user, entity in (
+        (org.bdr, new, quality_manager, org.prefecture),
+        (org.vaucluse, spplus, vaucluse_manager, org.vaucluse_entity),
+    ):
+        action = ActionForm(user=user, entity_ids=[entity.pk])
+        assert {e.module.referential for e in action.fields["engagement"].queryset} == {version}
+        assert {m.referential for m in action.fields["module"].queryset} == {version}
+        indicator = IndicatorForm(department=department)
+        assert {e.module.referential for e in indicator.fields["engagement"].queryset} == {version}
+        assert {m.referential for m in indicator.fields["module"].queryset} == {version}
+        criterion = CriterionForm(department_id=department.pk)
+        assert {e.module.referential for e in criterion.fields["engagement"].queryset} == {version}
+        general = GeneralFindingForm(department_ids=[department.pk])
+        assert {t.referential for t in general.fields["finding_type"].queryset} == {version}
+        document = DocumentForm(user=user)
+        assert {e.module.referential for e in document.fields["engagement"].queryset} == {version}
+    sp8 = [
+        e
+        for e in ActionForm(user=quality_manager, entity_ids=[org.prefecture.pk])
+        .fields["engagement"]
+        .queryset
+    ]
+    assert "Sobriété" in {e.title for e in sp8}
+    labels = {
+        t.label for t in GeneralFindingForm(department_ids=[org.bdr.pk]).fields["finding_type"].queryset
+    }
+    assert "Point remarquable" in labels and "Point fort" not in labels
+
+    # A new audit starts on the département's version, so its findings' pickers offer that version.
+    response = client.get(reverse("audits:audit_create"))
+    assert response.context["form"].initial["referential"] == new
+    assert spplus in response.context["form"].fields["referential"].queryset
+    assert new in response.context["form"].fields["referential"].queryset
+    audit = audit_services.audit_create(
+        entity=org.prefecture,
+        kind="internal",
+        title="Audit interne",
+        referential=new,
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate(),
+        modules=[Module.objects.get(referential=new, number=1)],
+        by=quality_manager,
+    )
+    finding = FindingForm(audit=audit)
+    assert {e.module.referential for e in finding.fields["engagement"].queryset} == {new}
+    # Another département never sees this version offered.
+    client.force_login(vaucluse_manager)
+    form = client.get(reverse("audits:audit_create")).context["form"]
+    assert form.initial["referential"] == spplus and new not in form.fields["referential"].queryset
+    # Self-assessments are planned on the version in force.
+    year = timezone.localdate().year
+    planned = audit_services.self_assessments_schedule(entity=org.prefecture, year=year, by=quality_manager)
+    assert {a.referential for a in planned} == {new}
+
+
+def test_an_action_on_the_national_engagement_after_the_edit_is_refused_in_french(
+    client, quality_manager, org, spplus
+):
+    from actionplans.models import Action
+
+    _edit(client, quality_manager, org, spplus)
+    national = Engagement.objects.get(module__referential=spplus, code="SP4")
+    today = timezone.localdate()
+    response = client.post(
+        reverse("actionplans:action_create"),
+        {
+            "title": "Accuser réception sous une semaine",
+            "entity": org.prefecture.pk,
+            "sites": [org.peytral.pk],
+            "category": "improvement",
+            "engagement": national.pk,
+            "origin_kind": "free_text",
+            "owner": quality_manager.pk,
+            "start_on": today.isoformat(),
+            "due_on": (today + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert not Action.objects.exists()
+    errors = response.context["form"].errors["engagement"]
+    assert errors and "Sélectionnez un choix valide" in errors[0]
