@@ -1,5 +1,6 @@
-"""{% counterparts engagement=… module=… %}: an item of a past referential shows its counterparts in the
-current one (through the crosswalk)."""
+"""{% counterparts engagement=… module=… department=… %}: an item of a past referential shows its counterparts
+in the current one (through the crosswalk): the version in force for the item's département (its own edited
+version when it has one)."""
 
 from django import template
 
@@ -10,8 +11,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("referential/partials/counterparts.html")
-def counterparts(engagement=None, module=None):
-    current = current_referential()
+def counterparts(engagement=None, module=None, department=None):
+    current = current_referential(department=department)
     module = module or (engagement.module if engagement else None)
     if current is None or module is None or module.referential_id == current.pk:
         return {"links": []}

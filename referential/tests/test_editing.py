@@ -464,6 +464,16 @@ def test_every_engagement_picker_offers_the_version_in_force_in_the_department(
     }
     assert "Point remarquable" in labels and "Point fort" not in labels
 
+    # A past cycle's engagement shows its counterparts in the version in force for its département.
+    from referential.templatetags.crosswalk import counterparts
+
+    old = (
+        CrosswalkLink.objects.filter(target_engagement__module__referential=spplus).first().source_engagement
+    )
+    for department, version in ((org.bdr, new), (org.vaucluse, spplus)):
+        links = counterparts(engagement=old, department=department.pk)["links"]
+        assert links and {link.target_engagement.module.referential for link in links} == {version}
+
     # A new audit starts on the département's version, so its findings' pickers offer that version.
     response = client.get(reverse("audits:audit_create"))
     assert response.context["form"].initial["referential"] == new
