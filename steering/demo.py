@@ -383,7 +383,9 @@ def _recent(bdr, today, copil, usagers, groups, copil_members, usagers_members):
     last_year = today.year - 1
     # the monthly COPIL of every past month (the current month's is the next COPIL, in a few days)
     held = [_weekday(m.replace(day=12)) for m in months if m < today.replace(day=1)]
-    Meeting.objects.filter(committee=copil, title__startswith=RECENT_COPIL).exclude(held_on__in=held).delete()
+    Meeting.objects.filter(
+        committee=copil, title__startswith=RECENT_COPIL, held_on__year__gte=2016, held_on__lt=today
+    ).exclude(held_on__in=held).delete()
     for index, held_on in enumerate(held):
         _meeting(
             copil,
