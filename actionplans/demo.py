@@ -429,6 +429,7 @@ def load(stdout=None) -> dict:
             count += 1
 
     last_year_plans = _last_year(entities, sites, users, current_modules, quality)
+    count += len(LAST_YEAR_COMPLIANCE) + len(LAST_YEAR_SITE_ACTIONS) + len(LAST_YEAR_COMMUNICATION)
     count += _current(entities, sites, users, current_modules, quality, last_year_plans)
     return {"plans": ActionPlan.objects.filter(entity__department=department).count(), "actions": count}
 

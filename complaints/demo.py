@@ -94,7 +94,8 @@ def _bump_sequence(department, year, number):
         sequence.save(update_fields=["last"])
 
 
-RECENT_SPACING_DAYS = 33
+# Days between two recent requests of a site (busier sites receive more): about one a month on average.
+RECENT_SPACING_DAYS = {"istres": 41, "arles": 29, "aix-en-provence": 47, "peytral": 24, "saint-sebastien": 33}
 
 
 def _recent_answered(department, sites, users, qualite, today) -> int:
@@ -105,11 +106,11 @@ def _recent_answered(department, sites, users, qualite, today) -> int:
     rng = random.Random(today.toordinal())
     created, numbers = 0, {}
     first = recent_start(today) + dt.timedelta(days=14)
-    per_site = ((today - dt.timedelta(days=25)) - first).days // RECENT_SPACING_DAYS + 1
     for s_index, code in enumerate(COMPLAINTS_2015):
         site, agent = sites[code], users.get(OWNER[code])
-        for k in range(per_site):
-            received = today - dt.timedelta(days=25 + k * RECENT_SPACING_DAYS + s_index * 3)
+        spacing = RECENT_SPACING_DAYS[code]
+        for k in range(((today - dt.timedelta(days=25)) - first).days // spacing + 1):
+            received = today - dt.timedelta(days=25 + k * spacing + s_index * 3)
             numbers[received.year] = numbers.get(received.year, 100) + 1
             n = numbers[received.year]
             suggestion = k % 4 == 3
