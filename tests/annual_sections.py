@@ -11,7 +11,7 @@ import re
 from actionplans.models import Action
 from audits.models import Audit, Finding
 from complaints.figures import REPORT_KINDS
-from complaints.models import Request
+from complaints.models import Correspondence
 from indicators.models import Indicator, Measurement
 from referential.models import LabelScope
 from reports.annual.context import annual_report_context
@@ -78,7 +78,7 @@ def assert_every_section_has_figures(department, year: int) -> dict:
     findings = Finding.objects.filter(audit__in=of_year)
     assert sum(a["findings"] for a in audits["audits"]) == count(findings)
     assert audits["groups"] and audits["general"]
-    requests = Request.objects.filter(
+    requests = Correspondence.objects.filter(
         site__entity__department=department, received_on__year=year, kind__in=REPORT_KINDS
     )
     assert context["evaluation"]["complaints"]["total"]["received"] == count(requests)
