@@ -108,12 +108,18 @@ class ModuleLineage:
 
 def module_lineage(scopes, *, entity_ids) -> ModuleLineage:
     """The lineage of the modules of `scopes` (label scopes with `module__referential` loaded) and when
-    each of `entity_ids` entered them. One query."""
+    each of `entity_ids` entered them. One query, none when no scope is of a département's version (each
+    entity then reads the published versions it holds, as recorded)."""
     published = {s.module.referential.published_id for s in scopes}
     held = {(s.entity_id, s.module.referential.published_id) for s in scopes}
     keys: dict[int, tuple[int, int]] = {}
     entries: dict[tuple[int, int], list] = {}
-    if published:
+    if not any(s.module.referential.adapts_id for s in scopes):
+        for s in scopes:
+            keys[s.module_id] = (s.module.referential_id, s.module.number)
+            if s.started_on:
+                entries.setdefault((s.entity_id, s.module.referential_id), []).append(s.started_on)
+    else:
         for module_id, number, referential_id, adapts_id, entity_id, started_on in (
             Module.objects.filter(Q(referential_id__in=published) | Q(referential__adapts_id__in=published))
             .annotate(

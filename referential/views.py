@@ -12,9 +12,17 @@ from .editing import managed_department_ids
 from .models import Referential
 
 
+def _in_force_for(user):
+    """The version in force for the user's département (its edited one if any); the published one for a
+    user of several départements or none."""
+    departments = scope_for(user).ids("department")
+    department = next(iter(departments)) if len(departments) == 1 else None
+    return selectors.current_referential(department=department)
+
+
 @require_safe
 def referential_index(request):
-    current = selectors.current_referential()
+    current = _in_force_for(request.user)
     if current is None:
         return render(request, "referential/empty.html")
     return redirect("referential:detail", pk=current.pk)
@@ -47,7 +55,7 @@ def crosswalk(request):
     source = (
         Referential.objects.filter(code=request.GET.get("de", "qualipref")).order_by("-valid_from").first()
     )
-    target = selectors.current_referential()
+    target = _in_force_for(request.user)
     if source is None or target is None or source.pk == target.pk:
         raise Http404("Aucune correspondance entre ces référentiels.")
     return render(

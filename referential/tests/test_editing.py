@@ -474,6 +474,15 @@ def test_every_engagement_picker_offers_the_version_in_force_in_the_department(
         links = counterparts(engagement=old, department=department.pk)["links"]
         assert links and {link.target_engagement.module.referential for link in links} == {version}
 
+    # The referential pages open on the version in force, the crosswalk leads to it.
+    for user, version in ((quality_manager, new), (vaucluse_manager, spplus)):
+        client.force_login(user)
+        assert client.get(reverse("referential:index"))["Location"] == reverse(
+            "referential:detail", args=[version.pk]
+        )
+        assert client.get(reverse("referential:crosswalk")).context["target"] == version
+    client.force_login(quality_manager)
+
     # A new audit starts on the département's version, so its findings' pickers offer that version.
     response = client.get(reverse("audits:audit_create"))
     assert response.context["form"].initial["referential"] == new
