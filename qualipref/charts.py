@@ -196,8 +196,8 @@ def sparkline(
             parts.append(f'<circle cx="{x}" cy="{y}" r="1.8" fill="{color}"/>')
     title = format_html("<title>{}</title>", label) if label else ""
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{}" height="{}" viewBox="0 0 {} {}" '
-        'role="img"{}>{}{}</svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" role="img"{}>{}{}</svg>',
         width,
         height,
         width,

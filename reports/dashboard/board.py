@@ -59,7 +59,11 @@ def committee_month(
     window_start = rules.month_window(month, WINDOW_MONTHS)[0]
     in_scope = [s for s in sites if not department_id or s.entity.department_id == department_id]
     scope_ids = [s.pk for s in in_scope if s.entity_id == entity_id] or [s.pk for s in in_scope]
-    held = meeting_dates(scope_ids, window_start, month - dt.timedelta(days=1), kind="steering") if scope_ids else []
+    held = (
+        meeting_dates(scope_ids, window_start, month - dt.timedelta(days=1), kind="steering")
+        if scope_ids
+        else []
+    )
     last_meeting = held[-1] if held else None
     reference = last_meeting.replace(day=1) if last_meeting else rules.add_months(month, -1)
     board = build(

@@ -180,7 +180,9 @@ def _verdict(board: Dashboard, indicator, site, month: dt.date, value):
 
 
 def _department_target(board: Dashboard, indicator, month: dt.date):
-    entity_ids = sorted({s.entity_id for s in board.sites if s.entity.department_id == indicator.department_id})
+    entity_ids = sorted(
+        {s.entity_id for s in board.sites if s.entity.department_id == indicator.department_id}
+    )
     return rules.shared_target(board.targets.get(indicator.pk, []), entity_ids=entity_ids, year=month.year)
 
 
@@ -205,13 +207,21 @@ def _cell(board, indicator, site, history_url, department=False) -> tuple[GridCe
             if department
             else cell_url(indicator, site, month, history_url)
         )
-        return GridCell("—", "empty", f"{indicator.name} : pas de valeur sur 12 mois", url), None, None
+        target = (
+            _department_target(board, indicator, month)
+            if department
+            else _verdict(board, indicator, site, month, None)[0]
+        )
+        words = f"{indicator.name} : pas de valeur sur 12 mois"
+        return GridCell("—", "empty", words, url), target, None
     value = board.values[(indicator.pk, key, value_month)]
     if department:
         target = _department_target(board, indicator, value_month)
         verdict = rules.verdict(value, target, indicator.direction)
         prev_value = board.values.get((indicator.pk, None, previous))
-        prev_verdict = rules.verdict(prev_value, _department_target(board, indicator, previous), indicator.direction)
+        prev_verdict = rules.verdict(
+            prev_value, _department_target(board, indicator, previous), indicator.direction
+        )
     else:
         target, verdict = _verdict(board, indicator, site, value_month, value)
         prev_value = board.values.get((indicator.pk, key, previous))
@@ -239,9 +249,7 @@ def _sparkline(board, indicator, sites, department: bool) -> str:
     if department:
         target = [_department_target(board, indicator, m) for m in board.months]
     else:
-        per_site = [
-            [_verdict(board, indicator, s, m, None)[0] for m in board.months] for s in sites
-        ]
+        per_site = [[_verdict(board, indicator, s, m, None)[0] for m in board.months] for s in sites]
         target = per_site[0] if per_site and all(t == per_site[0] for t in per_site) else None
     target = [float(t) if t is not None else None for t in target] if target else None
     if target and all(t is None for t in target):
@@ -333,9 +341,7 @@ def build(board: Dashboard, *, last_meeting: dt.date | None = None) -> Committee
             key = site.pk if site is not None else None
             now = board.values.get((indicator.pk, key, month))
             if cell.state == "off2":
-                off_twice.append(
-                    Change(indicator.name, place, "", cell.text, cell.url)
-                )
+                off_twice.append(Change(indicator.name, place, "", cell.text, cell.url))
             before = board.values.get((indicator.pk, key, reference))
             if now is None or before is None:
                 continue
@@ -361,4 +367,3 @@ def build(board: Dashboard, *, last_meeting: dt.date | None = None) -> Committee
         entered=entered,
         left=left,
     )
-
