@@ -66,7 +66,7 @@ def test_the_committees_month_fits_on_two_screens_without_an_axe_violation(chrom
     # The grid holds the demo's five sites and its indicators, the decision strip and the changes are there.
     grid = page.get_by_role("table", name="Indicateurs du mois par site")
     for site in ("Peytral", "Saint-Sébastien", "Aix-en-Provence", "Arles", "Istres"):
-        assert grid.get_by_role("columnheader", name=site).count() == 1
+        assert grid.get_by_role("columnheader", name=site, exact=True).count() == 1
     assert page.get_by_role("region", name="À décider").is_visible()
     assert page.get_by_role("region", name="Ce qui a changé depuis le dernier comité").count() == 1
 
