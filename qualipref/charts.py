@@ -89,19 +89,25 @@ def line_chart(
 ) -> SafeString:
     """Values over time (e.g. 12 months), with the target as a dashed red line when there is one.
 
-    `options` overrides pygal settings (e.g. {"truncate_label": -1, "legend_at_bottom_columns": 2})."""
+    `options` overrides pygal settings (e.g. {"truncate_label": -1, "legend_at_bottom_columns": 2}; with
+    {"stroke": False}, values are dots and the target stays a line)."""
     style = _style(len(series), target is not None)
     chart = pygal.Line(
-        **{**_config(title, unit, width, height, y_range, style), **(options or {})},
-        allow_interruptions=True,
-        dots_size=3,
+        **{
+            **_config(title, unit, width, height, y_range, style),
+            "allow_interruptions": True,
+            "dots_size": 3,
+            **(options or {}),
+        }
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
     if target is not None:
         targets = [target] * len(labels) if isinstance(target, int | float) else list(target)
-        chart.add("Cible", targets, stroke_style={"dasharray": "6,4", "width": 2}, show_dots=False)
+        chart.add(
+            "Cible", targets, stroke=True, stroke_style={"dasharray": "6,4", "width": 2}, show_dots=False
+        )
     return _render(chart)
 
 
