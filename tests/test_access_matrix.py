@@ -276,6 +276,7 @@ MATRIX: dict[str, Row | list[Row]] = {
     "dashboard:index": R(),
     "dashboard:trend": R({"indicator_pk": "indicator", "entity_pk": "entity"}),
     "dashboard:department_trend": R({"indicator_pk": "department_indicator"}),
+    "dashboard:history": R({"indicator_pk": "indicator", "site_code": "site"}),
     "dashboard:pack_list": R(),
     # asking for the COPIL pack produces a document of what the user reads: a read (any reader may)
     "dashboard:pack_request": R(),

@@ -422,6 +422,7 @@ READ_ONLY = {
     "steering:training_export", "steering:training_import_template", "steering:agent_detail",
     "steering:register_list", "steering:press_import_template", "steering:register_entries",
     "steering:register_detail", "dashboard:index", "dashboard:trend", "dashboard:department_trend",
+    "dashboard:history",
     "reports:run_detail", "reports:run_download", "attachments:download", "imports:run_detail",
     "publication_admin:snapshot_list", "publication_admin:snapshot_detail", "indicators_api:schema",
     "surveys_public:start", "surveys_public:thanks", "complaints_public:request_thanks",

@@ -162,11 +162,19 @@ REGISTER_BEHIND = {
 }
 
 
+def history_url_maker():
+    """`reverse("dashboard:history", args=[indicator id, site code])`, resolved once for the whole grid."""
+    pattern = reverse("dashboard:history", args=[900_000_001, "site-code-sentinel"])
+    prefix, rest = pattern.split("900000001", 1)
+    before_code, after_code = rest.split("site-code-sentinel", 1)
+    return lambda indicator_pk, site_code: f"{prefix}{indicator_pk}{before_code}{site_code}{after_code}"
+
+
 def cell_url(indicator, site, month: dt.date, history_url) -> str:
     behind = REGISTER_BEHIND.get(indicator.computed_code) if indicator.is_computed else None
     if behind is not None:
         return behind(site, month)
-    return f"{history_url(indicator.pk, site.pk)}?month={month:%Y-%m}"
+    return f"{history_url(indicator.pk, site.code)}?month={month:%Y-%m}"
 
 
 # ---- the grid -----------------------------------------------------------------------------------------
@@ -285,7 +293,7 @@ def _change(indicator, place, before, after, url) -> Change:
 def build(board: Dashboard, *, last_meeting: dt.date | None = None) -> CommitteeMonth:
     """The grid, the cells off target twice and what changed since `last_meeting` (a steering committee
     held before the month shown; the month before when there was none in the window)."""
-    history_url = url_maker("dashboard:history", 2)
+    history_url = history_url_maker()
     sites = board.sites
     columns = [SiteColumn(s, charts.PALETTE[n % len(charts.PALETTE)]) for n, s in enumerate(sites)]
     groups: list[EntityGroup] = []

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from indicators import grid, rules, selectors
-from indicators.grid import url_maker
 from indicators.models import Indicator
 from indicators.selectors import indicator_for_user, sites_for_user
 from reports.selectors import runs_for_user
@@ -51,9 +50,9 @@ def index(request):
 
 
 @require_safe
-def history(request, indicator_pk, site_pk):
-    """One indicator's twelve months at one site: the detail behind a cell of the dashboard."""
-    sites = [s for s in sites_for_user(request.user) if s.pk == site_pk]
+def history(request, indicator_pk, site_code):
+    """One indicator's twelve months at one site (by its code): the detail behind a cell of the dashboard."""
+    sites = [s for s in sites_for_user(request.user) if s.code == site_code]
     if not sites:
         raise Http404("Site inconnu.")
     site = sites[0]
@@ -74,7 +73,7 @@ def history(request, indicator_pk, site_pk):
     block = next((b for b in board.blocks if b.rows and not b.is_department), None)
     if block is None:  # a département-wide indicator has no value per site: its own page says it all
         return redirect(indicator)
-    history_url = url_maker("dashboard:history", 2)
+    history_url = committee.history_url_maker()
     months = []
     for m in reversed(board.months):
         value = board.values.get((indicator.pk, site.pk, m))

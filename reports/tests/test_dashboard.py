@@ -196,7 +196,7 @@ def test_every_cell_links_to_what_is_behind_it(client, org, committee_member, bo
     pickup = Indicator.objects.get(code="taux-decroche")
     # A measured indicator: the indicator's history at that site.
     href = cell(html, "Taux de décroché", "Peytral")["href"]
-    assert href == f"{reverse('dashboard:history', args=[pickup.pk, org.peytral.pk])}?month=2015-06"
+    assert href == f"{reverse('dashboard:history', args=[pickup.pk, 'peytral'])}?month=2015-06"
     page = client.get(href).content.decode()
     assert "Taux de décroché · Peytral" in page and "juin 2015" in page and "juillet 2014" in page
     assert "66,3\u00a0%" in page and "Hors cible (−13,7\u00a0pt)" in page and "<svg" in page
@@ -209,15 +209,17 @@ def test_every_cell_links_to_what_is_behind_it(client, org, committee_member, bo
     assert len(listed) == 1  # June's request, not May's
     assert cell(html, "Réclamations répondues dans le délai", "Arles")["words"].startswith("100\u00a0%")
     on_time = Indicator.objects.get(computed_code="complaints_on_time_share")
-    history = client.get(reverse("dashboard:history", args=[on_time.pk, org.arles.pk]), {"month": "2015-06"})
+    history = client.get(
+        reverse("dashboard:history", args=[on_time.pk, org.arles.code]), {"month": "2015-06"}
+    )
     assert "Réclamations reçues en juin 2015" in history.content.decode()
     # Bad input: a month that is not one is ignored with a message; another département's site is a 404.
     response = client.get(
-        reverse("dashboard:history", args=[pickup.pk, org.peytral.pk]), {"month": "2015-13"}
+        reverse("dashboard:history", args=[pickup.pk, org.peytral.code]), {"month": "2015-13"}
     )
     assert response.status_code == 200 and "Mois non reconnu" in response.content.decode()
-    assert client.get(reverse("dashboard:history", args=[pickup.pk, org.avignon.pk])).status_code == 404
-    assert client.get(reverse("dashboard:history", args=[999999, org.peytral.pk])).status_code == 404
+    assert client.get(reverse("dashboard:history", args=[pickup.pk, org.avignon.code])).status_code == 404
+    assert client.get(reverse("dashboard:history", args=[999999, org.peytral.code])).status_code == 404
 
 
 @time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)
