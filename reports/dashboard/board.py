@@ -92,7 +92,7 @@ def committee_month(
     result.late_requests = _register_figure(
         panels.overdue_complaints(site_ids, today, entity_of=entity_of),
         board.sites,
-        f"{reverse('complaints:request_list')}?{urlencode({'deadline': 'overdue'})}",
+        f"{reverse('complaints:correspondence_list')}?{urlencode({'deadline': 'overdue'})}",
     )
     result.upcoming_until = today + dt.timedelta(days=committee.UPCOMING_AUDIT_DAYS)
     result.upcoming_audits = [

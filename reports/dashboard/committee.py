@@ -152,7 +152,7 @@ def _requests_behind(site, month: dt.date) -> str:
         "received_from": month.isoformat(),
         "received_to": rules.month_end(month).isoformat(),
     }
-    return f"{reverse('complaints:request_list')}?{urlencode(query)}"
+    return f"{reverse('complaints:correspondence_list')}?{urlencode(query)}"
 
 
 # Indicators whose figure is read from a register: the cell opens the register's rows behind it.

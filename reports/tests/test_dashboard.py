@@ -117,9 +117,9 @@ def test_the_decision_strip_lists_what_is_off_target_twice_and_the_registers_ove
     client, org, committee_member, board_data
 ):
     from actionplans.tests.factories import ActionFactory
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
 
-    make_request(org.arles, received_on=dt.date(2015, 6, 1))  # due 16 June, unanswered: late on 10 July
+    make_correspondence(org.arles, received_on=dt.date(2015, 6, 1))  # due 16 June, unanswered: late on 10 July
     ActionFactory(plan__entity=org.istres_entity, plan__year=2015, start_on=dt.date(2015, 1, 5),
                   due_on=dt.date(2015, 7, 1), status="planned")  # fmt: skip
     client.force_login(committee_member)
@@ -187,10 +187,10 @@ def test_what_changed_since_the_last_steering_committee(client, org, committee_m
 
 @time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)
 def test_every_cell_links_to_what_is_behind_it(client, org, committee_member, board_data):
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
 
-    make_request(org.arles, received_on=dt.date(2015, 6, 2), answered_on=dt.date(2015, 6, 5))
-    make_request(org.arles, received_on=dt.date(2015, 5, 30), answered_on=dt.date(2015, 6, 5))
+    make_correspondence(org.arles, received_on=dt.date(2015, 6, 2), answered_on=dt.date(2015, 6, 5))
+    make_correspondence(org.arles, received_on=dt.date(2015, 5, 30), answered_on=dt.date(2015, 6, 5))
     client.force_login(committee_member)
     html = client.get(URL, {"month": "2015-06"}).content.decode()
     pickup = Indicator.objects.get(code="taux-decroche")
@@ -202,7 +202,7 @@ def test_every_cell_links_to_what_is_behind_it(client, org, committee_member, bo
     assert "66,3\u00a0%" in page and "Hors cible (−13,7\u00a0pt)" in page and "<svg" in page
     # An on-time rate: the complaints register filtered to the requests it is computed from.
     href = cell(html, "Réclamations répondues dans le délai", "Arles")["href"]
-    assert href.startswith(reverse("complaints:request_list"))
+    assert href.startswith(reverse("complaints:correspondence_list"))
     register = client.get(href).content.decode()
     assert "REC" in register or "Attente au guichet" in register
     listed = re.findall(r"Attente au guichet n° \d+", register)
