@@ -119,7 +119,7 @@ def test_the_decision_strip_lists_what_is_off_target_twice_and_the_registers_ove
     from actionplans.tests.factories import ActionFactory
     from complaints.tests.factories import make_correspondence
 
-    make_correspondence(org.arles, received_on=dt.date(2015, 6, 1))  # due 16 June, unanswered: late on 10 July
+    make_correspondence(org.arles, received_on=dt.date(2015, 6, 1))  # due 16 June, late on 10 July
     ActionFactory(plan__entity=org.istres_entity, plan__year=2015, start_on=dt.date(2015, 1, 5),
                   due_on=dt.date(2015, 7, 1), status="planned")  # fmt: skip
     client.force_login(committee_member)
