@@ -70,9 +70,17 @@ def test_the_committees_month_fits_on_two_screens_without_an_axe_violation(chrom
     assert page.get_by_role("region", name="À décider").is_visible()
     assert page.get_by_role("region", name="Ce qui a changé depuis le dernier comité").count() == 1
 
+    # The detail behind a cell (the indicator's history at that site) has no violation either.
+    page.get_by_role("table", name="Indicateurs du mois par site").locator("td.cg-cell a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/dashboard/historique/" in page.url or "/complaints/" in page.url
+    violations = page.evaluate(RUN_AXE)
+    assert not violations, violations
+
     phone = _open(chromium_browser, live_server.url, 390, 844)
     if SCREENSHOTS:
         phone.screenshot(path=os.path.join(SCREENSHOTS, "dashboard-390.png"), full_page=True)
         phone.screenshot(path=os.path.join(SCREENSHOTS, "dashboard-390-first-screen.png"))
+    assert phone.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     violations = phone.evaluate(RUN_AXE)
     assert not violations, violations
