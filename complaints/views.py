@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qualipref import humandates
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import xlsx_response
 from qualipref.imports.templates import template_response
@@ -66,6 +67,8 @@ def deadline_state(request_obj: Request, today, soon_days: int = 3) -> tuple[str
     remaining = deadline_rule.days_left(request_obj, today)
     days = deadline_rule.days_label(abs(remaining), request_obj.deadline_kind)
     if remaining < 0:
+        if -remaining > humandates.NEAR_DAYS:  # a date, not thousands of days
+            return f"En retard {humandates.since(request_obj.due_on, today)}", "danger"
         return f"En retard de {days}", "danger"
     if remaining <= soon_days:
         return ("Échéance aujourd'hui" if remaining == 0 else f"Échéance dans {days}"), "warning"

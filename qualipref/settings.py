@@ -151,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sites.context_processors.navigation",
+                "reports.context_processors.inbox_badges",
             ],
         },
     },

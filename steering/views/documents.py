@@ -14,7 +14,7 @@ from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
 from .. import selectors, services
-from ..forms import DocumentForm, DocumentVersionForm
+from ..forms import DocumentForm, DocumentReviewForm, DocumentVersionForm
 from ..models import Document, DocumentVersion
 from .common import allows_write, crumbs, form_page, get_scoped
 
@@ -130,6 +130,10 @@ def document_detail(request, pk):
         {
             "document": document,
             "versions": document.versions.select_related("author").order_by("-issued_on", "-pk"),
+            "reviews": document.reviews.select_related("reviewed_by")[:5],
+            "review_form": DocumentReviewForm(initial={"reviewed_on": today})
+            if writable and document.status != Document.Status.WITHDRAWN
+            else None,
             "can_write": writable,
             "version_form": DocumentVersionForm(document=document, initial={"issued_on": today})
             if writable
@@ -181,6 +185,29 @@ def document_status(request, pk):
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, f"Statut : {document.get_status_display()}.")
+    return redirect(document)
+
+
+@require_POST
+def document_review(request, pk):
+    """« Marquer la revue comme faite »: records the date and who, moves the next review (periodicity)."""
+    document = get_scoped(Document, request.user, pk, write=True)
+    form = DocumentReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(document)
+    try:
+        review = services.document_review_done(
+            document=document,
+            reviewed_on=form.cleaned_data["reviewed_on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        nxt = f" Prochaine revue : {review.next_review_on:%d/%m/%Y}." if review.next_review_on else ""
+        messages.success(request, f"Revue du {review.reviewed_on:%d/%m/%Y} enregistrée.{nxt}")
     return redirect(document)
 
 
