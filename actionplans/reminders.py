@@ -73,7 +73,7 @@ def due_notices(today: dt.date):
         if not levels:
             continue
         url = reverse("actionplans:action_detail", args=[action.pk])
-        late = since(action.due_on, today)  # « depuis 3 jours », « depuis le 12 mars 2024 »
+        late_words = since(action.due_on, today)  # « depuis 3 jours », « depuis le 12 mars 2024 »
         due = action.due_on.strftime("%d/%m/%Y")
 
         def spec(level, recipient_id, detail, action=action, url=url, department_id=department_id):
@@ -91,14 +91,14 @@ def due_notices(today: dt.date):
         if Level.DUE_SOON in levels:
             specs.append(spec(Level.DUE_SOON, action.owner_id, f"Échéance le {due}"))
         if Level.OVERDUE in levels:
-            specs.append(spec(Level.OVERDUE, action.owner_id, f"En retard {late} (échéance {due})"))
+            specs.append(spec(Level.OVERDUE, action.owner_id, f"En retard {late_words} (échéance {due})"))
         if Level.ESCALATION_REFERENT in levels:
             referents = responsibles.responsible(
                 department_id=department_id,
                 entity_id=action.entity_id,
                 site_ids=[s.pk for s in action.sites.all()],
             )
-            detail = f"Action de {action.entity} en retard {late} (échéance {due})"
+            detail = f"Action de {action.entity} en retard {late_words} (échéance {due})"
             specs += [
                 spec(Level.ESCALATION_REFERENT, u, detail) for u in sorted(referents - {action.owner_id})
             ]
