@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Func, IntegerField, Subquery
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from actionplans import reminders as action_reminders
 from actionplans.models import Action
@@ -43,12 +44,12 @@ BADGE_URLS = {
     "documents": "steering:document_list",
     "trainings": "steering:training_list",
 }
-BADGE_WORDS = {
-    "requests": "demande(s) en retard",
-    "actions": "action(s) en retard",
-    "findings": "constat(s) sans action",
-    "documents": "revue(s) de document dépassée(s)",
-    "trainings": "formation(s) hors délai",
+BADGE_WORDS = {  # (singular, plural)
+    "requests": ("demande en retard", "demandes en retard"),
+    "actions": ("action en retard", "actions en retard"),
+    "findings": ("constat sans action", "constats sans action"),
+    "documents": ("revue de document dépassée", "revues de documents dépassées"),
+    "trainings": ("formation hors délai", "formations hors délai"),
 }
 
 
@@ -132,7 +133,7 @@ class Badges:
 
     @property
     def title(self) -> str:
-        return ", ".join(f"{n} {BADGE_WORDS[k]}" for k, n in self.by_kind.items() if n)
+        return ", ".join(f"{n} {ngettext(*BADGE_WORDS[k], n)}" for k, n in self.by_kind.items() if n)
 
 
 def badges_for(user, today: dt.date) -> Badges:

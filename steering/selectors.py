@@ -347,4 +347,9 @@ def upcoming_cycle_deadlines(user, *, today: dt.date | None = None, days: int = 
         today + dt.timedelta(days=days),
         today=today,
     )
-    return [i for i in items if i.completion is None and i.occurrence.ends_on >= today][:limit]
+    upcoming, seen = [], set()
+    for i in items:  # the next occurrence of each deadline (not every month of a monthly one)
+        if i.completion is None and i.occurrence.ends_on >= today and i.deadline.pk not in seen:
+            seen.add(i.deadline.pk)
+            upcoming.append(i)
+    return upcoming[:limit]
