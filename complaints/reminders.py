@@ -126,7 +126,11 @@ def late_queryset(user, today: dt.date, *, mine: bool = False):
 
     from .selectors import overdue_q
 
-    queryset = Request.objects.filter(assigned_to=user) if mine else visible(user, Request.objects, REQUESTS)
+    queryset = (
+        Correspondence.objects.filter(assigned_to=user)
+        if mine
+        else visible(user, Correspondence.objects, REQUESTS)
+    )
     return queryset.filter(overdue_q(today))
 
 
@@ -152,10 +156,10 @@ def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = Fal
     limit = limit or inbox.LIST_LIMIT
     soon = 0 if late_only else _soon_days(user)
     if mine:
-        queryset = Request.objects.filter(assigned_to=user, status__in=RUNNING_STATUSES)
+        queryset = Correspondence.objects.filter(assigned_to=user, status__in=RUNNING_STATUSES)
     else:
         wanted = overdue_q(today) if late_only else overdue_q(today) | deadline_rule.due_within_q(today, soon)
-        queryset = visible(user, Request.objects, REQUESTS).filter(wanted)
+        queryset = visible(user, Correspondence.objects, REQUESTS).filter(wanted)
     rows = queryset.select_related("site__entity__department").order_by("due_on", "pk")[:limit]
     items = []
     for r in rows:
@@ -166,10 +170,10 @@ def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = Fal
                 kind="request",
                 kind_label=r.get_kind_display(),
                 title=f"{r.reference} · {r.subject}",
-                url=reverse("complaints:request_detail", args=[r.pk]),
+                url=reverse("complaints:correspondence_detail", args=[r.pk]),
                 level={Level.OVERDUE: inbox.LATE, Level.DUE_SOON: inbox.SOON}.get(level, inbox.OPEN),
                 due_on=r.due_on,
-                action_url=reverse("complaints:request_answer", args=[r.pk]),
+                action_url=reverse("complaints:correspondence_answer", args=[r.pk]),
                 action_label="Répondre",
                 group=r.site.name,
             )

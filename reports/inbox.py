@@ -26,7 +26,7 @@ from actionplans import reminders as action_reminders
 from actionplans.models import Action
 from actionplans.selectors import findings_without_action_queryset
 from complaints import reminders as request_reminders
-from complaints.models import Request
+from complaints.models import Correspondence
 from complaints.selectors import overdue_q
 from qualipref import inbox
 from sites.access import MANAGE, READ, REQUESTS, WRITE, scope_for, visible
@@ -38,7 +38,7 @@ AGENT, REFERENT, MANAGER, COMMITTEE, READER = "agent", "referent", "manager", "c
 
 # The register each badge counts for (a menu entry shows its count).
 BADGE_URLS = {
-    "requests": "complaints:request_list",
+    "requests": "complaints:correspondence_list",
     "actions": "actionplans:action_list",
     "findings": "audits:audit_list",
     "documents": "steering:document_list",
@@ -90,7 +90,7 @@ def _late_querysets(user, today: dt.date, persona: str) -> dict:
         }
     if persona == COMMITTEE:  # figures of the whole scope, for the month at a glance
         return {
-            "requests": visible(user, Request.objects).filter(overdue_q(today)),
+            "requests": visible(user, Correspondence.objects).filter(overdue_q(today)),
             "actions": visible(user, Action.objects).overdue(today),
             "findings": findings_without_action_queryset(user, READ),
         }

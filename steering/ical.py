@@ -17,7 +17,7 @@ from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from actionplans import reminders as action_reminders
-from complaints.models import RUNNING_STATUSES, Request
+from complaints.models import RUNNING_STATUSES, Correspondence
 from qualipref.links import absolute, public_host
 from referential.cycles import next_audits
 from referential.models import LabelScope
@@ -59,7 +59,11 @@ def _requests(user, start, end):
     """The requests the user answers (all those of their sites when they answer requests beyond their own
     assignments, the assigned ones for an agent), running, due in the window."""
     mine = not scope_for(user).can(WRITE)
-    queryset = Request.objects.filter(assigned_to=user) if mine else visible(user, Request.objects, REQUESTS)
+    queryset = (
+        Correspondence.objects.filter(assigned_to=user)
+        if mine
+        else visible(user, Correspondence.objects, REQUESTS)
+    )
     return (
         queryset.filter(status__in=RUNNING_STATUSES, due_on__gte=start, due_on__lte=end)
         .select_related("site")
@@ -124,7 +128,7 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
                 day=r.due_on,
                 summary=f"Réponse due : {r.reference} · {r.subject}",
                 description=f"{r.get_kind_display()} · {r.site.name} · reçue le {r.received_on:%d/%m/%Y}",
-                url=absolute(reverse("complaints:request_detail", args=[r.pk])),
+                url=absolute(reverse("complaints:correspondence_detail", args=[r.pk])),
                 category="Réclamations et demandes",
             )
         )

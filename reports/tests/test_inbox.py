@@ -13,7 +13,7 @@ from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from reports.inbox import badges_for, inbox_for
 from steering.models import Agent, Document
 from steering.tests.factories import AgentFactory, DeadlineFactory, DocumentFactory
-from tests.factories import make_request
+from tests.factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,15 @@ def items(org, istres_agent, today):
     """A late request of the Istres agent, a soon-due one at Arles, a late action, a document whose review
     is long past and an agent whose training has expired, all at Arles; a yearly users' committee that
     did not meet."""
-    late_istres = make_request(
+    late_istres = make_correspondence(
         org.istres,
         received_on=today - dt.timedelta(days=40),
         assigned_to=istres_agent,
         subject="Dossier perdu",
     )
-    soon_arles = make_request(org.arles, received_on=today - dt.timedelta(days=14), subject="Horaires faux")
+    soon_arles = make_correspondence(
+        org.arles, received_on=today - dt.timedelta(days=14), subject="Horaires faux"
+    )
     action = ActionFactory(
         plan=ActionPlanFactory(entity=org.arles_entity, year=today.year),
         title="Afficher les horaires d'affluence",
@@ -72,7 +74,7 @@ def _home(client, user):
 def test_the_agent_sees_their_requests_to_answer_and_one_click_to_answer(client, istres_agent, items):
     html = _home(client, istres_agent)
     assert "Dossier perdu" in html and "Horaires faux" not in html
-    assert reverse("complaints:request_answer", args=[items["late"].pk]) in html
+    assert reverse("complaints:correspondence_answer", args=[items["late"].pk]) in html
     assert "En retard" in html and "en retard depuis" in html
     # the navigation's badge counts the agent's late request
     assert 'text-bg-danger">1<span class="visually-hidden"> en retard ou sans action' in html
@@ -81,7 +83,7 @@ def test_the_agent_sees_their_requests_to_answer_and_one_click_to_answer(client,
 def test_the_agent_without_request_is_told_what_to_do_next(client, istres_agent, org):
     html = _home(client, istres_agent)
     assert "Aucune demande à répondre" in html
-    assert reverse("complaints:request_create") in html
+    assert reverse("complaints:correspondence_create") in html
 
 
 def test_the_arles_referent_sees_every_kind_of_item_of_arles_only(client, arles_referent, items):
@@ -138,10 +140,10 @@ def test_the_home_page_of_each_persona_runs_a_bounded_constant_number_of_queries
     with CaptureQueriesContext(connection) as small:
         client.get("/")
     for n in range(4):  # more of every kind: the same queries
-        make_request(
+        make_correspondence(
             org.istres, received_on=today - dt.timedelta(days=30 + n), assigned_to=items["late"].assigned_to
         )
-        make_request(org.arles, received_on=today - dt.timedelta(days=30 + n))
+        make_correspondence(org.arles, received_on=today - dt.timedelta(days=30 + n))
         ActionFactory(plan=items["action"].plan, due_on=today - dt.timedelta(days=n + 1), sites=[org.arles])
         DocumentFactory(
             department=org.bdr, entity=org.arles_entity, review_on=today - dt.timedelta(days=n + 1)

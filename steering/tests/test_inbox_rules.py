@@ -12,7 +12,7 @@ from icalendar import Calendar
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from steering import recurrence, selectors, services
 from steering.models import Committee, Document, DocumentReview
-from tests.factories import make_request
+from tests.factories import make_correspondence
 
 from .factories import CommitteeFactory, DeadlineFactory, DocumentFactory, MeetingFactory
 
@@ -165,7 +165,9 @@ def test_the_feed_carries_requests_actions_and_document_reviews_with_alarms(
     client, org, arles_referent, outsider, document
 ):
     today = timezone.localdate()
-    request = make_request(org.arles, received_on=today - dt.timedelta(days=3), subject="Horaires faux")
+    request = make_correspondence(
+        org.arles, received_on=today - dt.timedelta(days=3), subject="Horaires faux"
+    )
     action = ActionFactory(
         plan=ActionPlanFactory(entity=org.arles_entity, year=today.year),
         title="Afficher les horaires",
@@ -175,7 +177,7 @@ def test_the_feed_carries_requests_actions_and_document_reviews_with_alarms(
     )
     document.review_on = today + dt.timedelta(days=40)
     document.save()
-    istres = make_request(org.istres, received_on=today - dt.timedelta(days=3), subject="Ailleurs")
+    istres = make_correspondence(org.istres, received_on=today - dt.timedelta(days=3), subject="Ailleurs")
     token = services.feed_token_regenerate(user=arles_referent)
     client.logout()
     body = client.get(reverse("steering_public:calendar_feed", args=[token.token])).content
