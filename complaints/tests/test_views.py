@@ -173,8 +173,8 @@ def test_register_query_count_is_constant(
             [org.istres, org.arles][i % 2], received_on=D(2015, 3, 1 + i % 28), assigned_to=istres_agent
         )
     client.force_login(quality_manager)
-    # session, user, scope, count, rows, figures, site choices, memberships (menu)
-    with django_assert_num_queries(8):
+    # session, user, scope, count, rows, figures, site choices, memberships (menu), the menu's badges
+    with django_assert_num_queries(9):
         response = client.get(reverse("complaints:correspondence_list"))
     assert response.status_code == 200
     assert response.context["figures"]["received"] == rows
