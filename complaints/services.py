@@ -399,7 +399,9 @@ def requests_anonymise(*, today: dt.date | None = None) -> int:
     Figures (dates, answer times, on-time flags) stay. The history rows are scrubbed too, since they
     hold copies of the personal data.
     """
-    from sites.models import Department
+    from sites.models import Department, Site
+
+    from .signals import requests_changed
 
     today = today or timezone.localdate()
     done = 0
@@ -424,6 +426,7 @@ def requests_anonymise(*, today: dt.date | None = None) -> int:
             requester_name="", requester_contact="", anonymised_on=today
         )
         Request.history.filter(id__in=ids).update(requester_name="", requester_contact="")
+        requests_changed(Site.objects.filter(entity__department=department).values_list("pk", flat=True))
         done += len(ids)
     return done
 

@@ -21,7 +21,7 @@ from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
 
 from . import deadline_rule, exports, imports, selectors, services
-from .figures import request_figures
+from .figures import selection_figures
 from .forms import (
     AnswerForm,
     ModelAnswerForm,
@@ -82,19 +82,15 @@ def _filtered(request):
 def request_list(request):
     request_filter, queryset = _filtered(request)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
-    page = paginate(request, queryset)
     today = timezone.localdate()
+    scope = scope_for(request.user)
+    figures = selection_figures(
+        user=request.user, queryset=request_filter.qs, site_ids=scope.site_ids(READ), today=today
+    )
+    # the figures count the selection: the pages are not counted again; rows fetched by id (deferred)
+    page = paginate(request, queryset, count=figures["received"], deferred=True)
     for row in page.object_list:
         row.deadline_label, row.deadline_badge = deadline_state(row, today, request_filter.within_days)
-    figures = request_figures(
-        site_ids=scope_for(request.user).site_ids(READ),
-        start=None,
-        end=None,
-        group_by=(),
-        queryset=request_filter.qs,
-        today=today,
-    )[0]
-    scope = scope_for(request.user)
     return render(
         request,
         "complaints/request_list.html",
