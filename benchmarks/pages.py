@@ -2,10 +2,10 @@
 
 Usage (run on demand, not part of the tests):
 
-    .venv/bin/python benchmarks/pages.py --n 100000                # builds qp_pages_100000 once, then measures
-    .venv/bin/python benchmarks/pages.py --n 1000000               # builds qp_pages_1000000 once (~5 min)
+    .venv/bin/python benchmarks/pages.py --n 100000          # builds qp_pages_100000 once, then measures
+    .venv/bin/python benchmarks/pages.py --n 1000000         # builds qp_pages_1000000 once (~5 min)
     .venv/bin/python benchmarks/pages.py --n 1000000 --rounds 15 --json /tmp/after-1m.json
-    .venv/bin/python benchmarks/pages.py --n 100000 --rebuild      # drop and build again
+    .venv/bin/python benchmarks/pages.py --n 100000 --rebuild  # drop and build again
 
 Data (kept between runs, one database per size, `--db` for another name): the demo (`load_demo`: the
 Bouches-du-Rhône (13) and Vaucluse (84) with a realistic year of everything: audits, surveys, action
@@ -111,7 +111,10 @@ def build_organisation():
     )
     entity_by_id = {e.pk: e for e in entities}
     Membership.objects.bulk_create(
-        [Membership(user=u, role="quality_manager", department=d) for u, d in zip(managers, departments)]
+        [
+            Membership(user=u, role="quality_manager", department=d)
+            for u, d in zip(managers, departments, strict=True)
+        ]
         + [
             Membership(
                 user=a,
@@ -120,7 +123,7 @@ def build_organisation():
                 entity_id=s.entity_id,
                 site=s,
             )
-            for a, s in zip(agents, sites)
+            for a, s in zip(agents, sites, strict=True)
         ]
     )
 
@@ -160,69 +163,68 @@ def generate(n: int) -> float:
         "closed_on, deadline_days, deadline_kind, deadline_pauses, due_on, answer_days, answered_on_time"
     )
     t0 = time.perf_counter()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for i in range(n):
-                code = codes[i % len(codes)]
-                sites = by_department[code]
-                site_id, agent_id = sites[(i // len(codes)) % len(sites)]
-                kind = KINDS[i % len(KINDS)]
-                days = DEADLINES[kind]
-                if i < DUE:
-                    received = today - dt.timedelta(days=days + rng.randint(-3, 10))
-                    status, ack, answered, closed, answer_days, on_time, answer = (
-                        "received",
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        "",
-                    )
-                elif i < DUE + open_not_due:
-                    received = today - dt.timedelta(days=rng.randint(0, days - 4))
-                    status, ack, answered, closed, answer_days, on_time, answer = (
-                        "in_progress",
-                        received,
-                        None,
-                        None,
-                        None,
-                        None,
-                        "",
-                    )
-                else:
-                    received = start + dt.timedelta(days=rng.randint(0, span))
-                    answer_days = rng.randint(0, days + 5)
-                    answered = received + dt.timedelta(days=answer_days)
-                    closed = answered + dt.timedelta(days=1)
-                    status, ack, on_time, answer = "closed", received, answer_days <= days, "Réponse envoyée."
-                copy.write_row(
-                    (
-                        now,
-                        now,
-                        site_id,
-                        f"B-{code}-{i:08d}",
-                        kind,
-                        "post",
-                        received,
-                        f"Objet {i}",
-                        "Description",
-                        f"Usager {i}",
-                        "usager@exemple.fr",
-                        agent_id,
-                        status,
-                        ack,
-                        answered,
-                        answer,
-                        closed,
-                        days,
-                        "calendar",
-                        True,
-                        received + dt.timedelta(days=days),
-                        answer_days,
-                        on_time,
-                    )
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for i in range(n):
+            code = codes[i % len(codes)]
+            sites = by_department[code]
+            site_id, agent_id = sites[(i // len(codes)) % len(sites)]
+            kind = KINDS[i % len(KINDS)]
+            days = DEADLINES[kind]
+            if i < DUE:
+                received = today - dt.timedelta(days=days + rng.randint(-3, 10))
+                status, ack, answered, closed, answer_days, on_time, answer = (
+                    "received",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
                 )
+            elif i < DUE + open_not_due:
+                received = today - dt.timedelta(days=rng.randint(0, days - 4))
+                status, ack, answered, closed, answer_days, on_time, answer = (
+                    "in_progress",
+                    received,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
+                )
+            else:
+                received = start + dt.timedelta(days=rng.randint(0, span))
+                answer_days = rng.randint(0, days + 5)
+                answered = received + dt.timedelta(days=answer_days)
+                closed = answered + dt.timedelta(days=1)
+                status, ack, on_time, answer = "closed", received, answer_days <= days, "Réponse envoyée."
+            copy.write_row(
+                (
+                    now,
+                    now,
+                    site_id,
+                    f"B-{code}-{i:08d}",
+                    kind,
+                    "post",
+                    received,
+                    f"Objet {i}",
+                    "Description",
+                    f"Usager {i}",
+                    "usager@exemple.fr",
+                    agent_id,
+                    status,
+                    ack,
+                    answered,
+                    answer,
+                    closed,
+                    days,
+                    "calendar",
+                    True,
+                    received + dt.timedelta(days=days),
+                    answer_days,
+                    on_time,
+                )
+            )
     return time.perf_counter() - t0
 
 
@@ -238,7 +240,8 @@ def build(db: str, host: str, n: int) -> None:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("load_demo", force=True, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", force=True, stdout=quiet)
     print(f"  migrate + demo: {time.perf_counter() - t0:.0f} s", flush=True)
     build_organisation()
     seconds = generate(n)
@@ -324,7 +327,8 @@ def pages():
     result = {name: (client, url) for name, url in logged.items()}
     if snapshot is not None:
         result["public site page"] = (public, reverse("publication:site", args=[snapshot.site.code]))
-        result["open-data export (csv)"] = (public, reverse("publication:data_csv", args=[snapshot.site.code]))
+        csv_url = reverse("publication:data_csv", args=[snapshot.site.code])
+        result["open-data export (csv)"] = (public, csv_url)
     return client, result
 
 

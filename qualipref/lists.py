@@ -18,7 +18,9 @@ def sort_queryset(request, queryset, allowed: dict[str, str], default: str):
     return queryset.order_by(f"{prefix}{allowed[key]}", "pk"), raw
 
 
-def paginate(request, queryset, per_page: int = PER_PAGE, *, count: int | None = None, deferred: bool = False):
+def paginate(
+    request, queryset, per_page: int = PER_PAGE, *, count: int | None = None, deferred: bool = False
+):
     """The page `?page=` of `queryset` (out-of-range or malformed numbers give the first or last page).
 
     - `count`: the number of rows when the caller already has it (a register that shows the selection's

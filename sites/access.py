@@ -288,16 +288,16 @@ _MEMBERSHIP_COLUMNS = (
 
 
 def _membership(user, row) -> Membership:
-    (pk, role, department_id, entity_id, site_id, _, _, code, name, entity_name, entity_code, site_name) = row[
-        :12
-    ]
-    site_code, site_entity_id = row[12:]
+    pk, role, department_id, entity_id, site_id = row[:5]
+    code, name, entity_name, entity_code, site_name, site_code, site_entity_id = row[7:]
     membership = Membership(
         pk=pk, user=user, role=role, department_id=department_id, entity_id=entity_id, site_id=site_id
     )
     membership.department = Department(pk=department_id, code=code, name=name)
     if entity_id is not None:
-        membership.entity = Entity(pk=entity_id, department_id=department_id, code=entity_code, name=entity_name)
+        membership.entity = Entity(
+            pk=entity_id, department_id=department_id, code=entity_code, name=entity_name
+        )
     if site_id is not None:
         membership.site = Site(pk=site_id, entity_id=site_entity_id, code=site_code, name=site_name)
     return membership
