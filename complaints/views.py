@@ -16,7 +16,7 @@ from qualipref.excel import xlsx_response
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
-from qualipref.timeline import Event, timeline_for
+from qualipref.timeline import Event, history_of, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
 
@@ -146,7 +146,8 @@ def request_detail(request, pk):
     today = timezone.localdate()
     label, badge = deadline_state(obj, today)
     pauses = list(obj.pauses.all())
-    extra = _status_events(obj)
+    history = history_of(obj)
+    extra = _status_events(history)
     allowed = WORKFLOW.allowed(obj.status)
     buttons = [(status, *TRANSITION_BUTTONS[status]) for status in TRANSITION_BUTTONS if status in allowed]
     return render(
@@ -163,7 +164,7 @@ def request_detail(request, pk):
             "can_reopen": can_act and obj.status in (Status.ANSWERED, Status.CLOSED),
             "can_start": can_act and obj.status in (Status.RECEIVED, Status.ACKNOWLEDGED),
             "buttons": buttons if can_act else [],
-            "timeline": timeline_for(obj, extra=extra),
+            "timeline": timeline_for(obj, extra=extra, records=history),
             "attachments": attachments_for(obj),
             "attachment_form": can_act,
             "attachment_post_url": reverse("complaints:request_attach", args=[obj.pk]),
@@ -173,10 +174,10 @@ def request_detail(request, pk):
     )
 
 
-def _status_events(obj: Request) -> list[Event]:
-    """One event per status change, from the history (who and when), labelled in French."""
+def _status_events(history) -> list[Event]:
+    """One event per status change, from the history records (who and when), labelled in French."""
     events, previous = [], None
-    for record in obj.history.select_related("history_user").order_by("history_date", "history_id"):
+    for record in history:
         if previous is not None and record.status != previous:
             events.append(
                 Event(
