@@ -65,12 +65,14 @@ class QueryCounter:
         return self.count
 
 
-def _call(client, url):
-    t0 = time.perf_counter()
+def _call(client, url, cpu: list | None = None):
+    t0, c0 = time.perf_counter(), time.process_time()
     response = client.get(url)
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
     elapsed = (time.perf_counter() - t0) * 1000
+    if cpu is not None:
+        cpu.append((time.process_time() - c0) * 1000)
     return response, elapsed
 
 
@@ -79,30 +81,35 @@ def interleaved(pages: dict, *, floor_client, rounds: int = 15, seed: int = 1) -
     shuffled order); `pages` maps a name to (client, url). Returns {name: {median_ms, min_ms, ratio,
     queries, status}} with "floor" first. A page not answering 200 raises (the figures would lie)."""
     entries = {"floor": (floor_client, FLOOR_URL), **pages}
-    queries, statuses = {}, {}
+    queries = {}
     for name, (client, url) in entries.items():  # warm-up, and one counted call
         _call(client, url)
         with QueryCounter() as counter:
             response, _ = _call(client, url)
         if response.status_code != 200:
             raise RuntimeError(f"{name} {url}: HTTP {response.status_code}")
-        queries[name], statuses[name] = len(counter), response.status_code
+        queries[name] = len(counter)
     times = {name: [] for name in entries}
+    cpu = {name: [] for name in entries}
     rng = random.Random(seed)
     names = list(pages)
     for _ in range(rounds):
         rng.shuffle(names)
         for name in ["floor", *names]:
             client, url = entries[name]
-            _, elapsed = _call(client, url)
+            _, elapsed = _call(client, url, cpu[name])
             times[name].append(elapsed)
     floor = statistics.median(times["floor"])
+    floor_cpu = statistics.median(cpu["floor"])
     return {
         name: {
             "url": entries[name][1],
             "median_ms": round(statistics.median(times[name]), 2),
             "min_ms": round(min(times[name]), 2),
             "ratio": round(statistics.median(times[name]) / floor, 2),
+            # the Django process's CPU only (PostgreSQL's work is not in it): steadier on a loaded machine
+            "cpu_ms": round(statistics.median(cpu[name]), 2),
+            "cpu_ratio": round(statistics.median(cpu[name]) / floor_cpu, 2),
             "queries": queries[name],
         }
         for name in entries
@@ -128,8 +135,9 @@ def floor_ratio(client, fn, *, rounds: int = 15) -> tuple[float, float, float]:
 def print_table(results: dict, *, title: str = "") -> None:
     if title:
         print(title)
-    print(f"{'page':<28} {'median':>10} {'ratio':>8} {'queries':>8}  url")
+    print(f"{'page':<28} {'median':>10} {'ratio':>8} {'CPU':>9} {'CPU ratio':>9} {'queries':>8}  url")
     for name, row in results.items():
         print(
-            f"{name:<28} {row['median_ms']:>8.1f}ms {row['ratio']:>7.2f}× {row['queries']:>8}  {row['url']}"
+            f"{name:<28} {row['median_ms']:>8.1f}ms {row['ratio']:>7.2f}× {row['cpu_ms']:>7.1f}ms "
+            f"{row['cpu_ratio']:>8.2f}× {row['queries']:>8}  {row['url']}"
         )

@@ -55,6 +55,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from floor import FLOOR_URL  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 PASSWORD = "qualipref2015"
@@ -355,7 +359,9 @@ class Services:
             "gunicorn",
             [
                 VENV_BIN / "gunicorn",
-                "qualipref.wsgi:application",
+                "floor_wsgi:application",  # the project's application plus the floor (benchmarks/floor.py)
+                "--pythonpath",
+                f"{ROOT},{ROOT / 'benchmarks'}",
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
@@ -724,10 +730,22 @@ def main() -> int:
             if status != expected:
                 failures.append(f"/healthz {label}: {status}, expected {expected}")
 
+        # The floor (a login-required "ok", benchmarks/floor.py), asked once a second by one more logged-in
+        # person during the run: the pages' p50 is stated as a ratio to it, under the same load.
+        prober = VirtualUser("copil", base, recorder, shared, args.think, seed=99, timeout=args.timeout)
+        prober.logged_in = prober.login()
+
+        def probe_floor():
+            while not shared.stop.is_set():
+                prober.browser.get(FLOOR_URL, "floor")
+                shared.stop.wait(1.0)
+
         # ---------------------------------------------------------------- phase 1: steady load
         recorder.phase = "steady"
         for user in logged:
             user.start()
+        if prober.logged_in:
+            threading.Thread(target=probe_floor, daemon=True).start()
         started = time.monotonic()
         if not args.steady_only:
             ask_pack("2015-03")
@@ -855,11 +873,15 @@ def main() -> int:
             print(f"\nDuring the outage itself ({len(outage_window)} requests):")
             print(table(outage_window, args.outage))
             print(f"\nBoth phases:\n{table(samples, steady_seconds + outage_seconds)}")
-        steady = [s.seconds for s in samples if s.phase == "steady" and s.kind not in ("healthz", "pack")]
+        steady = [
+            s.seconds for s in samples if s.phase == "steady" and s.kind not in ("healthz", "pack", "floor")
+        ]
         p50, p95 = percentile(steady, 50), percentile(steady, 95)
+        floor = percentile([s.seconds for s in samples if s.phase == "steady" and s.kind == "floor"], 50)
         print(
             f"\nSteady phase, pages: {len(steady)} requests, {len(steady) / steady_seconds:.1f} requests/s, "
-            f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (p95 = {p95 / p50 if p50 else 0:.1f} × p50)"
+            f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (p95 = {p95 / p50 if p50 else 0:.1f} × p50); "
+            f"floor p50 {floor * 1000:.0f} ms (pages' p50 = {p50 / floor if floor else 0:.1f} × the floor)"
         )
         if p95 > 4 * p50:
             failures.append(f"steady phase: p95 {p95 * 1000:.0f} ms > 4 × p50 {p50 * 1000:.0f} ms")

@@ -45,7 +45,11 @@ DUE = 1000
 KINDS = ["complaint"] * 6 + ["suggestion", "letter", "email", "elected_request"]
 DEADLINES = {"complaint": 15, "suggestion": 15, "letter": 21, "email": 7, "elected_request": 12}
 USER = "qualite"
-SEARCH = "Objet 1234"
+# Two searches a user types: words of a subject (every synthetic subject starts with "Objet": the worst
+# case for trigrams, whose first ones are in every row) and a reference number. Both match requests of the
+# measured département at 100,000 and at 1,000,000 (its requests are those with i % 100 == 0).
+SEARCH = "Objet 1200"
+SEARCH_NUMBER = "00001200"
 
 
 def database_exists(db: str, host: str) -> bool:
@@ -302,6 +306,7 @@ def pages():
         "home": "/",
         "complaints register": reverse("complaints:request_list"),
         "complaints search": reverse("complaints:request_list") + "?q=" + SEARCH.replace(" ", "+"),
+        "complaints search (number)": reverse("complaints:request_list") + "?q=" + SEARCH_NUMBER,
         "complaints overdue": reverse("complaints:request_list") + "?deadline=overdue",
         "complaints page 40": reverse("complaints:request_list") + "?page=40",
         "audits register": reverse("audits:audit_list"),
