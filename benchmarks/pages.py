@@ -337,8 +337,37 @@ def pages():
     return client, result
 
 
+def markdown(small: str, large: str) -> str:
+    """The README's table from two `--json` files (100,000 and 1,000,000 requests)."""
+    a, b = json.loads(Path(small).read_text()), json.loads(Path(large).read_text())
+    lines = [
+        f"| page | {a['n']:,} requests | {b['n']:,} requests | growth | CPU ratio (1M) | queries |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in b["results"].items():
+        first = a["results"].get(name)
+        if first is None:
+            continue
+        queries = (
+            str(row["queries"])
+            if row["queries"] == first["queries"]
+            else f"{first['queries']} / {row['queries']}"
+        )
+        if name == "floor":
+            cells = (
+                f"{first['median_ms']:.1f} ms | {row['median_ms']:.1f} ms | | {row.get('cpu_ms', 0):.1f} ms"
+            )
+        else:
+            growth = row["ratio"] / first["ratio"]
+            cpu = f"{row['cpu_ratio']:.1f}×" if "cpu_ratio" in row else ""
+            cells = f"{first['ratio']:.1f}× | {row['ratio']:.1f}× | {growth:.2f}× | {cpu}"
+        lines.append(f"| {name} | {cells} | {queries} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--markdown", nargs=2, metavar=("SMALL_JSON", "LARGE_JSON"), help="print the table")
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--db", help="database name (default qp_pages_<n>)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -348,6 +377,9 @@ def main():
     parser.add_argument("--only", help="comma-separated page names to time (with the floor)")
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(*args.markdown))
+        return
     db = args.db or f"qp_pages_{args.n}"
 
     fresh = args.rebuild or not database_exists(db, args.host)
