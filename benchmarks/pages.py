@@ -355,7 +355,7 @@ def markdown(small: str, large: str) -> str:
         )
         if name == "floor":
             cells = (
-                f"{first['median_ms']:.1f} ms | {row['median_ms']:.1f} ms | | {row.get('cpu_ms', 0):.1f} ms"
+                f"{first['median_ms']:.1f} ms | {row['median_ms']:.1f} ms | | {row.get('cpu_ms', '–')} ms CPU"
             )
         else:
             growth = row["ratio"] / first["ratio"]
