@@ -12,7 +12,7 @@ makes exactly 1,000 of them due (due soon or overdue), and reports:
 
 - the register page (/complaints/) for a département's quality manager: time and SQL query count,
   first page and a filtered one (overdue);
-- the figures query (`request_figures`) for one département and for the whole country;
+- the figures query (`correspondence_figures`) for one département and for the whole country;
 - the reminder sweep (`due_notices` + recording the notices) with 1,000 due, and a second run.
 """
 
@@ -141,9 +141,9 @@ def generate(n: int, sites, agent_of_site) -> float:
     exactly DUE open and due (within 3 days or overdue)."""
     from django.db import connection
 
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
-    table = Request._meta.db_table
+    table = Correspondence._meta.db_table
     rng = random.Random(42)
     today = dt.date.today()
     start = dt.date(2015, 1, 1)
@@ -238,7 +238,7 @@ def timed(fn, repeat=5):
 def measure(departments, sites) -> dict:
     from django.test import Client
 
-    from complaints.figures import request_figures
+    from complaints.figures import correspondence_figures
     from complaints.reminders import due_notices
     from qualipref.notifications.models import Notice
     from qualipref.notifications.services import notices_record
@@ -268,7 +268,7 @@ def measure(departments, sites) -> dict:
     ]:
 
         def figures(ids=ids, g=group_by):
-            return request_figures(
+            return correspondence_figures(
                 site_ids=ids, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), group_by=g
             )
 

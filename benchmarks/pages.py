@@ -150,9 +150,9 @@ def generate(n: int) -> float:
     from django.db import connection
     from django.utils import timezone
 
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
-    table = Request._meta.db_table
+    table = Correspondence._meta.db_table
     by_department = department_sites()
     codes = sorted(by_department)
     rng = random.Random(42)
@@ -276,7 +276,7 @@ def pages():
 
     from actionplans.models import Action
     from audits.models import Audit, Finding
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from indicators.models import Indicator
     from publication.models import Snapshot
     from sites.access import visible
@@ -295,7 +295,7 @@ def pages():
             raise RuntimeError(f"no {model.__name__} in the scope of {USER}")
         return obj
 
-    request_obj = first(Request, reference__startswith="B-")
+    request_obj = first(Correspondence, reference__startswith="B-")
     snapshot = (
         Snapshot.objects.filter(site__entity__department__code="13", status="published")
         .order_by("-pk")
@@ -304,11 +304,11 @@ def pages():
     )
     logged = {
         "home": "/",
-        "complaints register": reverse("complaints:request_list"),
-        "complaints search": reverse("complaints:request_list") + "?q=" + SEARCH.replace(" ", "+"),
-        "complaints search (number)": reverse("complaints:request_list") + "?q=" + SEARCH_NUMBER,
-        "complaints overdue": reverse("complaints:request_list") + "?deadline=overdue",
-        "complaints page 40": reverse("complaints:request_list") + "?page=40",
+        "complaints register": reverse("complaints:correspondence_list"),
+        "complaints search": reverse("complaints:correspondence_list") + "?q=" + SEARCH.replace(" ", "+"),
+        "complaints search (number)": reverse("complaints:correspondence_list") + "?q=" + SEARCH_NUMBER,
+        "complaints overdue": reverse("complaints:correspondence_list") + "?deadline=overdue",
+        "complaints page 40": reverse("complaints:correspondence_list") + "?page=40",
         "audits register": reverse("audits:audit_list"),
         "findings register": reverse("audits:finding_list"),
         "surveys register": reverse("surveys:campaign_list"),
@@ -395,15 +395,15 @@ def main():
     if args.build_only:
         return
 
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
     install_floor()
     floor_client, entries = pages()
     if args.only:
         wanted = set(args.only.split(","))
         entries = {k: v for k, v in entries.items() if k in wanted}
-    total = Request.objects.count()
-    mine = Request.objects.filter(site__entity__department__code="13").count()
+    total = Correspondence.objects.count()
+    mine = Correspondence.objects.filter(site__entity__department__code="13").count()
     t0 = time.perf_counter()
     results = interleaved(entries, floor_client=floor_client, rounds=args.rounds)
     load = os.getloadavg()

@@ -18,7 +18,7 @@ SEARCHED = {
 def create_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    table = apps.get_model("complaints", "Request")._meta.db_table
+    table = apps.get_model("complaints", "Correspondence")._meta.db_table
     for name, column in SEARCHED.items():
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER("{column}"::text) gin_trgm_ops)'
@@ -34,16 +34,16 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0004_request_deadline_pauses"),
+        ("complaints", "0005_rename_request_correspondence"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="request",
+            model_name="correspondence",
             name="request_site_received",
         ),
         migrations.AddIndex(
-            model_name="request",
+            model_name="correspondence",
             index=models.Index(
                 fields=["site", "received_on"],
                 include=(
