@@ -219,6 +219,29 @@ def test_the_register_figures_follow_every_write(client, org, referential, quali
     assert client.get(url).context["figures"]["received"] == 1
 
 
+def test_the_detail_page_query_count_is_pinned(
+    client, org, referential, istres_agent, django_assert_max_num_queries
+):
+    """session, user, scope (with the header's memberships), the request with its site, entity, département,
+    reception point and agents, pauses, history (read once for the status events and the timeline),
+    notices, attachments, actions for it."""
+    from complaints.services import correspondence_transition
+
+    obj = make_correspondence(
+        org.istres, by=istres_agent, received_on=D(2015, 3, 1), assigned_to=istres_agent
+    )
+    for to in ("acknowledged", "in_progress", "waiting", "in_progress"):
+        obj = correspondence_transition(
+            correspondence=obj, to=to, by=istres_agent, on=D(2015, 3, 2), today=D(2015, 3, 2)
+        )
+    client.force_login(istres_agent)
+    with django_assert_max_num_queries(10):
+        response = client.get(obj.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Statut : En cours de traitement" in page and "Statut : En attente du requérant" in page
+
+
 def test_the_detail_page_shows_the_deadline_convention_and_the_actions_partial(
     client, istres_request, istres_agent
 ):
