@@ -15,6 +15,15 @@ SEARCHED = {
 }
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """`CREATE EXTENSION pg_trgm` (a no-op elsewhere); its reverse is a no-op on SQLite too (Django's looks
+    for the extension in PostgreSQL's catalogue whatever the database)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -61,6 +70,6 @@ class Migration(migrations.Migration):
                 name="request_register",
             ),
         ),
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes, elidable=False),
     ]
