@@ -194,7 +194,7 @@ class Correspondence(SiteScopedModel):
             # users combine (kind, status, channel, deadline, dates), the sorts, the page's ids and the
             # selection's figures read this index alone (index-only scan), not one table page per row;
             # the rows of the page are then fetched by id (qualipref.lists.paginate, deferred).
-            # Text search: trigram GIN indexes (PostgreSQL only) in migration 0005_register_indexes.
+            # Text search: trigram GIN indexes (PostgreSQL only) in migration 0006_register_indexes.
             models.Index(
                 fields=["site", "received_on"],
                 name="request_register",
