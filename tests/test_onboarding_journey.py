@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import resolve
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -180,6 +181,7 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
     j.fill(page.get_by_label("Mot de passe"), "qualipref2015")
     j.click(page.get_by_role("button", name="Se connecter"))
     page.wait_for_url(f"{j.base}/")
+    assert "créez un département" in page.locator("main").inner_text()
     nav = page.get_by_role("navigation", name="Navigation principale")
     j.click(nav.get_by_role("button", name=re.compile("plateforme|Camille")))
     j.click(nav.get_by_role("link", name="Départements"))
@@ -216,6 +218,8 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
     j.click(page.get_by_role("button", name="Se connecter"))
     page.wait_for_url(f"{j.base}/")
     page.get_by_role("heading", name="Mettre en place votre département").wait_for()
+    # she is the one who sets the sites up: the home page does not send her to ask herself for one
+    assert "Demandez à la chargée de mission qualité" not in page.locator("main").inner_text()
     j.shot("checklist")
 
     # ---- 3. the organisation: two entities, three sites, with the forms ------------------------------------
@@ -338,6 +342,8 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
     link = page.get_by_role("link", name=f"Télécharger {filename}")
     link.wait_for()
     text = plain(pdf_text(j.download(link)))
+    if SCREENSHOTS:
+        Path(SCREENSHOTS, f"journey-{filename}.txt").write_text(text)
     figures = data.annual_figures(rows, today)
     lines = {}
     for code, name, *_ in data.SITES:
@@ -379,8 +385,10 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
         assert re.findall(r"\d+(?:,\d+)? %", unit_line) == rates, unit_line
     assert campaign_name in flat
 
+    kinds = {resolve(path).view_name for path in j.screens}
     print(
-        f"\nParcours (issue 20) : {len(j.screens)} écrans distincts, {j.clicks} clics, "
+        f"\nParcours (issue 20) : {len(j.screens)} écrans distincts ({len(kinds)} sortes de pages), "
+        f"{j.clicks} clics, "
         f"{j.fields} champs saisis ou choisis, {j.addresses} adresses ouvertes à la main "
         f"(la page de connexion, le lien de l'invitation) ; {len(rows)} demandes et "
         f"{len(survey_rows)} taux importés.\nÉcrans : " + ", ".join(j.screens)
