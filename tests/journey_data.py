@@ -202,6 +202,15 @@ def monthly_complaint_share(rows: list[Row], site: str, month: dt.date, today: d
     return share(sum(1 for r in answered if r.on_time), len(answered) + len(late))
 
 
+def complaint_figures(rows: list[Row], site: str, today: dt.date) -> dict:
+    """The year's figures of one site's complaints (the indicators' « valeur de l'année »)."""
+    return site_figures([r for r in rows if r.site == site and r.kind == "complaint"], today)
+
+
+def monthly_complaint_shares(rows: list[Row], site: str, year: int, today: dt.date) -> list[float | None]:
+    return [monthly_complaint_share(rows, site, dt.date(year, m, 1), today) for m in range(1, 13)]
+
+
 def latest_complaint_share(rows: list[Row], site: str, month: dt.date, today: dt.date) -> float | None:
     """What the dashboard shows for `month`: the latest month up to it with a value (12-month window)."""
     for back in range(12):

@@ -291,9 +291,9 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
         j.click(page.get_by_role("link", name="Ajouter une unité").first)
         option = page.locator("#id_site option").filter(has_text=name)
         j.select(page.locator("#id_site"), value=option.get_attribute("value"))
-        j.fill(page.locator("#id_name"), f"Accueil de {name}")
+        j.fill(page.locator("#id_name"), f"Unité {name}")
         j.click(page.get_by_role("button", name="Enregistrer", exact=True))
-        page.get_by_text(f"Unité « Accueil de {name} » ajoutée.").wait_for()
+        page.get_by_text(f"Unité « Unité {name} » ajoutée.").wait_for()
         j.click(crumbs.get_by_role("link", name=campaign_name, exact=True))
         assert page.url == campaign_url
     j.click(page.get_by_role("link", name="Import Excel"))
@@ -302,7 +302,7 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
     assert len(criteria) == 7, criteria  # the default criteria of a users' survey
     satisfied = {code: data.satisfied_counts(i, len(criteria)) for i, (code, *_) in enumerate(data.SITES)}
     survey_rows = [
-        [f"Accueil de {name}", label, 100 * n / data.CONCERNED, n, data.CONCERNED]
+        [f"Unité {name}", label, 100 * n / data.CONCERNED, n, data.CONCERNED]
         for code, name, *_ in data.SITES
         for label, n in zip(criteria, satisfied[code], strict=True)
     ]
@@ -378,12 +378,26 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
     flat = " ".join(text.split())
     for code, name, *_ in data.SITES:
         rates = [data.fr_percent(round(100 * n / data.CONCERNED, 1)) for n in satisfied[code]]
-        unit_line = next(
-            (ln for ln in text.splitlines() if re.match(rf"Accueil de {name} \d", ln.strip())), None
-        )
+        unit_line = next((ln for ln in text.splitlines() if re.match(rf"Unité {name} \d", ln.strip())), None)
         assert unit_line is not None, f"no survey row for {name}:\n{text}"
         assert re.findall(r"\d+(?:,\d+)? %", unit_line) == rates, unit_line
     assert campaign_name in flat
+    # IV. the indicators: the on-time answers to complaints over the year per site, and the months at target
+    lines = text.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip() == ON_TIME and "Cible" in lines[i + 1])
+    for code, name, *_ in data.SITES:
+        row = next(
+            m
+            for ln in lines[start:]
+            if (m := re.match(rf"{name} (\S+ %) (\d+) % (\d+) / (\d+)$", ln.strip()))
+        )
+        target = int(row.group(2))
+        monthly = [v for v in data.monthly_complaint_shares(rows, code, year, today) if v is not None]
+        assert (row.group(1), int(row.group(3)), int(row.group(4))) == (
+            data.fr_percent(data.complaint_figures(rows, code, today)["on_time_share"]),
+            sum(1 for v in monthly if v >= target),
+            len(monthly),
+        ), row.group(0)
 
     kinds = {resolve(path).view_name for path in j.screens}
     print(
