@@ -244,6 +244,8 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
             page.get_by_text(f"Site « {site_name} » créé avec le code « {site_code} ».").wait_for()
         j.click(crumbs.get_by_role("link", name="Organisation", exact=True))
     j.shot("organisation")
+    organisation = page.locator("main").inner_text()
+    assert not re.search(r"^\s*,", organisation, re.M), organisation  # a site with a city and no street
     codes = page.locator("code.site-code").all_inner_texts()
     assert sorted(codes) == sorted(s[0] for s in data.SITES)  # the codes every import needs, on the page
 
