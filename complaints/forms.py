@@ -1,4 +1,3 @@
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -11,10 +10,10 @@ from .models import (
     ANSWER_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     Channel,
+    Correspondence,
     DaysKind,
     Kind,
     ModelAnswer,
-    Request,
     Status,
 )
 
@@ -27,7 +26,7 @@ def _sites(user, perm):
 
 class RequestForm(forms.ModelForm):
     class Meta:
-        model = Request
+        model = Correspondence
         fields = [
             "site",
             "reception_point",
@@ -140,7 +139,7 @@ class RequestFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Request
+        model = Correspondence
         fields = []
 
     def __init__(self, *args, user, **kwargs):
