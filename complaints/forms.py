@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from qualipref.filters import CodeOrPkFilter
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
@@ -122,7 +123,7 @@ DEADLINE_CHOICES = [("overdue", "En retard"), ("due_soon", "Échéance proche"),
 
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="search")
-    site = django_filters.ModelChoiceFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
+    site = CodeOrPkFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
     kind = django_filters.ChoiceFilter(label="Type", choices=Kind.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(label="Statut", choices=Status.choices, empty_label="Tous")
     channel = django_filters.ChoiceFilter(label="Canal", choices=Channel.choices, empty_label="Tous")

@@ -15,6 +15,7 @@ from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import xlsx_response
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
+from qualipref.filters import warn_ignored
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
@@ -81,6 +82,7 @@ def _filtered(request):
 @require_safe
 def request_list(request):
     request_filter, queryset = _filtered(request)
+    warn_ignored(request, request_filter)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
     page = paginate(request, queryset)
     today = timezone.localdate()
