@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from qualipref.filters import CodeOrPkFilter
+from qualipref.filters import CodeOrPkFilter, YearFilter
 from referential.models import Module
 from sites.access import visible
 from sites.models import Entity, Site
@@ -22,7 +22,7 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="En retard seulement", method="filter_overdue", widget=forms.CheckboxInput
     )
-    year = django_filters.NumberFilter(label="Année du plan", field_name="plan__year")
+    year = YearFilter(label="Année du plan", field_name="plan__year")
     q = django_filters.CharFilter(label="Recherche", method="filter_q")
 
     class Meta:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
-from qualipref.filters import warn_ignored
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
 from sites.access import WRITE, require, scope_for, visible

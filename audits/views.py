@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
-from qualipref.filters import warn_ignored
 from qualipref.lists import int_param, paginate, sort_queryset
 from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for

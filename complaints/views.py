@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import xlsx_response
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
-from qualipref.filters import warn_ignored
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible

@@ -26,8 +26,7 @@ def paginate(request, queryset, per_page: int = PER_PAGE):
     raw = request.GET.get("page", "")
     page = paginator.get_page(raw)
     if raw.strip() and raw.strip() not in (str(page.number), "last"):
-        notice = ignored("Page", raw, f"pas de telle page, la page {page.number} est affichée")
-        messages.warning(request, notice, fail_silently=True)
+        _say(request, ignored("Page", raw, f"pas de telle page, la page {page.number} est affichée"))
     return page
 
 
@@ -43,16 +42,30 @@ def int_param(request, name: str) -> int | None:
     return int(raw) if raw.isdecimal() and raw.isascii() and len(raw) <= 18 else None
 
 
-def year_param(request, name: str = "year", *, notify: bool = True) -> int | None:
+def _say(request, notice: str) -> None:
+    """A notice above the page; none for a download (`?export=…`), which shows no page to carry it."""
+    if not request.GET.get("export"):
+        messages.warning(request, notice, fail_silently=True)
+
+
+def year_param(request, name: str = "year") -> int | None:
     """A year within YEARS from `?name=`; None when absent or impossible (then said above the page)."""
     year = int_param(request, name)
     if year in YEARS:
         return year
     raw = request.GET.get(name, "")
-    if notify and raw.strip():
-        messages.warning(request, ignored("Année", raw, YEAR_REASON), fail_silently=True)
+    if raw.strip():
+        _say(request, ignored("Année", raw, YEAR_REASON))
     return None
 
+
+def month_param(request, name: str = "month") -> dt.date | None:
+    """The first day of the month `?name=2015-06`; None when absent or impossible (then said)."""
+    raw = request.GET.get(name, "")
+    month = parse_month(raw)
+    if month is None and raw.strip():
+        _say(request, ignored("Mois", raw, "saisissez un mois comme 2015-06"))
+    return month
 
 
 def parse_month(text) -> dt.date | None:

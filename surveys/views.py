@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
-from qualipref.imports.views import import_page
 from qualipref.filters import YearFilter, warn_ignored
+from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import READ, WRITE, ids, require, scope_for

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, notify, object_param
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
-from qualipref.filters import choice_param, notify, object_param
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
