@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 SHOWN_VALUE = 40  # characters of a refused value repeated in the message
+UNKNOWN = "aucun élément de votre périmètre ne porte ce numéro ou ce code"
 
 
 def shown(value) -> str:
@@ -27,7 +28,7 @@ def shown(value) -> str:
 
 def ignored(label: str, value, reason: str = "") -> str:
     """The French notice for one ignored filter."""
-    reason = reason or "valeur inconnue ou hors de votre périmètre"
+    reason = reason or UNKNOWN
     return f"Filtre « {label} » ignoré : {reason} (« {shown(value)} »)."
 
 
@@ -55,7 +56,7 @@ class CodeOrPkField(forms.ModelChoiceField):
     values; a code in the query string selects its option all the same."""
 
     default_error_messages = {
-        "invalid_choice": "aucun élément de votre périmètre ne porte ce numéro ou ce code",
+        "invalid_choice": UNKNOWN,
     }
 
     def to_python(self, value):
@@ -85,11 +86,19 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        from qualipref.lists import YEARS
+        from qualipref.lists import YEAR_REASON, YEARS
 
         kwargs.setdefault("min_value", YEARS.start)
         kwargs.setdefault("max_value", YEARS.stop - 1)
-        kwargs.setdefault("error_messages", {"invalid": "Saisissez une année (par exemple 2015)."})
+        out_of_range = f"{YEAR_REASON[:1].upper()}{YEAR_REASON[1:]}."
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "Saisissez une année (par exemple 2015).",
+                "min_value": out_of_range,
+                "max_value": out_of_range,
+            },
+        )
         super().__init__(*args, **kwargs)
 
 
