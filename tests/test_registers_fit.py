@@ -197,7 +197,7 @@ def test_an_agent_logs_a_request_and_answers_it_on_a_phone(new_page, live_server
     assert not small, f"targets under {MIN_TARGET} px: {small}"
     failures += check(page, "répondre (390 px)")
     answer = "Votre dossier a été retrouvé ; il est en cours d'instruction."
-    page.get_by_label("Réponse", exact=True).fill(answer)
+    page.locator("#id_answer").fill(answer)
     page.get_by_role("button", name="Enregistrer la réponse").tap()
     expect(page.get_by_text(f"Réponse à {created.reference} enregistrée.")).to_be_visible()
     created.refresh_from_db()
