@@ -43,7 +43,7 @@ ORIGIN_FIELDS = {
     "audit": "origin_audit",
     "survey_unit": "origin_survey_unit",
     "survey_point": "origin_survey_point",
-    "request": "origin_request",
+    "request": "origin_correspondence",
     "decision": "origin_decision",
 }
 
@@ -259,8 +259,8 @@ class Action(EntityScopedModel):
         related_name="actions",
         verbose_name="point de vigilance d'origine",
     )
-    origin_request = models.ForeignKey(
-        "complaints.Request",
+    origin_correspondence = models.ForeignKey(
+        "complaints.Correspondence",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

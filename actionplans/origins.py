@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from audits.models import Audit, Finding
-from complaints.models import Request
+from complaints.models import Correspondence
 from steering.models import Decision
 from surveys.models import SurveyUnit, UnitPoint
 
@@ -36,7 +36,7 @@ KINDS = {
     "survey_point": OriginKind(
         "survey_point", UnitPoint, "Point de vigilance", ("unit__site__entity", "unit__campaign")
     ),
-    "request": OriginKind("request", Request, "Réclamation", ("site__entity",)),
+    "request": OriginKind("request", Correspondence, "Réclamation", ("site__entity",)),
     "decision": OriginKind("decision", Decision, "Décision du COPIL", ("meeting", "department")),
 }
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
+from qualipref import french
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
@@ -338,8 +339,8 @@ def checklist(request, pk):
                     n = len(created)
                     messages.success(
                         request,
-                        f"Auto-évaluation terminée : {n} constat{'s' if n > 1 else ''} "
-                        f"créé{'s' if n > 1 else ''} pour les critères non conformes.",
+                        f"Auto-évaluation terminée : {n} {french.plural(n, 'constat créé', 'constats créés')}"
+                        " pour les critères non conformes.",
                     )
                     return redirect(audit)
             except ValidationError as error:

@@ -65,7 +65,7 @@ def setup(db: str, host: str, fresh: bool) -> None:
 
 def build_big_department() -> None:
     from actionplans.models import Action, ActionPlan
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from indicators.models import Indicator, Measurement, Target
     from referential.models import LabelScope, Module
     from referential.selectors import current_referential
@@ -111,7 +111,7 @@ def build_big_department() -> None:
         days = rng.randrange(0, 20)
         answered = received + dt.timedelta(days=days)
         batch.append(
-            Request(
+            Correspondence(
                 reference=f"REC-{BIG}-{YEAR}-{i:06d}",
                 kind="complaint",
                 site=sites[i % len(sites)],
@@ -128,9 +128,9 @@ def build_big_department() -> None:
             )
         )
         if len(batch) == 5000:
-            Request.objects.bulk_create(batch)
+            Correspondence.objects.bulk_create(batch)
             batch = []
-    Request.objects.bulk_create(batch)
+    Correspondence.objects.bulk_create(batch)
     print(f"  {COMPLAINTS} complaints in {time.perf_counter() - start:.1f} s")
 
     owner, _ = User.objects.get_or_create(username="bench.owner", defaults={"first_name": "Banc"})

@@ -12,7 +12,7 @@ makes exactly 1,000 of them due (due soon or overdue), and reports:
 
 - the register page (/complaints/) for a département's quality manager: time and SQL query count,
   first page and a filtered one (overdue);
-- the figures query (`request_figures`) for one département and for the whole country;
+- the figures query (`correspondence_figures`) for one département and for the whole country;
 - the reminder sweep (`due_notices` + recording the notices) with 1,000 due, and a second run.
 """
 
@@ -154,7 +154,7 @@ def generate(n: int, sites, agent_of_site) -> float:
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY complaints_request ({columns}) FROM STDIN") as copy:
+        with raw.copy(f"COPY complaints_correspondence ({columns}) FROM STDIN") as copy:
             for i in range(n):
                 site_id = site_ids[i % len(site_ids)]
                 kind = KINDS[i % len(KINDS)]
@@ -215,7 +215,7 @@ def generate(n: int, sites, agent_of_site) -> float:
                         on_time,
                     )
                 )
-        cursor.execute("ANALYZE complaints_request")
+        cursor.execute("ANALYZE complaints_correspondence")
     return time.perf_counter() - t0
 
 
@@ -257,7 +257,7 @@ def timed(fn, repeat=5):
 def measure(departments, sites) -> dict:
     from django.test import Client
 
-    from complaints.figures import request_figures
+    from complaints.figures import correspondence_figures
     from complaints.reminders import due_notices
     from qualipref.notifications.models import Notice
     from qualipref.notifications.services import notices_record
@@ -287,7 +287,7 @@ def measure(departments, sites) -> dict:
         ("figures_national_by_entity", all_sites, ("entity",)),
     ]:
         median, best, rows = timed(
-            lambda ids=ids, g=group_by: request_figures(
+            lambda ids=ids, g=group_by: correspondence_figures(
                 site_ids=ids, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), group_by=g
             )
         )

@@ -219,7 +219,7 @@ REGISTERS_SQL = [
     # One request a week per site over the years: answered and closed (on time or late), except the last
     # five weeks' (open, the oldest of them overdue).
     """
-    INSERT INTO complaints_request
+    INSERT INTO complaints_correspondence
         (created_at, updated_at, site_id, reference, kind, channel, received_on, subject, description,
          requester_name, requester_contact, status, acknowledged_on, answered_on, answer, closed_on,
          deadline_days, deadline_kind, due_on, answer_days, answered_on_time)
@@ -251,7 +251,7 @@ def generate_registers(years: int):
     from django.db import connection
 
     from actionplans.models import Action
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from sites.models import User
     from steering.models import Agent
 
@@ -273,12 +273,12 @@ def generate_registers(years: int):
             "actionplans_action",
             "actionplans_action_sites",
             "steering_agent",
-            "complaints_request",
+            "complaints_correspondence",
         ):
             cursor.execute(f"ANALYZE {table}")
     print(
         f"Registres : {Action.objects.count()} actions, {Agent.objects.count()} agents, "
-        f"{Request.objects.count()} demandes ({time.perf_counter() - start:.0f} s)."
+        f"{Correspondence.objects.count()} demandes ({time.perf_counter() - start:.0f} s)."
     )
 
 

@@ -666,7 +666,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from indicators.models import Measurement
     from qualipref.celery import app as celery_app
     from qualipref.notifications.models import Notice
@@ -821,7 +821,7 @@ def main() -> int:
         for w in shared.written:
             by_kind[w.kind].append(w.marker)
         found = set(
-            Request.objects.filter(subject__in=by_kind["complaint"]).values_list("subject", flat=True)
+            Correspondence.objects.filter(subject__in=by_kind["complaint"]).values_list("subject", flat=True)
         )
         history = Measurement.history.model  # every version of a measurement, even overwritten ones
         found |= set(

@@ -1,15 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ModelAnswer, Request, RequestPause
+from .models import Correspondence, CorrespondencePause, ModelAnswer
 
 
 class PauseInline(admin.TabularInline):
-    model = RequestPause
+    model = CorrespondencePause
     extra = 0
 
 
-@admin.register(Request)
+@admin.register(Correspondence)
 class RequestAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "site", "kind", "received_on", "due_on", "status", "assigned_to")
     list_filter = ("kind", "status", "channel")

@@ -4,7 +4,7 @@ are left", "which requests are due within N days" and "how do we say N days".
 The arithmetic is the pure `complaints.deadlines` module. This module adds what the database knows: each
 request carries the rule it was created under (`deadline_days`, `deadline_kind`: the département's
 parameter in force at receipt, see `services.deadline_rule`) and its département gives the public
-holidays of working days (`holiday_subdivision`). The due date (`Request.due_on`, kept by the services
+holidays of working days (`holiday_subdivision`). The due date (`Correspondence.due_on`, kept by the services
 through `deadlines.due_date`) and the days left are computed under that same rule, so a working-day
 département's "due in 1 working day" on a Friday means Monday, as its deadline does.
 """
@@ -105,15 +105,18 @@ def holiday_subdivision(department) -> str | None:
     return HOLIDAY_SUBDIVISIONS.get(getattr(department, "code", None))
 
 
-def days_left(request, today: dt.date, *, department_code: str | None = None) -> int:
+def days_left(correspondence, today: dt.date, *, department_code: str | None = None) -> int:
     """Days until the request's due date under its own rule: 0 on the due date, negative once past.
 
     Reads the département's code from `department_code`, else from `request.site.entity.department`
     (select it with the request)."""
     if department_code is None:
-        department_code = request.site.entity.department.code
+        department_code = correspondence.site.entity.department.code
     return deadlines.days_remaining(
-        request.due_on, today, request.deadline_kind, subdiv=HOLIDAY_SUBDIVISIONS.get(department_code)
+        correspondence.due_on,
+        today,
+        correspondence.deadline_kind,
+        subdiv=HOLIDAY_SUBDIVISIONS.get(department_code),
     )
 
 

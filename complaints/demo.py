@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from sites.models import Department, ReceptionPoint, Site, User
 
-from .models import Channel, Kind, ModelAnswer, ReferenceSequence, Request, Status
-from .services import deadline_rules, deadline_rules_set, request_create, request_transition
+from .models import Channel, Correspondence, Kind, ModelAnswer, ReferenceSequence, Status
+from .services import correspondence_create, correspondence_transition, deadline_rules, deadline_rules_set
 
 # site code → number of complaints in 2015 (the seed: Marseille's 21 split across its two sites)
 COMPLAINTS_2015 = {"istres": 6, "arles": 13, "aix-en-provence": 4, "peytral": 12, "saint-sebastien": 9}
@@ -80,10 +80,10 @@ def _point(site, index):
 
 
 def _create(reference, *, site, by, **fields):
-    existing = Request.objects.filter(reference=reference).first()
+    existing = Correspondence.objects.filter(reference=reference).first()
     if existing is not None:
         return existing, False
-    return request_create(site=site, by=by, reference=reference, **fields), True
+    return correspondence_create(site=site, by=by, reference=reference, **fields), True
 
 
 def _bump_sequence(department, year, number):
@@ -291,8 +291,8 @@ def load(stdout=None) -> dict:
         created += new
         if new and status:
             on = received + dt.timedelta(days=1)
-            request_transition(
-                request=obj, to=status, by=assignee, on=on, reason="Pièce justificative demandée"
+            correspondence_transition(
+                correspondence=obj, to=status, by=assignee, on=on, reason="Pièce justificative demandée"
             )
     for year, n in numbers.items():
         _bump_sequence(department, year, n)
@@ -307,7 +307,7 @@ def load(stdout=None) -> dict:
             department=department, kind=kind, title=title, defaults={"topic": topic, "body": body}
         )
     return {
-        "demandes 2015": Request.objects.filter(
+        "demandes 2015": Correspondence.objects.filter(
             site__entity__department=department, received_on__year=2015
         ).count(),
         "créées": created,

@@ -10,17 +10,17 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import DaysKind, Kind, Request
+from .models import Correspondence, DaysKind, Kind
 from .selectors import late_unanswered_q, overdue_q
 
 
 def overdue_counts(*, site_ids: Iterable[int], today: dt.date | None = None) -> dict[int, int]:
     """Requests overdue on `today` per site ({site id: n}, sites without any left out): the figure
-    `request_figures` gives as "overdue_now", read from the open requests only (partial index
+    `correspondence_figures` gives as "overdue_now", read from the open requests only (partial index
     `request_open_due`) rather than by aggregating each site's whole history. One query."""
     today = today or timezone.localdate()
     rows = (
-        Request.objects.filter(overdue_q(today), site_id__in=list(site_ids))
+        Correspondence.objects.filter(overdue_q(today), site_id__in=list(site_ids))
         .order_by()
         .values("site_id")
         .annotate(n=Count("pk"))
@@ -123,7 +123,7 @@ GROUPS = {
 }
 
 
-def request_figures(
+def correspondence_figures(
     *,
     site_ids: Iterable[int],
     start: dt.date | None,
@@ -131,7 +131,7 @@ def request_figures(
     kinds: Sequence[str] | None = None,
     group_by: Sequence[str] = ("site",),
     today: dt.date | None = None,
-    queryset: QuerySet[Request] | None = None,
+    queryset: QuerySet[Correspondence] | None = None,
 ) -> list[dict]:
     """Figures of the requests received between `start` and `end` (inclusive) on `site_ids`.
 
@@ -146,7 +146,7 @@ def request_figures(
     entity_id/entity_name, kind/kind_label, month, year).
     """
     today = today or timezone.localdate()
-    qs = queryset if queryset is not None else Request.objects.all()
+    qs = queryset if queryset is not None else Correspondence.objects.all()
     qs = qs.filter(site_id__in=list(site_ids))
     if start:
         qs = qs.filter(received_on__gte=start)
@@ -205,7 +205,7 @@ def yearly_complaints_by_site(*, department, year: int, today: dt.date | None = 
     )
     figures = {
         r["site_id"]: r
-        for r in request_figures(
+        for r in correspondence_figures(
             site_ids=[s.pk for s in sites],
             start=dt.date(year, 1, 1),
             end=dt.date(year, 12, 31),

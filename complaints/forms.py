@@ -15,10 +15,10 @@ from .models import (
     ANSWER_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     Channel,
+    Correspondence,
     DaysKind,
     Kind,
     ModelAnswer,
-    Request,
     Status,
 )
 
@@ -92,7 +92,7 @@ class RequestForm(forms.ModelForm):
     ]
 
     class Meta:
-        model = Request
+        model = Correspondence
         fields = [
             "site",
             "reception_point",
@@ -149,7 +149,7 @@ class RequestForm(forms.ModelForm):
         email, phone = data.pop("requester_email", "") or "", data.pop("requester_phone", "") or ""
         if "requester_contact" in data:
             contact = join_contact(email, phone, data["requester_contact"])
-            limit = Request._meta.get_field("requester_contact").max_length
+            limit = Correspondence._meta.get_field("requester_contact").max_length
             if len(contact) > limit:
                 self.add_error("requester_contact", f"Le contact complet dépasse {limit} caractères.")
             else:
@@ -225,7 +225,7 @@ class RequestFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Request
+        model = Correspondence
         fields = []
 
     def __init__(self, *args, user, **kwargs):

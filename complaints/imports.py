@@ -24,7 +24,7 @@ from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site
 
 from . import services
-from .models import DESCRIPTION_MAX_LENGTH, Channel, Kind, Request
+from .models import DESCRIPTION_MAX_LENGTH, Channel, Correspondence, Kind
 
 DATE = "date (JJ/MM/AAAA)"
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -36,8 +36,8 @@ class RequestRowForm(forms.Form):
     reference = forms.CharField(max_length=32, required=False)
     site = ChoiceField(error_messages={"required": "Indiquez le code du site (voir « Valeurs acceptées »)."})
     reception_point = forms.CharField(max_length=50, required=False)
-    kind = ChoiceField(default=model_default(Request, "kind"))
-    channel = ChoiceField(default=model_default(Request, "channel"))
+    kind = ChoiceField(default=model_default(Correspondence, "kind"))
+    channel = ChoiceField(default=model_default(Correspondence, "channel"))
     received_on = CellDateField(input_formats=DATE_FORMATS)
     subject = forms.CharField(max_length=200)
     description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH)
@@ -102,8 +102,8 @@ class RequestImporter(Importer):
             required=False,
             help="code d'un point d'accueil du site",
         ),
-        model_column(Request, "kind", "Type", help="une des valeurs acceptées"),
-        model_column(Request, "channel", "Canal", help="une des valeurs acceptées"),
+        model_column(Correspondence, "kind", "Type", help="une des valeurs acceptées"),
+        model_column(Correspondence, "channel", "Canal", help="une des valeurs acceptées"),
         ImportColumn("Reçue le", "received_on", help=DATE),
         ImportColumn("Objet", "subject", help="texte, 200 caractères au plus"),
         ImportColumn("Description", "description", required=False),
@@ -178,11 +178,11 @@ class RequestImporter(Importer):
     def save(self, data, ctx):
         data = dict(data)
         site, reference = data.pop("site"), data.pop("reference") or ""
-        _, created = services.request_import(site=site, by=ctx.user, fields=data, reference=reference)
+        _, created = services.correspondence_import(site=site, by=ctx.user, fields=data, reference=reference)
         return created
 
     def done_url(self, target):
-        return reverse("complaints:request_list")
+        return reverse("complaints:correspondence_list")
 
 
 IMPORTER = RequestImporter()

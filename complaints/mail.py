@@ -16,10 +16,10 @@ from django.utils import formats
 from .models import Channel
 
 
-def requester_email(request) -> str | None:
+def requester_email(correspondence) -> str | None:
     """The requester's e-mail address, when the request came through the public form and left one."""
-    contact = (request.requester_contact or "").strip()
-    if request.channel != Channel.WEB_FORM or not contact:
+    contact = (correspondence.requester_contact or "").strip()
+    if correspondence.channel != Channel.WEB_FORM or not contact:
         return None
     try:
         validate_email(contact)
@@ -32,14 +32,14 @@ def _date(day) -> str:
     return formats.date_format(day, "j F Y")
 
 
-def acknowledgement_text(request) -> tuple[str, str]:
-    site = request.site
-    subject = f"Accusé de réception de votre demande {request.reference}"
+def acknowledgement_text(correspondence) -> tuple[str, str]:
+    site = correspondence.site
+    subject = f"Accusé de réception de votre demande {correspondence.reference}"
     body = (
         "Bonjour,\n\n"
-        f"{site.entity.name} a bien reçu le {_date(request.received_on)} votre demande "
-        f"« {request.subject} », enregistrée sous la référence {request.reference}.\n\n"
-        f"Nous nous engageons à vous répondre au plus tard le {_date(request.due_on)}. "
+        f"{site.entity.name} a bien reçu le {_date(correspondence.received_on)} votre demande "
+        f"« {correspondence.subject} », enregistrée sous la référence {correspondence.reference}.\n\n"
+        f"Nous nous engageons à vous répondre au plus tard le {_date(correspondence.due_on)}. "
         "Rappelez cette référence si vous nous contactez à son sujet.\n\n"
         f"{site.name}\n"
         "Ce message est envoyé automatiquement : merci de ne pas y répondre."
@@ -47,13 +47,13 @@ def acknowledgement_text(request) -> tuple[str, str]:
     return subject, body
 
 
-def answered_text(request) -> tuple[str, str]:
-    subject = f"Réponse à votre demande {request.reference}"
+def answered_text(correspondence) -> tuple[str, str]:
+    subject = f"Réponse à votre demande {correspondence.reference}"
     body = (
         "Bonjour,\n\n"
-        f"Votre demande {request.reference} (« {request.subject} ») a reçu une réponse le "
-        f"{_date(request.answered_on)} :\n\n{request.answer}\n\n"
-        f"{request.site.name}\n"
+        f"Votre demande {correspondence.reference} (« {correspondence.subject} ») a reçu une réponse le "
+        f"{_date(correspondence.answered_on)} :\n\n{correspondence.answer}\n\n"
+        f"{correspondence.site.name}\n"
         "Ce message est envoyé automatiquement : merci de ne pas y répondre."
     )
     return subject, body
@@ -65,17 +65,17 @@ def _send(address, subject, body):
     )
 
 
-def send_acknowledgement(request) -> bool:
-    address = requester_email(request)
+def send_acknowledgement(correspondence) -> bool:
+    address = requester_email(correspondence)
     if address is None:
         return False
-    _send(address, *acknowledgement_text(request))
+    _send(address, *acknowledgement_text(correspondence))
     return True
 
 
-def send_answered(request) -> bool:
-    address = requester_email(request)
+def send_answered(correspondence) -> bool:
+    address = requester_email(correspondence)
     if address is None:
         return False
-    _send(address, *answered_text(request))
+    _send(address, *answered_text(correspondence))
     return True

@@ -80,7 +80,7 @@ DUPLICATE_REQUEST = (
 )
 
 
-class Request(SiteScopedModel):
+class Correspondence(SiteScopedModel):
     """A tracked request (complaint, suggestion, letter, e-mail…) that owes an answer by `due_on`."""
 
     reference = models.CharField("référence", max_length=32, unique=True, editable=False)
@@ -91,7 +91,7 @@ class Request(SiteScopedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="requests",
+        related_name="correspondences",
         verbose_name="point d'accueil",
     )
     received_on = models.DateField("reçue le", validators=[plausible_date])
@@ -113,7 +113,7 @@ class Request(SiteScopedModel):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="assigned_requests",
+        related_name="assigned_correspondences",
         verbose_name="agent chargé de la réponse",
     )
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -209,7 +209,7 @@ class Request(SiteScopedModel):
         return f"{self.reference} · {self.subject}"
 
     def get_absolute_url(self):
-        return reverse("complaints:request_detail", args=[self.pk])
+        return reverse("complaints:correspondence_detail", args=[self.pk])
 
     @property
     def is_open(self):
@@ -220,11 +220,11 @@ class Request(SiteScopedModel):
         return self.status == Status.WAITING
 
 
-class RequestPause(models.Model):
+class CorrespondencePause(models.Model):
     """A span during which the request waited for the requester: days start <= d < end are paused."""
 
-    request = models.ForeignKey(
-        Request, on_delete=models.CASCADE, related_name="pauses", verbose_name="demande"
+    correspondence = models.ForeignKey(
+        Correspondence, on_delete=models.CASCADE, related_name="pauses", verbose_name="demande"
     )
     start = models.DateField("suspendue le")
     end = models.DateField("reprise le", null=True, blank=True)
@@ -239,7 +239,7 @@ class RequestPause(models.Model):
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="request_pause_end_after_start"
             ),
             models.UniqueConstraint(
-                fields=["request"], condition=Q(end__isnull=True), name="request_one_open_pause"
+                fields=["correspondence"], condition=Q(end__isnull=True), name="request_one_open_pause"
             ),
         ]
 

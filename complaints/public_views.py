@@ -28,7 +28,7 @@ ERROR_TOO_LARGE = "Votre envoi est trop volumineux : raccourcissez votre message
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def public_request(request, site_code):
+def public_correspondence(request, site_code):
     site = get_object_or_404(Site.objects.select_related("entity__department"), code=site_code)
     errors = []
     form = PublicRequestForm(site=site)
@@ -44,7 +44,7 @@ def public_request(request, site_code):
             if form.is_valid():
                 data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
                 try:
-                    obj = services.request_create(
+                    obj = services.correspondence_create(
                         site=site,
                         by=None,
                         channel=Channel.WEB_FORM,
@@ -56,9 +56,11 @@ def public_request(request, site_code):
                 else:
                     # Engagement 4 of Services Publics+: acknowledged at once, with the announced deadline.
                     if mail.send_acknowledgement(obj):
-                        services.request_transition(request=obj, to=Status.ACKNOWLEDGED, by=None)
+                        services.correspondence_transition(
+                            correspondence=obj, to=Status.ACKNOWLEDGED, by=None
+                        )
                     request.session[SESSION_KEY] = [obj.reference, obj.due_on.isoformat(), obj.kind]
-                    return redirect("complaints_public:request_thanks", site_code=site.code)
+                    return redirect("complaints_public:correspondence_thanks", site_code=site.code)
     days, days_kind = services.deadline_rule(site.entity.department, "complaint")
     status = 429 if ERROR_RATE in errors else 413 if ERROR_TOO_LARGE in errors else 200
     return render(
@@ -76,7 +78,7 @@ def public_request(request, site_code):
 
 
 @require_safe
-def public_request_thanks(request, site_code):
+def public_correspondence_thanks(request, site_code):
     site = get_object_or_404(Site, code=site_code)
     stored = request.session.get(SESSION_KEY)
     if not stored:

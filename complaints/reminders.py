@@ -22,7 +22,7 @@ from referential.selectors import current_referential
 from sites.responsibles import Responsibles
 
 from . import deadline_rule
-from .models import RUNNING_STATUSES, Request
+from .models import RUNNING_STATUSES, Correspondence
 
 REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT = "request_reminder_days", 3
 ESCALATION_DAYS_KEY, ESCALATION_DAYS_DEFAULT = "request_escalation_days", 5
@@ -57,7 +57,7 @@ def due_notices(today: dt.date):
     horizon = max([soon_default, *soon_overrides.values()])
     # One model instance per row (no joined site/entity rows): sites are few, fetched apart.
     requests = list(
-        Request.objects.filter(
+        Correspondence.objects.filter(
             status__in=RUNNING_STATUSES, due_on__lte=deadline_rule.reminder_horizon(today, horizon)
         ).only("pk", "reference", "subject", "due_on", "deadline_kind", "assigned_to_id", "site_id")
     )
@@ -70,7 +70,7 @@ def due_notices(today: dt.date):
         )
     }
     responsibles = Responsibles.of_departments({s["entity__department_id"] for s in sites.values()})
-    url_pattern = reverse("complaints:request_detail", args=[0]).replace("/0/", "/{}/")
+    url_pattern = reverse("complaints:correspondence_detail", args=[0]).replace("/0/", "/{}/")
 
     specs = []
     for r in requests:

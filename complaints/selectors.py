@@ -9,19 +9,19 @@ from django.db.models import Q, QuerySet
 from sites.access import READ, get_for_user, visible
 
 from . import deadline_rule
-from .models import DONE_STATUSES, RUNNING_STATUSES, ModelAnswer, Request, Status
+from .models import DONE_STATUSES, RUNNING_STATUSES, Correspondence, ModelAnswer, Status
 
 
-def requests_for_user(user, *, perm: str = READ) -> QuerySet[Request]:
+def correspondences_for_user(user, *, perm: str = READ) -> QuerySet[Correspondence]:
     """The register of the user's scope, with what a list row shows (no query per row)."""
-    return visible(user, Request.objects, perm=perm).select_related(
+    return visible(user, Correspondence.objects, perm=perm).select_related(
         "site__entity__department", "reception_point", "assigned_to"
     )
 
 
-def request_for_user(user, pk: int, *, perm: str = READ) -> Request:
+def correspondence_for_user(user, pk: int, *, perm: str = READ) -> Correspondence:
     """One request of the user's scope: 404 outside it, 403 when `perm` is not held on it."""
-    queryset = Request.objects.select_related(
+    queryset = Correspondence.objects.select_related(
         "site__entity__department", "reception_point", "assigned_to", "created_by", "status_changed_by"
     )
     return get_for_user(queryset, user, perm=perm, pk=pk)
@@ -42,11 +42,11 @@ def due_soon_q(today: dt.date, days: int) -> Q:
     return deadline_rule.due_within_q(today, days)
 
 
-def model_answers_for(request: Request) -> list[ModelAnswer]:
+def model_answers_for(correspondence: Correspondence) -> list[ModelAnswer]:
     """Model answers of the request's département that fit its kind (or every kind)."""
     return list(
-        ModelAnswer.objects.filter(department_id=request.site.entity.department_id)
-        .filter(Q(kind="") | Q(kind=request.kind))
+        ModelAnswer.objects.filter(department_id=correspondence.site.entity.department_id)
+        .filter(Q(kind="") | Q(kind=correspondence.kind))
         .order_by("topic", "title")
     )
 
@@ -57,6 +57,6 @@ __all__ = [
     "due_soon_q",
     "model_answers_for",
     "overdue_q",
-    "request_for_user",
-    "requests_for_user",
+    "correspondence_for_user",
+    "correspondences_for_user",
 ]

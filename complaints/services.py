@@ -23,11 +23,11 @@ from .models import (
     DUPLICATE_REQUEST,
     KIND_PREFIX,
     WORKFLOW,
+    Correspondence,
+    CorrespondencePause,
     DaysKind,
     Kind,
     ReferenceSequence,
-    Request,
-    RequestPause,
     Status,
 )
 
@@ -126,10 +126,10 @@ def deadline_rules_set(*, department, rules: list[DeadlineRule], by) -> int:
     return changed
 
 
-def _take_rule(request: Request, department) -> None:
+def _take_rule(correspondence: Correspondence, department) -> None:
     """Store on the request the rule in force for its kind: it keeps it whatever the rule becomes."""
-    rule = deadline_rule_in_force(department, request.kind)
-    request.deadline_days, request.deadline_kind, request.deadline_pauses = (
+    rule = deadline_rule_in_force(department, correspondence.kind)
+    correspondence.deadline_days, correspondence.deadline_kind, correspondence.deadline_pauses = (
         rule.days,
         rule.days_kind,
         rule.pauses,
@@ -143,63 +143,71 @@ def department_parameter(department, key: str, default):
     return parameter_value(referential, key, department=department, default=default)
 
 
-def _pauses(request: Request) -> list[deadlines.Pause]:
+def _pauses(correspondence: Correspondence) -> list[deadlines.Pause]:
     """The spans that stop the request's clock: its waits for the requester, when its rule says so."""
-    if not request.deadline_pauses:
+    if not correspondence.deadline_pauses:
         return []
-    return [deadlines.Pause(p.start, p.end) for p in request.pauses.all()]
+    return [deadlines.Pause(p.start, p.end) for p in correspondence.pauses.all()]
 
 
-def _department(request: Request):
-    return request.site.entity.department
+def _department(correspondence: Correspondence):
+    return correspondence.site.entity.department
 
 
-def compute_due_on(request: Request, *, today: dt.date, pauses=None) -> dt.date:
-    pauses = (_pauses(request) if pauses is None else pauses) if request.deadline_pauses else []
-    as_of = max(today, request.received_on)
+def compute_due_on(correspondence: Correspondence, *, today: dt.date, pauses=None) -> dt.date:
+    pauses = (_pauses(correspondence) if pauses is None else pauses) if correspondence.deadline_pauses else []
+    as_of = max(today, correspondence.received_on)
     return deadlines.due_date(
-        request.received_on,
-        request.deadline_days,
-        request.deadline_kind,
+        correspondence.received_on,
+        correspondence.deadline_days,
+        correspondence.deadline_kind,
         pauses,
         as_of=as_of,
-        subdiv=holiday_subdivision(_department(request)),
+        subdiv=holiday_subdivision(_department(correspondence)),
     )
 
 
-def _refresh_deadline_figures(request: Request, *, today: dt.date) -> None:
+def _refresh_deadline_figures(correspondence: Correspondence, *, today: dt.date) -> None:
     """Recompute the stored due date and, once answered, the answer time and whether it was on time."""
-    pauses = _pauses(request) if request.pk else []
-    request.due_on = compute_due_on(request, today=today, pauses=pauses)
-    if request.answered_on:
-        subdiv = holiday_subdivision(_department(request))
-        request.answer_days = deadlines.elapsed_days(
-            request.received_on, request.answered_on, request.deadline_kind, pauses, subdiv=subdiv
+    pauses = _pauses(correspondence) if correspondence.pk else []
+    correspondence.due_on = compute_due_on(correspondence, today=today, pauses=pauses)
+    if correspondence.answered_on:
+        subdiv = holiday_subdivision(_department(correspondence))
+        correspondence.answer_days = deadlines.elapsed_days(
+            correspondence.received_on,
+            correspondence.answered_on,
+            correspondence.deadline_kind,
+            pauses,
+            subdiv=subdiv,
         )
-        request.answered_on_time = deadlines.is_on_time(
-            request.received_on,
-            request.answered_on,
-            request.deadline_days,
-            request.deadline_kind,
+        correspondence.answered_on_time = deadlines.is_on_time(
+            correspondence.received_on,
+            correspondence.answered_on,
+            correspondence.deadline_days,
+            correspondence.deadline_kind,
             pauses,
             subdiv=subdiv,
         )
     else:
-        request.answer_days = None
-        request.answered_on_time = None
+        correspondence.answer_days = None
+        correspondence.answered_on_time = None
 
 
-def _check_dates(request: Request, *, today: dt.date) -> None:
+def _check_dates(correspondence: Correspondence, *, today: dt.date) -> None:
     errors = {}
-    if request.received_on and request.received_on > today:
+    if correspondence.received_on and correspondence.received_on > today:
         errors["received_on"] = ERROR_FUTURE
     for name in ("acknowledged_on", "closed_on"):
-        value = getattr(request, name)
-        if value and request.received_on and value < request.received_on:
+        value = getattr(correspondence, name)
+        if value and correspondence.received_on and value < correspondence.received_on:
             errors[name] = ERROR_DATE_BEFORE_RECEIPT
-    if request.answered_on and request.received_on and request.answered_on < request.received_on:
+    if (
+        correspondence.answered_on
+        and correspondence.received_on
+        and correspondence.answered_on < correspondence.received_on
+    ):
         errors["answered_on"] = ERROR_ANSWER_BEFORE_RECEIPT
-    if request.reception_point_id and request.reception_point.site_id != request.site_id:
+    if correspondence.reception_point_id and correspondence.reception_point.site_id != correspondence.site_id:
         errors["reception_point"] = ERROR_POINT_OTHER_SITE
     if errors:
         raise ValidationError(errors)
@@ -214,43 +222,50 @@ def next_reference(department, kind: str, year: int) -> str:
     return f"{KIND_PREFIX[Kind(kind)]}-{department.code}-{year}-{sequence.last:04d}"
 
 
-def _save(request: Request, by) -> None:
-    request._history_user = by
-    request.full_clean()
+def _save(correspondence: Correspondence, by) -> None:
+    correspondence._history_user = by
+    correspondence.full_clean()
     try:
         with transaction.atomic():
-            request.save()
+            correspondence.save()
     except IntegrityError:
         # a simultaneous save of the same request (double click, parallel import) won the race
         raise ValidationError(DUPLICATE_REQUEST) from None
 
 
 @transaction.atomic
-def request_create(*, site, by, today: dt.date | None = None, reference: str = "", **fields) -> Request:
+def correspondence_create(
+    *, site, by, today: dt.date | None = None, reference: str = "", **fields
+) -> Correspondence:
     """Log a new request; its deadline rule is taken from the parameters in force for the département."""
     today = today or timezone.localdate()
     department = site.entity.department
-    request = Request(site=site, created_by=by if getattr(by, "pk", None) else None, **fields)
-    _take_rule(request, department)
-    if request.received_on is None:
+    correspondence = Correspondence(site=site, created_by=by if getattr(by, "pk", None) else None, **fields)
+    _take_rule(correspondence, department)
+    if correspondence.received_on is None:
         raise ValidationError({"received_on": "Saisissez la date de réception."})
-    _check_dates(request, today=today)
-    request.reference = reference or next_reference(department, request.kind, request.received_on.year)
-    request.status = (
+    _check_dates(correspondence, today=today)
+    correspondence.reference = reference or next_reference(
+        department, correspondence.kind, correspondence.received_on.year
+    )
+    correspondence.status = (
         Status.CLOSED
-        if request.closed_on
+        if correspondence.closed_on
         else Status.ANSWERED
-        if request.answered_on
+        if correspondence.answered_on
         else Status.ACKNOWLEDGED
-        if request.acknowledged_on
+        if correspondence.acknowledged_on
         else Status.RECEIVED
     )
-    if request.closed_on and not request.answered_on:
+    if correspondence.closed_on and not correspondence.answered_on:
         raise ValidationError({"answered_on": "Une demande clôturée doit avoir une date de réponse."})
-    request.status_changed_at, request.status_changed_by = timezone.now(), request.created_by
-    _refresh_deadline_figures(request, today=today)
-    _save(request, by)
-    return request
+    correspondence.status_changed_at, correspondence.status_changed_by = (
+        timezone.now(),
+        correspondence.created_by,
+    )
+    _refresh_deadline_figures(correspondence, today=today)
+    _save(correspondence, by)
+    return correspondence
 
 
 EDITABLE_FIELDS = (
@@ -267,37 +282,41 @@ EDITABLE_FIELDS = (
 
 
 @transaction.atomic
-def request_update(*, request: Request, by, today: dt.date | None = None, **fields) -> Request:
+def correspondence_update(
+    *, correspondence: Correspondence, by, today: dt.date | None = None, **fields
+) -> Correspondence:
     """Edit the request's fields (not its status); the due date is recomputed."""
     today = today or timezone.localdate()
-    request = (
-        Request.objects.select_for_update().select_related("site__entity__department").get(pk=request.pk)
+    correspondence = (
+        Correspondence.objects.select_for_update()
+        .select_related("site__entity__department")
+        .get(pk=correspondence.pk)
     )
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
-    kind_changed = "kind" in fields and fields["kind"] != request.kind
+    kind_changed = "kind" in fields and fields["kind"] != correspondence.kind
     for name, value in fields.items():
-        setattr(request, name, value)
+        setattr(correspondence, name, value)
     if kind_changed:
-        _take_rule(request, _department(request))
-    _check_dates(request, today=today)
-    _refresh_deadline_figures(request, today=today)
-    _save(request, by)
-    return request
+        _take_rule(correspondence, _department(correspondence))
+    _check_dates(correspondence, today=today)
+    _refresh_deadline_figures(correspondence, today=today)
+    _save(correspondence, by)
+    return correspondence
 
 
 @transaction.atomic
-def request_transition(
+def correspondence_transition(
     *,
-    request: Request,
+    correspondence: Correspondence,
     to: str,
     by,
     on: dt.date | None = None,
     answer: str | None = None,
     reason: str = "",
     today: dt.date | None = None,
-) -> Request:
+) -> Correspondence:
     """The one place where a request changes status: checks the map, records who and when.
 
     - to acknowledged: sets the acknowledgement date (`on`, default today);
@@ -309,19 +328,21 @@ def request_transition(
     """
     today = today or timezone.localdate()
     on = on or today
-    request = (
-        Request.objects.select_for_update().select_related("site__entity__department").get(pk=request.pk)
+    correspondence = (
+        Correspondence.objects.select_for_update()
+        .select_related("site__entity__department")
+        .get(pk=correspondence.pk)
     )
-    WORKFLOW.check(request.status, to)
+    WORKFLOW.check(correspondence.status, to)
     if on > today:
         raise ValidationError({"on": ERROR_FUTURE})
-    if on < request.received_on:
+    if on < correspondence.received_on:
         raise ValidationError(
             {"on": ERROR_ANSWER_BEFORE_RECEIPT if to == Status.ANSWERED else ERROR_DATE_BEFORE_RECEIPT}
         )
-    previous = request.status
+    previous = correspondence.status
     if previous == Status.WAITING:
-        open_pause = request.pauses.filter(end__isnull=True).first()
+        open_pause = correspondence.pauses.filter(end__isnull=True).first()
         if open_pause:
             if on < open_pause.start:
                 raise ValidationError({"on": "La reprise ne peut pas précéder la suspension."})
@@ -329,43 +350,47 @@ def request_transition(
             open_pause.full_clean()
             open_pause.save()
     if to == Status.ACKNOWLEDGED:
-        request.acknowledged_on = on
+        correspondence.acknowledged_on = on
     elif to == Status.WAITING:
-        RequestPause.objects.create(request=request, start=on, reason=reason[:255])
+        CorrespondencePause.objects.create(correspondence=correspondence, start=on, reason=reason[:255])
     elif to == Status.ANSWERED:
-        text = (answer if answer is not None else request.answer).strip()
+        text = (answer if answer is not None else correspondence.answer).strip()
         if not text:
             raise ValidationError({"answer": ERROR_ANSWER_REQUIRED})
-        request.answer, request.answered_on = text, on
+        correspondence.answer, correspondence.answered_on = text, on
     elif to == Status.CLOSED:
-        request.closed_on = on
+        correspondence.closed_on = on
     elif to == Status.IN_PROGRESS and previous in (Status.ANSWERED, Status.CLOSED):
-        request.answered_on = request.closed_on = None
-    request.status = to
-    request.status_changed_at, request.status_changed_by = timezone.now(), by
-    _refresh_deadline_figures(request, today=today)
-    _save(request, by)
+        correspondence.answered_on = correspondence.closed_on = None
+    correspondence.status = to
+    correspondence.status_changed_at, correspondence.status_changed_by = timezone.now(), by
+    _refresh_deadline_figures(correspondence, today=today)
+    _save(correspondence, by)
     if to == Status.ANSWERED and previous != Status.ANSWERED:
         from .mail import send_answered
 
-        send_answered(request)
-    return request
+        send_answered(correspondence)
+    return correspondence
 
 
-def request_answer(*, request: Request, by, answered_on: dt.date, answer: str, today=None) -> Request:
-    return request_transition(
-        request=request, to=Status.ANSWERED, by=by, on=answered_on, answer=answer, today=today
+def correspondence_answer(
+    *, correspondence: Correspondence, by, answered_on: dt.date, answer: str, today=None
+) -> Correspondence:
+    return correspondence_transition(
+        correspondence=correspondence, to=Status.ANSWERED, by=by, on=answered_on, answer=answer, today=today
     )
 
 
 @transaction.atomic
-def request_import(*, site, by, fields: dict, reference: str = "", today=None) -> tuple[Request, bool]:
+def correspondence_import(
+    *, site, by, fields: dict, reference: str = "", today=None
+) -> tuple[Correspondence, bool]:
     """Create a historical request unless the same one is already there (by reference, else by
     site, date of receipt, subject and requester). Returns (request, created)."""
     if reference:
-        existing = Request.objects.filter(reference=reference).first()
+        existing = Correspondence.objects.filter(reference=reference).first()
     else:
-        existing = Request.objects.filter(
+        existing = Correspondence.objects.filter(
             site=site,
             received_on=fields["received_on"],
             subject=fields["subject"],
@@ -374,17 +399,17 @@ def request_import(*, site, by, fields: dict, reference: str = "", today=None) -
     if existing is not None:
         return existing, False
     try:
-        return request_create(site=site, by=by, reference=reference, today=today, **fields), True
+        return correspondence_create(site=site, by=by, reference=reference, today=today, **fields), True
     except ValidationError as exc:
         if DUPLICATE_REQUEST not in exc.messages:
             raise
         return _identical(site, reference, fields), False
 
 
-def _identical(site, reference, fields) -> Request:
+def _identical(site, reference, fields) -> Correspondence:
     if reference:
-        return Request.objects.get(reference=reference)
-    return Request.objects.get(
+        return Correspondence.objects.get(reference=reference)
+    return Correspondence.objects.get(
         site=site,
         received_on=fields["received_on"],
         subject=fields["subject"],
@@ -393,7 +418,7 @@ def _identical(site, reference, fields) -> Request:
 
 
 @transaction.atomic
-def requests_anonymise(*, today: dt.date | None = None) -> int:
+def correspondences_anonymise(*, today: dt.date | None = None) -> int:
     """Blank the requester's personal data N years after closure (N: personal_data_retention_years).
 
     Figures (dates, answer times, on-time flags) stay. The history rows are scrubbed too, since they
@@ -410,7 +435,7 @@ def requests_anonymise(*, today: dt.date | None = None) -> int:
         except ValueError:  # 29 February
             limit = today.replace(year=today.year - years, day=28)
         ids = list(
-            Request.objects.filter(
+            Correspondence.objects.filter(
                 site__entity__department=department,
                 status=Status.CLOSED,
                 closed_on__lte=limit,
@@ -420,10 +445,10 @@ def requests_anonymise(*, today: dt.date | None = None) -> int:
         if not ids:
             continue
         # Plain UPDATEs: no new history row copying the data we are removing.
-        Request.objects.filter(pk__in=ids).update(
+        Correspondence.objects.filter(pk__in=ids).update(
             requester_name="", requester_contact="", anonymised_on=today
         )
-        Request.history.filter(id__in=ids).update(requester_name="", requester_contact="")
+        Correspondence.history.filter(id__in=ids).update(requester_name="", requester_contact="")
         done += len(ids)
     return done
 

@@ -6,18 +6,18 @@ from . import views
 
 app_name = "complaints"
 urlpatterns = [
-    path("", views.request_list, name="request_list"),
-    path("export.xlsx", views.request_export, name="request_export"),
-    moved("export/", "request_export_moved", "complaints:request_export"),
-    path("nouvelle/", views.request_create, name="request_create"),
-    path("import/", views.request_import, name="request_import"),
+    path("", views.correspondence_list, name="correspondence_list"),
+    path("export.xlsx", views.correspondence_export, name="correspondence_export"),
+    moved("export/", "request_export_moved", "complaints:correspondence_export"),
+    path("nouvelle/", views.correspondence_create, name="correspondence_create"),
+    path("import/", views.correspondence_import, name="correspondence_import"),
     path("import/modele.xlsx", views.import_template, name="import_template"),
     path("modeles-de-reponse/", views.model_answer_list, name="model_answer_list"),
     path("modeles-de-reponse/nouveau/", views.model_answer_edit, name="model_answer_create"),
     path("modeles-de-reponse/<int:pk>/", views.model_answer_edit, name="model_answer_edit"),
-    path("<int:pk>/", views.request_detail, name="request_detail"),
-    path("<int:pk>/modifier/", views.request_edit, name="request_edit"),
-    path("<int:pk>/repondre/", views.request_answer, name="request_answer"),
-    path("<int:pk>/pieces-jointes/", views.request_attach, name="request_attach"),
-    path("<int:pk>/statut/<slug:to>/", views.request_transition, name="request_transition"),
+    path("<int:pk>/", views.correspondence_detail, name="correspondence_detail"),
+    path("<int:pk>/modifier/", views.correspondence_edit, name="correspondence_edit"),
+    path("<int:pk>/repondre/", views.correspondence_answer, name="correspondence_answer"),
+    path("<int:pk>/pieces-jointes/", views.correspondence_attach, name="correspondence_attach"),
+    path("<int:pk>/statut/<slug:to>/", views.correspondence_transition, name="correspondence_transition"),
 ]

@@ -22,7 +22,7 @@ from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
 
 from . import deadline_rule, exports, imports, selectors, services
-from .figures import request_figures
+from .figures import correspondence_figures
 from .forms import (
     AnswerForm,
     ModelAnswerForm,
@@ -30,7 +30,7 @@ from .forms import (
     RequestForm,
     TransitionForm,
 )
-from .models import WORKFLOW, ModelAnswer, Request, Status
+from .models import WORKFLOW, Correspondence, ModelAnswer, Status
 
 SORTS = {
     "reference": "reference",
@@ -50,10 +50,10 @@ TRANSITION_BUTTONS = {
 
 
 def _breadcrumbs(*extra):
-    return [("Réclamations et demandes", reverse("complaints:request_list")), *extra]
+    return [("Réclamations et demandes", reverse("complaints:correspondence_list")), *extra]
 
 
-def deadline_state(request_obj: Request, today, soon_days: int = 3) -> tuple[str, str]:
+def deadline_state(request_obj: Correspondence, today, soon_days: int = 3) -> tuple[str, str]:
     """(label, badge colour) of the deadline; one colour per meaning: red late, orange soon, green done.
 
     The days are counted under the request's own rule (`deadline_rule.days_left`: calendar or working days
@@ -74,13 +74,13 @@ def deadline_state(request_obj: Request, today, soon_days: int = 3) -> tuple[str
 
 
 def _filtered(request):
-    queryset = selectors.requests_for_user(request.user)
+    queryset = selectors.correspondences_for_user(request.user)
     request_filter = RequestFilter(request.GET or None, queryset=queryset, user=request.user)
     return request_filter, request_filter.qs
 
 
 @require_safe
-def request_list(request):
+def correspondence_list(request):
     request_filter, queryset = _filtered(request)
     warn_ignored(request, request_filter)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
@@ -88,7 +88,7 @@ def request_list(request):
     today = timezone.localdate()
     for row in page.object_list:
         row.deadline_label, row.deadline_badge = deadline_state(row, today, request_filter.within_days)
-    figures = request_figures(
+    figures = correspondence_figures(
         site_ids=scope_for(request.user).site_ids(READ),
         start=None,
         end=None,
@@ -99,7 +99,7 @@ def request_list(request):
     scope = scope_for(request.user)
     return render(
         request,
-        "complaints/request_list.html",
+        "complaints/correspondence_list.html",
         {
             "filter": request_filter,
             "page_obj": page,
@@ -113,7 +113,7 @@ def request_list(request):
 
 
 @require_safe
-def request_export(request):
+def correspondence_export(request):
     _, queryset = _filtered(request)
     queryset = queryset.select_related("site__entity", "created_by").order_by("received_on", "pk")
     return xlsx_response(
@@ -123,13 +123,13 @@ def request_export(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def request_create(request):
+def correspondence_create(request):
     require(request.user, REQUESTS)
     form = RequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "site"}
         try:
-            obj = services.request_create(site=form.cleaned_data["site"], by=request.user, **data)
+            obj = services.correspondence_create(site=form.cleaned_data["site"], by=request.user, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -139,14 +139,14 @@ def request_create(request):
             return redirect(obj)
     return render(
         request,
-        "complaints/request_form.html",
+        "complaints/correspondence_form.html",
         {"form": form, "title": "Nouvelle demande", "breadcrumbs": _breadcrumbs(("Nouvelle demande", None))},
     )
 
 
 @require_safe
-def request_detail(request, pk):
-    obj = selectors.request_for_user(request.user, pk)
+def correspondence_detail(request, pk):
+    obj = selectors.correspondence_for_user(request.user, pk)
     scope = scope_for(request.user)
     can_act = scope.allows(obj, REQUESTS)
     today = timezone.localdate()
@@ -157,7 +157,7 @@ def request_detail(request, pk):
     buttons = [(status, *TRANSITION_BUTTONS[status]) for status in TRANSITION_BUTTONS if status in allowed]
     return render(
         request,
-        "complaints/request_detail.html",
+        "complaints/correspondence_detail.html",
         {
             "obj": obj,
             "deadline_label": label,
@@ -172,14 +172,14 @@ def request_detail(request, pk):
             "timeline": timeline_for(obj, extra=extra),
             "attachments": attachments_for(obj),
             "attachment_form": can_act,
-            "attachment_post_url": reverse("complaints:request_attach", args=[obj.pk]),
+            "attachment_post_url": reverse("complaints:correspondence_attach", args=[obj.pk]),
             "today": today,
             "breadcrumbs": _breadcrumbs((obj.reference, None)),
         },
     )
 
 
-def _status_events(obj: Request) -> list[Event]:
+def _status_events(obj: Correspondence) -> list[Event]:
     """One event per status change, from the history (who and when), labelled in French."""
     events, previous = [], None
     for record in obj.history.select_related("history_user").order_by("history_date", "history_id"):
@@ -197,13 +197,15 @@ def _status_events(obj: Request) -> list[Event]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def request_edit(request, pk):
-    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+def correspondence_edit(request, pk):
+    obj = selectors.correspondence_for_user(request.user, pk, perm=REQUESTS)
     form = RequestForm(request.POST or None, instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k in services.EDITABLE_FIELDS}
         try:
-            services.request_update(request=Request.objects.get(pk=obj.pk), by=request.user, **fields)
+            services.correspondence_update(
+                correspondence=Correspondence.objects.get(pk=obj.pk), by=request.user, **fields
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -211,7 +213,7 @@ def request_edit(request, pk):
             return redirect(obj)
     return render(
         request,
-        "complaints/request_form.html",
+        "complaints/correspondence_form.html",
         {
             "form": form,
             "obj": obj,
@@ -222,8 +224,8 @@ def request_edit(request, pk):
 
 
 @require_POST
-def request_transition(request, pk, to):
-    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+def correspondence_transition(request, pk, to):
+    obj = selectors.correspondence_for_user(request.user, pk, perm=REQUESTS)
     if to not in Status.values or to == Status.ANSWERED:
         raise Http404
     form = TransitionForm(request.POST)
@@ -233,8 +235,8 @@ def request_transition(request, pk, to):
                 messages.error(request, f"Statut inchangé : {message}")
         return redirect(obj)
     try:
-        services.request_transition(
-            request=obj,
+        services.correspondence_transition(
+            correspondence=obj,
             to=to,
             by=request.user,
             on=form.cleaned_data.get("on"),
@@ -249,8 +251,8 @@ def request_transition(request, pk, to):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def request_answer(request, pk):
-    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+def correspondence_answer(request, pk):
+    obj = selectors.correspondence_for_user(request.user, pk, perm=REQUESTS)
     if Status.ANSWERED not in WORKFLOW.allowed(obj.status):
         messages.error(request, "Cette demande ne peut pas recevoir de réponse dans son statut actuel.")
         return redirect(obj)
@@ -265,8 +267,8 @@ def request_answer(request, pk):
     form = AnswerForm(request.POST or None, request_obj=obj, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_answer(
-                request=obj,
+            services.correspondence_answer(
+                correspondence=obj,
                 by=request.user,
                 answered_on=form.cleaned_data["answered_on"],
                 answer=form.cleaned_data["answer"],
@@ -278,7 +280,7 @@ def request_answer(request, pk):
             return redirect(obj)
     return render(
         request,
-        "complaints/request_answer.html",
+        "complaints/correspondence_answer.html",
         {
             "obj": obj,
             "form": form,
@@ -290,8 +292,8 @@ def request_answer(request, pk):
 
 
 @require_POST
-def request_attach(request, pk):
-    obj = selectors.request_for_user(request.user, pk, perm=REQUESTS)
+def correspondence_attach(request, pk):
+    obj = selectors.correspondence_for_user(request.user, pk, perm=REQUESTS)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Choisissez un fichier à joindre.")
@@ -319,7 +321,7 @@ def import_template(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def request_import(request):
+def correspondence_import(request):
     require(request.user, REQUESTS)
     return import_page(
         request,

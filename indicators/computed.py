@@ -73,10 +73,12 @@ def _month(value) -> dt.date:
 def _complaint_figures(
     site_ids: Iterable[int], start: dt.date, end: dt.date, group_by=("site", "month")
 ) -> list[dict]:
-    from complaints.figures import request_figures
+    from complaints.figures import correspondence_figures
     from complaints.models import Kind
 
-    return request_figures(site_ids=site_ids, start=start, end=end, kinds=[Kind.COMPLAINT], group_by=group_by)
+    return correspondence_figures(
+        site_ids=site_ids, start=start, end=end, kinds=[Kind.COMPLAINT], group_by=group_by
+    )
 
 
 def complaints_on_time_period(site_ids, start, end, param="") -> dict[int, float]:

@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from complaints.figures import request_figures
+from complaints.figures import correspondence_figures
 from complaints.models import Kind
 from indicators.figures import indicator_table
+from qualipref import french
 from referential.params import parameter_value
 from referential.selectors import current_referential
 from surveys import figures as surveys
@@ -129,7 +130,7 @@ def _campaign_period(campaign) -> str:
 
 def complaint_figures(site, start: dt.date, end: dt.date) -> list[FigureData]:
     def total(a, b):
-        rows = request_figures(site_ids=[site.pk], start=a, end=b, kinds=[Kind.COMPLAINT], group_by=())
+        rows = correspondence_figures(site_ids=[site.pk], start=a, end=b, kinds=[Kind.COMPLAINT], group_by=())
         return rows[0] if rows else {}
 
     now = total(start, end)
@@ -233,7 +234,7 @@ def _read_indicator(site, start, end, codes):
             return {
                 "label": values[0]["indicator_name"],
                 "value": mean,
-                "basis": f"moyenne de {months} mois mesuré{'s' if months > 1 else ''}",
+                "basis": f"moyenne de {months} mois {french.plural(months, 'mesuré', 'mesurés')}",
                 "source": "Mesures du site (système téléphonique ou de gestion de la file d'attente)",
             }
     return None

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qualipref import french
 from qualipref.bounds import plausible_date
 from qualipref.uploads import ImportFileError, ImportKey, open_workbook
 
@@ -164,7 +165,7 @@ def read_xlsx(upload, headers: dict[str, str]) -> list[tuple[int, dict[str, Any]
     missing = [h for h in headers if h not in found]
     if missing:
         raise ImportFileError(
-            f"Colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
+            f"{french.plural(len(missing), 'Colonne manquante', 'Colonnes manquantes')} : "
             f"{', '.join(missing)}. Utilisez le modèle proposé au téléchargement."
         )
     positions = {headers[h]: found.index(h) for h in headers}

@@ -103,6 +103,7 @@ class ImportRecord(models.Model):
     def is_finished(self):
         return self.status not in (self.Status.QUEUED, self.Status.RUNNING)
 
+
 class JobRun(models.Model):
     """The last run of one periodic task (Celery beat), recorded by the worker (qualipref.jobs): the
     administrator's home page shows it, so a scheduler that does not run is seen."""

@@ -28,7 +28,7 @@ MENU = [
         [
             ("Audits et constats", "audits:audit_list"),
             ("Enquêtes de satisfaction", "surveys:campaign_list"),
-            ("Réclamations et demandes", "complaints:request_list"),
+            ("Réclamations et demandes", "complaints:correspondence_list"),
         ],
     ),
     (

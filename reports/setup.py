@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from complaints import services as complaint_services
 from complaints.deadline_rule import EXAMPLE_RECEIPT, example_sentence, french_date, rule_keys
 from complaints.forms import DeadlineRulesForm
-from complaints.models import Kind, Request
+from complaints.models import Correspondence, Kind
 from indicators.defaults import apply_default_indicators
 from indicators.models import Measurement
 from referential import services as referential_services
@@ -211,7 +211,7 @@ def checklist(user) -> list[Step] | None:
                 LabelScope.objects.filter(entity__department=in_department, ended_on__isnull=True)
             ),
             has_rules=Exists(Parameter.objects.filter(department=in_department, key__in=deadline_keys)),
-            has_requests=Exists(Request.objects.filter(site__entity__department=in_department)),
+            has_requests=Exists(Correspondence.objects.filter(site__entity__department=in_department)),
             has_measurements=Exists(Measurement.objects.filter(site__entity__department=in_department)),
             has_results=Exists(Result.objects.filter(unit__site__entity__department=in_department)),
         )
@@ -233,7 +233,7 @@ def checklist(user) -> list[Step] | None:
         Step("Délais de réponse", row["has_rules"], settings_url + "#delais",
              "Vérifiez et enregistrez les délais de réponse par type de demande."),
         Step("Premières données", any(row[k] for k in ("has_requests", "has_measurements", "has_results")),
-             reverse("complaints:request_import"),
+             reverse("complaints:correspondence_import"),
              "Importez votre registre des demandes ou vos mesures d'indicateurs."),
     ]  # fmt: skip
     return None if all(s.done for s in steps) else steps

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qualipref import french
 from qualipref.excel import Column, xlsx_response
 from qualipref.filters import YearFilter, warn_ignored
 from qualipref.imports.views import import_page
@@ -306,7 +307,8 @@ def campaign_results(request, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, f"Résultats enregistrés ({changed} taux modifié{'s' if changed > 1 else ''})."
+                request,
+                f"Résultats enregistrés ({changed} taux {french.plural(changed, 'modifié', 'modifiés')}).",
             )
             return redirect(campaign)
     elif request.method == "POST":

@@ -21,7 +21,7 @@ from actionplans.models import ActionPlan
 from audits import services as audit_services
 from audits.models import Audit, AuditPlanLine
 from complaints.models import Kind, ModelAnswer
-from complaints.services import request_create
+from complaints.services import correspondence_create
 from indicators.models import Indicator, Measurement, Target
 from indicators.services import api_client_create, measurement_record
 from indicators.tests.factories import computed_indicator
@@ -128,7 +128,7 @@ def build_scope(
     Result.objects.create(unit=s.unit, criterion=criterion, rate=Decimal("80"))
 
     # complaints
-    s.request = request_create(
+    s.request = correspondence_create(
         site=site,
         by=by,
         received_on=dt.date(year, 3, 2),

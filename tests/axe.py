@@ -63,7 +63,7 @@ def internal_pages():
     """Home, every list page, one detail page of each main object, the dashboard and the main forms."""
     from actionplans.models import Action, ActionPlan
     from audits.models import Audit, Finding
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from indicators.models import Indicator
     from publication.models import Snapshot
     from referential.models import Referential
@@ -85,7 +85,7 @@ def internal_pages():
         ("constats", reverse("audits:finding_list")),
         ("préparation du label", reverse("audits:readiness")),
         ("enquêtes", reverse("surveys:campaign_list")),
-        ("réclamations", reverse("complaints:request_list")),
+        ("réclamations", reverse("complaints:correspondence_list")),
         ("modèles de réponse", reverse("complaints:model_answer_list")),
         ("actions", reverse("actionplans:action_list")),
         ("tableau des actions", reverse("actionplans:action_board")),
@@ -123,7 +123,10 @@ def internal_pages():
         ("comparaison d'enquêtes", reverse("surveys:campaign_comparison", args=[campaign.pk])),
         ("saisie des résultats", reverse("surveys:campaign_results", args=[campaign.pk])),
         ("unité d'enquête", reverse("surveys:unit_detail", args=[_first(SurveyUnit.objects).pk])),
-        ("réclamation", reverse("complaints:request_detail", args=[_first(Request.objects).pk])),
+        (
+            "réclamation",
+            reverse("complaints:correspondence_detail", args=[_first(Correspondence.objects).pk]),
+        ),
         ("plan d'actions", reverse("actionplans:plan_detail", args=[_first(ActionPlan.objects).pk])),
         ("action", reverse("actionplans:action_detail", args=[_first(Action.objects).pk])),
         ("indicateur", reverse("indicators:indicator_detail", args=[_first(Indicator.objects).pk])),
@@ -148,7 +151,7 @@ def internal_pages():
             reverse("publication_admin:snapshot_detail", args=[_first(Snapshot.objects).pk]),
         ),
         # forms
-        ("nouvelle réclamation", reverse("complaints:request_create")),
+        ("nouvelle réclamation", reverse("complaints:correspondence_create")),
         ("nouvel audit", reverse("audits:audit_create")),
         ("nouveau constat", reverse("audits:finding_create", args=[audit.pk])),
         ("nouvelle campagne", reverse("surveys:campaign_create")),
@@ -166,7 +169,7 @@ def more_forms():
     """The other create and edit forms, where labels and error messages matter most."""
     from actionplans.models import ActionPlan
     from audits.models import Audit, Finding
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from indicators.models import Indicator
     from sites.models import Site
     from steering.models import Committee, Meeting
@@ -174,12 +177,12 @@ def more_forms():
 
     audit = _first(Audit.objects)
     finding = _first(Finding.objects.filter(audit__isnull=False))
-    request = _first(Request.objects.filter(status__in=["received", "in_progress"]))
+    request = _first(Correspondence.objects.filter(status__in=["received", "in_progress"]))
     meeting = _first(Meeting.objects)
     return [
-        ("modifier une réclamation", reverse("complaints:request_edit", args=[request.pk])),
-        ("répondre à une réclamation", reverse("complaints:request_answer", args=[request.pk])),
-        ("importer des réclamations", reverse("complaints:request_import")),
+        ("modifier une réclamation", reverse("complaints:correspondence_edit", args=[request.pk])),
+        ("répondre à une réclamation", reverse("complaints:correspondence_answer", args=[request.pk])),
+        ("importer des réclamations", reverse("complaints:correspondence_import")),
         ("nouveau modèle de réponse", reverse("complaints:model_answer_create")),
         ("modifier un audit", reverse("audits:audit_edit", args=[audit.pk])),
         ("rapport d'audit", reverse("audits:audit_report_edit", args=[audit.pk])),

@@ -128,15 +128,20 @@ def named_persona(org, name):
     )
 
 
-def make_request(site, *, received_on, answered_on=None, kind="complaint", by=None, **fields):
+def make_correspondence(site, *, received_on, answered_on=None, kind="complaint", by=None, **fields):
     """A request (complaint, suggestion…) through the complaints app's own services, so its deadline,
     due date and figures are the application's; answered on `answered_on` when given."""
-    from complaints.services import request_create, request_transition
+    from complaints.services import correspondence_create, correspondence_transition
 
     fields.setdefault("subject", "Attente au guichet")
-    request = request_create(site=site, by=by, received_on=received_on, kind=kind, **fields)
+    correspondence = correspondence_create(site=site, by=by, received_on=received_on, kind=kind, **fields)
     if answered_on:
-        request = request_transition(
-            request=request, to="answered", by=by, on=answered_on, answer="Réponse type.", today=answered_on
+        correspondence = correspondence_transition(
+            correspondence=correspondence,
+            to="answered",
+            by=by,
+            on=answered_on,
+            answer="Réponse type.",
+            today=answered_on,
         )
-    return request
+    return correspondence

@@ -224,19 +224,21 @@ MATRIX: dict[str, Row | list[Row]] = {
     "surveys:unit_qr": R({"pk": "unit"}),
     "surveys:unit_poster": R({"pk": "unit"}),
     # complaints
-    "complaints:request_list": R(),
-    "complaints:request_export": R(),
-    "complaints:request_create": W(),
-    "complaints:request_import": W(),
+    "complaints:correspondence_list": R(),
+    "complaints:correspondence_export": R(),
+    "complaints:correspondence_create": W(),
+    "complaints:correspondence_import": W(),
     "complaints:import_template": R(),
     "complaints:model_answer_list": R(),
     "complaints:model_answer_create": W(),
     "complaints:model_answer_edit": W(pk="model_answer"),
-    "complaints:request_detail": R({"pk": "request"}),
-    "complaints:request_edit": W(pk="request"),
-    "complaints:request_answer": W(pk="request"),
-    "complaints:request_attach": W(pk="request"),
-    "complaints:request_transition": [W(pk="request", to=f"={to}") for to in ("acknowledged", "in_progress")],
+    "complaints:correspondence_detail": R({"pk": "request"}),
+    "complaints:correspondence_edit": W(pk="request"),
+    "complaints:correspondence_answer": W(pk="request"),
+    "complaints:correspondence_attach": W(pk="request"),
+    "complaints:correspondence_transition": [
+        W(pk="request", to=f"={to}") for to in ("acknowledged", "in_progress")
+    ],
     # action plans
     "actionplans:action_list": R(),
     "actionplans:action_board": R(),
@@ -367,8 +369,8 @@ LISTS_OF_ROWS = {
     "audits:finding_export",
     "surveys:campaign_list",
     "surveys:campaign_list_export",
-    "complaints:request_list",
-    "complaints:request_export",
+    "complaints:correspondence_list",
+    "complaints:correspondence_export",
     "complaints:model_answer_list",
     "actionplans:action_list",
     "actionplans:action_board",
@@ -402,7 +404,7 @@ PUBLIC = {
     "publication:data_csv": "public open data of a site's published snapshot",
     "publication:data_json": "public open data of a site's published snapshot",
     "complaints_public:request_form": "public complaint form (writes only a new request of the site)",
-    "complaints_public:request_thanks": "public thank-you page after a complaint",
+    "complaints_public:correspondence_thanks": "public thank-you page after a complaint",
     "surveys_public:start": "public online questionnaire of a site's open campaign",
     "surveys_public:thanks": "public thank-you page after the questionnaire",
     "surveys_public:questionnaire": "public online questionnaire of a unit of an open campaign",
@@ -576,11 +578,11 @@ def checksum() -> dict[str, str]:
 
 
 def test_the_checksum_sees_any_change(world):
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
     before = checksum()
-    Request.objects.filter(pk=world["scopes"]["aix"].request.pk).update(subject="Autre objet")
-    assert changed_tables(before, checksum()) == ["complaints_request"]
+    Correspondence.objects.filter(pk=world["scopes"]["aix"].request.pk).update(subject="Autre objet")
+    assert changed_tables(before, checksum()) == ["complaints_correspondence"]
 
 
 def changed_tables(before, after):

@@ -69,7 +69,7 @@ def tab_to(page, wanted, limit=80):  # noqa: F811
 
 
 def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page, live_server):  # noqa: F811
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
     base = live_server.url
     # Logging in: the skip link first, then the two fields and the button, without the mouse.
@@ -99,13 +99,13 @@ def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page,
     assert page.get_by_role("link", name="Réclamations et demandes").is_visible()
     tab_to(page, lambda el: el["text"] == "Réclamations et demandes", limit=10)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}{reverse('complaints:request_list')}")
+    page.wait_for_url(f"{base}{reverse('complaints:correspondence_list')}")
     assert menu["tag"] == "a"
 
     # "Nouvelle demande", then the form filled and sent from the keyboard.
     tab_to(page, lambda el: el["inMain"] and el["text"] == "Nouvelle demande")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}{reverse('complaints:request_create')}")
+    page.wait_for_url(f"{base}{reverse('complaints:correspondence_create')}")
     tab_to(page, lambda el: el["name"] == "subject")
     page.keyboard.type("Guichet fermé sans affichage")
     page.keyboard.press("Tab")
@@ -117,13 +117,13 @@ def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page,
     tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Enregistrer", limit=10)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/nouvelle/" not in url)
-    created = Request.objects.get(subject="Guichet fermé sans affichage")
+    created = Correspondence.objects.get(subject="Guichet fermé sans affichage")
     assert created.requester_name == "Jeanne Martin" and created.site.code == "istres"
     assert page.get_by_role("heading", name=created.reference).count() or created.reference in page.content()
 
 
 def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, live_server):  # noqa: F811
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
     page.goto(f"{live_server.url}{reverse('complaints_public:request_form', args=['istres'])}")
     page.keyboard.press("Tab")
@@ -137,6 +137,6 @@ def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, 
     page.keyboard.press("Enter")
     # The form posts to its own address, which keeps the #contenu of the skip link.
     page.wait_for_url(lambda url: "/reclamation/merci/" in url)
-    request = Request.objects.get(subject="Horaires affichés inexacts")
+    request = Correspondence.objects.get(subject="Horaires affichés inexacts")
     assert request.site.code == "istres" and request.channel == "web_form"
     assert page.locator(".reference").inner_text() == request.reference

@@ -24,7 +24,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_the_forms_and_states(page
     assert page.goto(f"{base}/audits/999999/").status == 404
     failures += check(page, "page introuvable")
     # A form sent empty shows its errors.
-    page.goto(f"{base}{reverse('complaints:request_create')}")
+    page.goto(f"{base}{reverse('complaints:correspondence_create')}")
     page.locator("main").get_by_role("button", name="Enregistrer").click()
     page.locator(".invalid-feedback").first.wait_for()
     failures += check(page, "nouvelle réclamation en erreur")

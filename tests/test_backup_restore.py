@@ -86,7 +86,7 @@ def test_the_demo_data_is_backed_up_and_restored_whole(transactional_db, restore
     listing = subprocess.run(
         ["pg_restore", "--list", backup_dir / "database.dump"], capture_output=True, text=True, check=True
     )
-    assert "TABLE DATA public complaints_request" in listing.stdout  # custom format, with the data
+    assert "TABLE DATA public complaints_correspondence" in listing.stdout  # custom format, with the data
 
     env = {**os.environ, "DATABASE_URL": restore_database, "DJANGO_MEDIA_ROOT": str(restored_media)}
     restore = subprocess.run(
@@ -99,7 +99,7 @@ def test_the_demo_data_is_backed_up_and_restored_whole(transactional_db, restore
     assert after_sequences == before_sequences
     assert _files(restored_media) == before_files
     # The demo really was there: people, complaints, audits, measurements, and the documents' files.
-    for table in ("sites_user", "complaints_request", "audits_audit", "indicators_measurement"):
+    for table in ("sites_user", "complaints_correspondence", "audits_audit", "indicators_measurement"):
         assert before_counts[table] > 0, table
     assert sum(before_counts.values()) > 1000
     assert before_files

@@ -68,7 +68,7 @@ def _pick():
     from actionplans import services as action_services
     from actionplans.models import Action
     from audits.models import Audit, Finding
-    from complaints.models import ModelAnswer, Request
+    from complaints.models import Correspondence, ModelAnswer
     from indicators.models import Indicator
     from publication import collect
     from publication import services as publication_services
@@ -103,7 +103,9 @@ def _pick():
     campaign = Campaign.objects.get(status="open", department__code="13", population="users")
     unit = SurveyUnit.objects.filter(campaign=campaign, site=arles).get()
     complaint = (
-        Request.objects.filter(status="received", site__entity__department__code="13").order_by("pk").first()
+        Correspondence.objects.filter(status="received", site__entity__department__code="13")
+        .order_by("pk")
+        .first()
     )
     action = Action.objects.filter(status="planned", **bdr).order_by("pk").first()
     plan = action_services.plan_create(
@@ -254,20 +256,25 @@ ENDPOINTS = [
     Endpoint("surveys:unit_create", pk("campaign"), not_stored={"strengths", "vigilance"}),
     Endpoint("surveys:unit_update", pk("unit"), not_stored={"strengths", "vigilance"}),
     # complaints
-    Endpoint("complaints:request_create"),
-    Endpoint("complaints:request_import", files={"file": "complaints:import_template"}),
+    Endpoint("complaints:correspondence_create"),
+    Endpoint("complaints:correspondence_import", files={"file": "complaints:import_template"}),
     Endpoint("complaints:model_answer_create"),
     Endpoint("complaints:model_answer_edit", pk("model_answer")),
-    Endpoint("complaints:request_edit", pk("complaint")),
-    Endpoint("complaints:request_answer", pk("complaint")),
-    Endpoint("complaints:request_attach", pk("complaint"), page="complaints:request_detail", files=ATTACH),
+    Endpoint("complaints:correspondence_edit", pk("complaint")),
+    Endpoint("complaints:correspondence_answer", pk("complaint")),
+    Endpoint(
+        "complaints:correspondence_attach",
+        pk("complaint"),
+        page="complaints:correspondence_detail",
+        files=ATTACH,
+    ),
     *[
         Endpoint(
-            "complaints:request_transition",
+            "complaints:correspondence_transition",
             lambda d, to=to: {"pk": d.complaint.pk, "to": to},
-            page="complaints:request_detail",
+            page="complaints:correspondence_detail",
             page_kwargs=pk("complaint"),
-            label=f"complaints:request_transition:{to}",
+            label=f"complaints:correspondence_transition:{to}",
             not_stored={"reason"},  # kept for a suspension only
             examples=8,
         )
@@ -408,8 +415,8 @@ READ_ONLY = {
     "surveys:campaign_list", "surveys:campaign_list_export", "surveys:campaign_detail",
     "surveys:campaign_comparison", "surveys:campaign_charts", "surveys:campaign_import_template",
     "surveys:campaign_export", "surveys:unit_detail", "surveys:unit_qr", "surveys:unit_poster",
-    "complaints:request_list", "complaints:request_export", "complaints:import_template",
-    "complaints:model_answer_list", "complaints:request_detail", "actionplans:action_list",
+    "complaints:correspondence_list", "complaints:correspondence_export", "complaints:import_template",
+    "complaints:model_answer_list", "complaints:correspondence_detail", "actionplans:action_list",
     "actionplans:action_board", "actionplans:my_actions", "actionplans:loop", "actionplans:action_export",
     "actionplans:action_detail", "actionplans:plan_list", "actionplans:import_template",
     "actionplans:plan_detail", "actionplans:plan_export", "indicators:indicator_list",
@@ -424,7 +431,7 @@ READ_ONLY = {
     "steering:register_detail", "dashboard:index", "dashboard:trend", "dashboard:department_trend",
     "reports:run_detail", "reports:run_download", "attachments:download", "imports:run_detail",
     "publication_admin:snapshot_list", "publication_admin:snapshot_detail", "indicators_api:schema",
-    "surveys_public:start", "surveys_public:thanks", "complaints_public:request_thanks",
+    "surveys_public:start", "surveys_public:thanks", "complaints_public:correspondence_thanks",
     "steering_public:calendar_feed", "publication:index", "publication:open_data",
     "publication:department", "publication:site", "publication:poster", "publication:data_csv",
     "publication:data_json", "complaints:request_export_moved", "indicators:measurement_export_moved",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.selectors import readiness_overview
-from complaints.models import Request
+from complaints.models import Correspondence
 from publication.models import Snapshot
 from referential.models import LabelScope
 from referential.selectors import current_referential, label_overview
@@ -46,9 +46,9 @@ def test_loaded_three_years_ahead_the_demo_is_current_there(client):
         # Readiness speaks of no audit date passed, and nothing is thousands of days late.
         for row in readiness_overview(qualite):
             assert all("dépassée" not in reason.text for _, reason in row.reasons)
-        oldest_open = Request.objects.filter(status__in=OPEN).order_by("received_on").first()
+        oldest_open = Correspondence.objects.filter(status__in=OPEN).order_by("received_on").first()
         assert oldest_open is not None and (today - oldest_open.received_on).days <= 30
-        answered = Request.objects.filter(
+        answered = Correspondence.objects.filter(
             received_on__gte=today - relativedelta(years=1), answered_on__isnull=False
         )
         assert answered.count() >= 40

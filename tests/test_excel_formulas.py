@@ -58,14 +58,14 @@ def hostile_complaint(client, org):
     )
     assert response.status_code == 302
     cache.clear()
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
-    return Request.objects.get(subject=HOSTILE[0])
+    return Correspondence.objects.get(subject=HOSTILE[0])
 
 
 def test_a_public_form_complaint_comes_out_of_the_register_export_as_text(client, org, hostile_complaint):
     client.force_login(f.named_persona(org, "quality_manager"))
-    response = client.get(reverse("complaints:request_export"))
+    response = client.get(reverse("complaints:correspondence_export"))
     assert response.status_code == 200
     assert_no_formula(response.content, [HOSTILE[0], HOSTILE[2], HOSTILE[3]])
 
@@ -87,7 +87,7 @@ def test_every_register_export_writes_no_formula(client, org, hostile_complaint)
     a formula cell, whatever their rows."""
     client.force_login(f.named_persona(org, "quality_manager"))
     names = [
-        "complaints:request_export",
+        "complaints:correspondence_export",
         "actionplans:action_export",
         "audits:finding_export",
         "audits:audit_export",

@@ -88,7 +88,7 @@ def test_every_list_page_ignores_an_unknown_or_malformed_filter_with_a_french_no
 
 
 REGISTERS = [
-    "complaints:request_list",
+    "complaints:correspondence_list",
     "actionplans:action_list",
     "audits:audit_list",
     "audits:finding_list",
@@ -136,7 +136,7 @@ def _pk(model, code):
 
 # (register, filter, code): the code and the number show the same rows, fewer than the whole list.
 CODES = [
-    ("complaints:request_list", "site", Site, "istres"),
+    ("complaints:correspondence_list", "site", Site, "istres"),
     ("actionplans:action_list", "site", Site, "istres"),
     ("actionplans:action_list", "entity", Entity, "sp-arles"),
     ("audits:audit_list", "entity", Entity, "sp-istres"),

@@ -66,7 +66,7 @@ EXTRA_LISTS = [("steering:register_entries", {"slug": "communiques"})]
 
 # (import, the demo row it imports into, its template, whether the template takes the row too)
 IMPORTS = [
-    ("complaints:request_import", None, "complaints:import_template", False),
+    ("complaints:correspondence_import", None, "complaints:import_template", False),
     ("indicators:measurement_import", None, "indicators:import_template", False),
     ("steering:training_import", None, "steering:training_import_template", False),
     ("steering:press_import", None, "steering:press_import_template", False),
@@ -162,7 +162,7 @@ def test_put_delete_patch_are_refused_on_pages(qualite_client, demo, method):
     before = h.table_checksums()
     for url in (
         demo.complaint.get_absolute_url(),
-        reverse("complaints:request_list"),
+        reverse("complaints:correspondence_list"),
         reverse("steering:feed_settings"),
         "/api/indicators/measurements/",
     ):
@@ -251,12 +251,12 @@ def test_formula_text_imported_is_exported_as_text_never_as_a_formula(qualite_cl
         rows.append([row.get(header, "") for header in headers])
     with h.rolled_back():
         response = qualite_client.post(
-            reverse("complaints:request_import"),
+            reverse("complaints:correspondence_import"),
             {"file": SimpleUploadedFile("formules.xlsx", _workbook(headers, rows))},
         )
         result = response.context["result"] if response.status_code == 200 else None
         assert response.status_code == 302, result and result.errors
-        export = qualite_client.get(reverse("complaints:request_export"))
+        export = qualite_client.get(reverse("complaints:correspondence_export"))
         sheets = _sheets_xml(export.content)
         assert any(FORMULAS[1].encode() in xml for xml in sheets)  # the text is there…
         assert not any(re.search(rb"<(\w+:)?f[ >]", xml) for xml in sheets)  # …never as a formula

@@ -53,7 +53,13 @@ def _urls():
 
 def test_the_walk_finds_every_part_of_the_project():
     names = set(_urls().values())
-    for expected in ("home", "complaints:request_list", "complaints:request_export", "admin:index", "login"):
+    for expected in (
+        "home",
+        "complaints:correspondence_list",
+        "complaints:correspondence_export",
+        "admin:index",
+        "login",
+    ):
         assert expected in names
     assert len(names) > 300
 
@@ -80,6 +86,6 @@ def test_pages_still_answer_head_and_forms_still_take_post(client):
     client.force_login(User.objects.create_superuser("racine", "racine@example.org", "x"))
     assert client.head(reverse("home")).status_code == 200
     assert client.post(reverse("home")).status_code == 405
-    assert client.options(reverse("complaints:request_list")).status_code == 405
+    assert client.options(reverse("complaints:correspondence_list")).status_code == 405
     assert client.put(reverse("login")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302

@@ -79,13 +79,13 @@ def test_every_logger_inside_a_request_carries_its_context(client, quality_manag
 def test_an_outsider_denied_an_object_is_a_logged_security_event(
     client, org, outsider, istres_agent, json_lines
 ):
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
     from referential.loader import DEFAULT_FILE, load_referential
 
     load_referential(DEFAULT_FILE)
-    obj = make_request(org.istres, by=istres_agent)
+    obj = make_correspondence(org.istres, by=istres_agent)
     client.force_login(outsider)
-    assert client.get(reverse("complaints:request_detail", args=[obj.pk])).status_code == 404
+    assert client.get(reverse("complaints:correspondence_detail", args=[obj.pk])).status_code == 404
     (denial,) = [line for line in json_lines() if line.get("event") == "access_denied"]
     assert denial["user"] == "referent.vaucluse" and denial["path"] == f"/complaints/{obj.pk}/"
 

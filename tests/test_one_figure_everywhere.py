@@ -28,10 +28,10 @@ def year_of_istres(org):
     load_referential(DEFAULT_FILE)
     year = timezone.localdate().year - 1
     jan = dt.date(year, 1, 5)
-    f.make_request(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=5))
-    f.make_request(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=20))
-    f.make_request(org.istres, received_on=jan)
-    f.make_request(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=10))
+    f.make_correspondence(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=5))
+    f.make_correspondence(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=20))
+    f.make_correspondence(org.istres, received_on=jan)
+    f.make_correspondence(org.istres, received_on=jan, answered_on=jan + dt.timedelta(days=10))
     return year
 
 
@@ -45,7 +45,7 @@ def test_the_on_time_rate_is_the_same_everywhere(client, org, year_of_istres):
 
     # the register (its figures over the filtered selection)
     client.force_login(f.named_persona(org, "quality_manager"))
-    response = client.get(reverse("complaints:request_list"), {"site": org.istres.pk})
+    response = client.get(reverse("complaints:correspondence_list"), {"site": org.istres.pk})
     figures = response.context["figures"]
     assert (figures["on_time_share"], figures["on_time_basis"], figures["late_unanswered"]) == (50.0, 4, 1)
     assert (figures["mean_answer_days"], figures["max_answer_days"]) == (11.7, 20)

@@ -19,7 +19,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 REGISTERS = [
-    ("réclamations", "complaints:request_list"),
+    ("réclamations", "complaints:correspondence_list"),
     ("actions", "actionplans:action_list"),
     ("audits", "audits:audit_list"),
     ("constats", "audits:finding_list"),
@@ -159,15 +159,15 @@ def test_every_register_fits_a_computer_and_a_phone_without_an_axe_violation(new
 
 
 def test_an_agent_logs_a_request_and_answers_it_on_a_phone(new_page, live_server):
-    from complaints.models import Request, Status
+    from complaints.models import Correspondence, Status
 
     base = live_server.url
     page = new_page(PHONE, "agent.istres")
     failures = []
-    page.goto(f"{base}{reverse('complaints:request_list')}")
+    page.goto(f"{base}{reverse('complaints:correspondence_list')}")
     assert page.evaluate(WIDTHS)["scrollWidth"] <= PHONE["width"]
     page.get_by_role("link", name="Nouvelle demande").tap()
-    page.wait_for_url(f"{base}{reverse('complaints:request_create')}")
+    page.wait_for_url(f"{base}{reverse('complaints:correspondence_create')}")
 
     # The right keyboard for each field, and targets a thumb can hit.
     fields = {t["name"]: t for t in page.evaluate(TARGETS)}
@@ -186,7 +186,7 @@ def test_an_agent_logs_a_request_and_answers_it_on_a_phone(new_page, live_server
     page.get_by_label("Téléphone du requérant").fill("04 42 00 00 00")
     page.get_by_role("button", name="Enregistrer").tap()
     page.wait_for_url(re.compile(r"/complaints/\d+/$"))
-    created = Request.objects.get(subject="Dossier de titre de séjour égaré")
+    created = Correspondence.objects.get(subject="Dossier de titre de séjour égaré")
     assert created.site.code == "istres" and created.created_by.username == "agent.istres"
     assert created.requester_contact == "jeanne.martin@exemple.fr · 04 42 00 00 00"
 

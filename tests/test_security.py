@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from complaints.models import Request
+from complaints.models import Correspondence
 from qualipref.attachments.models import Attachment
 from qualipref.attachments.services import attachment_add
 
@@ -132,7 +132,11 @@ def test_pages_carry_a_policy_that_forbids_inline_and_foreign_scripts(client, or
     anonymous = [reverse("login"), reverse("publication:index"), f"/public/{org.istres.code}/reclamation/"]
     client_logged = Client()
     client_logged.force_login(quality_manager)
-    logged = [reverse("home"), reverse("complaints:request_list"), reverse("complaints:request_create")]
+    logged = [
+        reverse("home"),
+        reverse("complaints:correspondence_list"),
+        reverse("complaints:correspondence_create"),
+    ]
     responses = [client.get(url) for url in anonymous] + [client_logged.get(url) for url in logged]
     for response in responses:
         assert response.status_code == 200, response.request["PATH_INFO"]
@@ -223,8 +227,8 @@ def test_the_complaint_form_needs_its_csrf_token(org, istres_agent):
         "description": "Trop longue",
         "assigned_to": istres_agent.pk,
     }
-    assert_french_csrf_page(client.post(reverse("complaints:request_create"), data))
-    assert not Request.objects.exists()
+    assert_french_csrf_page(client.post(reverse("complaints:correspondence_create"), data))
+    assert not Correspondence.objects.exists()
 
 
 @pytest.fixture
@@ -250,12 +254,12 @@ def test_the_public_complaint_form_needs_its_csrf_token(org, referential):
         "website": "",
     }
     assert_french_csrf_page(client.post(url, data))
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
     # the same post with the token of the displayed form goes through
     client.get(url)
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
     response = client.post(url, {**data, "csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and Request.objects.count() == 1
+    assert response.status_code == 302 and Correspondence.objects.count() == 1
     cache.clear()
 
 
@@ -286,15 +290,17 @@ def test_only_the_token_authenticated_api_skips_csrf():
 
 @pytest.fixture
 def istres_request(org, referential, istres_agent):
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
 
-    return make_request(
+    return make_correspondence(
         org.istres, by=istres_agent, received_on=dt.date(2015, 3, 1), assigned_to=istres_agent
     )
 
 
 def attach(client, obj, upload):
-    return client.post(reverse("complaints:request_attach", args=[obj.pk]), {"file": upload}, follow=True)
+    return client.post(
+        reverse("complaints:correspondence_attach", args=[obj.pk]), {"file": upload}, follow=True
+    )
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ def test_every_import_template_is_modele_xlsx_beside_its_import():
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("/complaints/export/", "complaints:request_export"),
+        ("/complaints/export/", "complaints:correspondence_export"),
         ("/indicators/mesures/export/", "indicators:measurement_export"),
     ],
 )

@@ -248,7 +248,7 @@ def test_deactivating_someone_ends_their_access_at_once(client, org, quality_man
     response = client.post(url)
     assert response.status_code == 302
     # the open session stops working on the next request
-    next_page = agent.get(reverse("complaints:request_list"))
+    next_page = agent.get(reverse("complaints:correspondence_list"))
     assert next_page.status_code == 302 and next_page["Location"].startswith("/accounts/login/")
     istres_agent.refresh_from_db()
     assert not istres_agent.is_active and not istres_agent.memberships.exists()

@@ -3,18 +3,23 @@
 import datetime as dt
 
 from complaints.models import Kind
-from complaints.services import request_create, request_transition
+from complaints.services import correspondence_create, correspondence_transition
 
 _counter = {"n": 0}
 
 
-def make_request(site, *, by=None, received_on=None, kind=Kind.COMPLAINT, answered_on=None, **fields):
+def make_correspondence(site, *, by=None, received_on=None, kind=Kind.COMPLAINT, answered_on=None, **fields):
     _counter["n"] += 1
     received_on = received_on or dt.date(2015, 3, 1)
     fields.setdefault("subject", f"Attente au guichet n° {_counter['n']}")
-    request = request_create(site=site, by=by, received_on=received_on, kind=kind, **fields)
+    correspondence = correspondence_create(site=site, by=by, received_on=received_on, kind=kind, **fields)
     if answered_on:
-        request = request_transition(
-            request=request, to="answered", by=by, on=answered_on, answer="Réponse type.", today=answered_on
+        correspondence = correspondence_transition(
+            correspondence=correspondence,
+            to="answered",
+            by=by,
+            on=answered_on,
+            answer="Réponse type.",
+            today=answered_on,
         )
-    return request
+    return correspondence

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from complaints.imports import IMPORT_HEADERS
-from complaints.models import DESCRIPTION_MAX_LENGTH, Request
+from complaints.models import DESCRIPTION_MAX_LENGTH, Correspondence
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def staff_post(client, org, **values):
         "subject": "Attente",
         "requester_name": "M. A",
     }
-    return client.post(reverse("complaints:request_create"), data | values)
+    return client.post(reverse("complaints:correspondence_create"), data | values)
 
 
 @pytest.mark.parametrize("received_on", ["0001-01-01", "1999-12-31"])
@@ -35,7 +35,7 @@ def test_the_staff_form_refuses_an_implausible_receipt_date(
     response = staff_post(client, org, received_on=received_on)
     assert response.status_code == 200
     assert "Date invraisemblable : saisissez une date comprise entre 2000 et" in response.content.decode()
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
 
 
 def test_the_staff_form_bounds_the_description_like_the_public_form(
@@ -44,7 +44,7 @@ def test_the_staff_form_bounds_the_description_like_the_public_form(
     client.force_login(quality_manager)
     response = staff_post(client, org, description="é" * (DESCRIPTION_MAX_LENGTH + 1))
     assert response.status_code == 200
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
     assert staff_post(client, org, description="é" * DESCRIPTION_MAX_LENGTH).status_code == 302
 
 
@@ -67,12 +67,13 @@ def test_the_import_refuses_an_implausible_date_on_its_row(client, org, referent
     book.save(buffer)
     client.force_login(quality_manager)
     response = client.post(
-        reverse("complaints:request_import"), {"file": SimpleUploadedFile("registre.xlsx", buffer.getvalue())}
+        reverse("complaints:correspondence_import"),
+        {"file": SimpleUploadedFile("registre.xlsx", buffer.getvalue())},
     )
     assert response.status_code == 400
     errors = {(e.row, e.column) for e in response.context["result"].errors}
     assert {(2, "Reçue le"), (3, "Reçue le"), (4, "Description")} <= errors
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
 
 
 def test_the_public_form_sent_twice_logs_one_request(client, org, referential):
@@ -89,11 +90,11 @@ def test_the_public_form_sent_twice_logs_one_request(client, org, referential):
     again = client.post(url, data)
     assert again.status_code == 200
     assert "déjà enregistrée" in again.content.decode()
-    assert Request.objects.count() == 1
+    assert Correspondence.objects.count() == 1
 
 
 def test_the_public_form_refuses_a_nul_byte_with_a_400(client, org, referential):
     url = reverse("complaints_public:request_form", args=[org.istres.code])
     response = client.post(url, {"kind": "complaint", "subject": "Att\x00ente", "description": "x"})
     assert response.status_code == 400
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()

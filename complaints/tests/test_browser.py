@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from complaints.models import Request, Status
+from complaints.models import Correspondence, Status
 from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
@@ -22,8 +22,8 @@ def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_ser
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url("**/reclamation/merci/")
     reference = page.locator(".reference").inner_text()
-    request = Request.objects.get(reference=reference)
-    assert request.channel == "web_form" and request.site.code == "istres"
+    correspondence = Correspondence.objects.get(reference=reference)
+    assert correspondence.channel == "web_form" and correspondence.site.code == "istres"
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill("agent.istres")
@@ -42,5 +42,5 @@ def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_ser
     page.get_by_role("button", name="Enregistrer la réponse").click()
     assert page.get_by_text(f"Réponse à {reference} enregistrée.").is_visible()
     assert page.get_by_text("Répondue dans le délai", exact=True).is_visible()
-    request.refresh_from_db()
-    assert request.status == Status.ANSWERED and request.answered_on_time is True
+    correspondence.refresh_from_db()
+    assert correspondence.status == Status.ANSWERED and correspondence.answered_on_time is True

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaints import deadline_rule, deadlines
-from complaints.models import DaysKind, Request
+from complaints.models import Correspondence, DaysKind
 from complaints.reminders import due_notices
 from complaints.views import deadline_state
 from referential.models import Parameter
 
-from .factories import make_request
+from .factories import make_correspondence
 
 D = dt.date
 MONDAY_8_JUNE, FRIDAY_12_JUNE, SATURDAY_13_JUNE = D(2015, 6, 8), D(2015, 6, 12), D(2015, 6, 13)
@@ -43,9 +43,15 @@ def working_days_bdr(org, referential):
 @pytest.fixture
 def due_monday(working_days_bdr, istres_agent):
     # Received Monday 8 June: 9, 10, 11, 12 and Monday 15 June are the 5 working days.
-    request = make_request(working_days_bdr.istres, received_on=MONDAY_8_JUNE, assigned_to=istres_agent)
-    assert (request.deadline_kind, request.deadline_days, request.due_on) == ("working", 5, D(2015, 6, 15))
-    return Request.objects.select_related("site__entity__department").get(pk=request.pk)
+    correspondence = make_correspondence(
+        working_days_bdr.istres, received_on=MONDAY_8_JUNE, assigned_to=istres_agent
+    )
+    assert (correspondence.deadline_kind, correspondence.deadline_days, correspondence.due_on) == (
+        "working",
+        5,
+        D(2015, 6, 15),
+    )
+    return Correspondence.objects.select_related("site__entity__department").get(pk=correspondence.pk)
 
 
 def test_a_request_due_after_the_weekend_is_due_in_one_working_day_on_friday(due_monday):
@@ -60,20 +66,28 @@ def test_a_request_due_after_the_weekend_is_due_in_one_working_day_on_friday(due
 def test_the_register_and_the_detail_page_say_dans_1_jour_ouvre(client, quality_manager, due_monday):
     with time_machine.travel(dt.datetime(2015, 6, 12, 10, tzinfo=dt.UTC)):
         client.force_login(quality_manager)
-        register = client.get(reverse("complaints:request_list")).content.decode()
-        due_soon = client.get(reverse("complaints:request_list"), {"deadline": "due_soon", "within": 1})
-        detail = client.get(reverse("complaints:request_detail", args=[due_monday.pk])).content.decode()
+        register = client.get(reverse("complaints:correspondence_list")).content.decode()
+        due_soon = client.get(
+            reverse("complaints:correspondence_list"), {"deadline": "due_soon", "within": 1}
+        )
+        detail = client.get(
+            reverse("complaints:correspondence_detail", args=[due_monday.pk])
+        ).content.decode()
     assert "Échéance dans 1 jour ouvré" in register and "Échéance dans 1 jour ouvré" in detail
     # Due in 3 calendar days but 1 working day: the filter "within 1 day" counts like the deadline.
     assert due_monday.reference in due_soon.content.decode()
 
 
 def test_a_calendar_department_keeps_counting_calendar_days(org, referential):
-    request = make_request(org.istres, received_on=MONDAY_8_JUNE)  # 15 calendar days: due 23 June
-    request = Request.objects.select_related("site__entity__department").get(pk=request.pk)
-    assert request.due_on == D(2015, 6, 23)
-    assert deadline_state(request, D(2015, 6, 20)) == ("Échéance dans 3 jours calendaires", "warning")
-    assert deadline_state(request, D(2015, 6, 24)) == ("En retard de 1 jour calendaire", "danger")
+    correspondence = make_correspondence(
+        org.istres, received_on=MONDAY_8_JUNE
+    )  # 15 calendar days: due 23 June
+    correspondence = Correspondence.objects.select_related("site__entity__department").get(
+        pk=correspondence.pk
+    )
+    assert correspondence.due_on == D(2015, 6, 23)
+    assert deadline_state(correspondence, D(2015, 6, 20)) == ("Échéance dans 3 jours calendaires", "warning")
+    assert deadline_state(correspondence, D(2015, 6, 24)) == ("En retard de 1 jour calendaire", "danger")
 
 
 def test_reminders_count_working_days(due_monday, istres_agent):

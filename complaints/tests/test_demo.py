@@ -4,7 +4,7 @@ import pytest
 
 from complaints import demo
 from complaints.figures import yearly_complaints_by_site
-from complaints.models import Kind, Request
+from complaints.models import Correspondence, Kind
 from sites.models import Department
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
@@ -21,10 +21,10 @@ def test_the_2015_register_matches_the_annual_report():
 
 
 def test_open_requests_show_badges_and_running_it_twice_adds_nothing():
-    count = Request.objects.count()
-    overdue = Request.objects.filter(
+    count = Correspondence.objects.count()
+    overdue = Correspondence.objects.filter(
         status__in=["received", "acknowledged", "in_progress"], kind=Kind.COMPLAINT
     )
     assert overdue.filter(assigned_to__username="agent.istres").exists()
     demo.load(io.StringIO())
-    assert Request.objects.count() == count
+    assert Correspondence.objects.count() == count

@@ -7,9 +7,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from complaints.imports import IMPORT_HEADERS
-from complaints.models import Request, Status
+from complaints.models import Correspondence, Status
 
-from .factories import make_request
+from .factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -42,18 +42,18 @@ def row(**values):
 
 
 def test_export_has_every_field_french_headers_and_dates_as_dates(client, org, referential, quality_manager):
-    request = make_request(
+    correspondence = make_correspondence(
         org.arles, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 5), requester_name="Jo"
     )
     client.force_login(quality_manager)
-    response = client.get(reverse("complaints:request_export"), {"site": org.arles.pk})
+    response = client.get(reverse("complaints:correspondence_export"), {"site": org.arles.pk})
     sheet = load_workbook(BytesIO(response.content)).active
     headers = [c.value for c in sheet[1]]
     assert {"Référence", "Reçue le", "Échéance", "Répondue le", "Nom du requérant", "Dans le délai"} <= set(
         headers
     )
     values = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
-    assert values["Référence"] == request.reference
+    assert values["Référence"] == correspondence.reference
     assert values["Reçue le"] == dt.datetime(2015, 3, 1)
     assert sheet.cell(2, headers.index("Reçue le") + 1).number_format == "DD/MM/YYYY"
     assert values["Dans le délai"] == "oui"
@@ -67,25 +67,25 @@ def test_import_creates_then_a_reimport_does_not_duplicate(client, org, referent
         row(**{"Objet": "Signalétique", "Site (code)": "istres", "Répondue le": "", "Réponse": ""}),
         row(**{"Référence": "REC-13-2014-0099", "Objet": "Téléphone", "Clôturée le": D(2014, 3, 11)}),
     ]
-    response = client.post(reverse("complaints:request_import"), {"file": workbook(upload)})
+    response = client.post(reverse("complaints:correspondence_import"), {"file": workbook(upload)})
     assert response.status_code == 302
-    assert Request.objects.count() == 3
-    closed = Request.objects.get(reference="REC-13-2014-0099")
+    assert Correspondence.objects.count() == 3
+    closed = Correspondence.objects.get(reference="REC-13-2014-0099")
     assert (closed.status, closed.answered_on_time, closed.answer_days) == (Status.CLOSED, True, 9)
-    assert Request.objects.get(subject="Signalétique").status == Status.RECEIVED
-    client.post(reverse("complaints:request_import"), {"file": workbook(upload)})
-    assert Request.objects.count() == 3
+    assert Correspondence.objects.get(subject="Signalétique").status == Status.RECEIVED
+    client.post(reverse("complaints:correspondence_import"), {"file": workbook(upload)})
+    assert Correspondence.objects.count() == 3
 
 
 def test_export_then_import_round_trip(client, org, referential, quality_manager):
-    make_request(org.arles, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 5), requester_name="Jo")
+    make_correspondence(org.arles, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 5), requester_name="Jo")
     client.force_login(quality_manager)
-    exported = client.get(reverse("complaints:request_export")).content
+    exported = client.get(reverse("complaints:correspondence_export")).content
     response = client.post(
-        reverse("complaints:request_import"), {"file": SimpleUploadedFile("export.xlsx", exported)}
+        reverse("complaints:correspondence_import"), {"file": SimpleUploadedFile("export.xlsx", exported)}
     )
     assert response.status_code == 302
-    assert Request.objects.count() == 1
+    assert Correspondence.objects.count() == 1
 
 
 def test_a_bad_file_lists_errors_by_row_and_column_and_saves_nothing(
@@ -98,20 +98,20 @@ def test_a_bad_file_lists_errors_by_row_and_column_and_saves_nothing(
         row(**{"Objet": "C", "Répondue le": D(2014, 2, 1)}),
         row(**{"Objet": "D", "Type": "Pétition"}),
     ]
-    response = client.post(reverse("complaints:request_import"), {"file": workbook(upload)})
+    response = client.post(reverse("complaints:correspondence_import"), {"file": workbook(upload)})
     page = response.content.decode()
     assert response.status_code == 400
     assert "rien n'a été enregistré" in page
     errors = [(e.row, e.column) for e in response.context["result"].errors]
     assert errors == [(3, "Site (code)"), (4, "Répondue le"), (5, "Type")]
     assert "Site « avignon » inconnu ou hors de votre périmètre." in page
-    assert Request.objects.count() == 0
+    assert Correspondence.objects.count() == 0
 
 
 def test_a_file_that_is_not_excel_is_refused(client, org, referential, quality_manager):
     client.force_login(quality_manager)
     response = client.post(
-        reverse("complaints:request_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
+        reverse("complaints:correspondence_import"), {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
     )
     assert "n&#x27;est pas un classeur Excel" in response.content.decode()
 

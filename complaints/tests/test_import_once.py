@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from complaints import services
 from complaints.imports import IMPORT_HEADERS
-from complaints.models import Request
+from complaints.models import Correspondence
 from qualipref.models import ImportRecord
 
 HEADERS = list(IMPORT_HEADERS)
@@ -50,14 +50,14 @@ def test_the_same_file_twice_is_imported_once_and_the_second_time_says_so(
 ):
     content = workbook_bytes(5)
     client.force_login(quality_manager)
-    url = reverse("complaints:request_import")
+    url = reverse("complaints:correspondence_import")
     first = client.post(url, {"file": SimpleUploadedFile("registre.xlsx", content)})
     assert first.status_code == 302
-    assert Request.objects.count() == 5
+    assert Correspondence.objects.count() == 5
     second = client.post(url, {"file": SimpleUploadedFile("copie.xlsx", content)})
     assert second.status_code == 400
     assert "Ce fichier a déjà été importé le" in second.content.decode()
-    assert Request.objects.count() == 5
+    assert Correspondence.objects.count() == 5
     record = ImportRecord.objects.get()
     assert (record.kind, record.rows_created, record.created_by) == ("complaints", 5, quality_manager)
 
@@ -65,23 +65,25 @@ def test_the_same_file_twice_is_imported_once_and_the_second_time_says_so(
 @pytest.mark.django_db
 def test_a_request_naming_its_requester_is_unique_in_the_database(org, referential, quality_manager):
     fields = dict(received_on=timezone.localdate(), subject="Attente", requester_name="M. A")
-    services.request_create(site=org.arles, by=quality_manager, **fields)
+    services.correspondence_create(site=org.arles, by=quality_manager, **fields)
     with pytest.raises(ValidationError) as refused:
-        services.request_create(site=org.arles, by=quality_manager, **fields)
+        services.correspondence_create(site=org.arles, by=quality_manager, **fields)
     assert "déjà enregistrée" in " ".join(refused.value.messages)
-    original = Request.objects.get()
+    original = Correspondence.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Request.objects.bulk_create([Request(**{**_copy(original), "reference": "REC-13-2099-9999"})])
+        Correspondence.objects.bulk_create(
+            [Correspondence(**{**_copy(original), "reference": "REC-13-2099-9999"})]
+        )
     # anonymous requests are not identified: two alike may be logged
-    services.request_create(site=org.arles, by=quality_manager, **{**fields, "requester_name": ""})
-    services.request_create(site=org.arles, by=quality_manager, **{**fields, "requester_name": ""})
-    assert Request.objects.count() == 3
+    services.correspondence_create(site=org.arles, by=quality_manager, **{**fields, "requester_name": ""})
+    services.correspondence_create(site=org.arles, by=quality_manager, **{**fields, "requester_name": ""})
+    assert Correspondence.objects.count() == 3
 
 
 def _copy(request):
     return {
         f.attname: getattr(request, f.attname)
-        for f in Request._meta.concrete_fields
+        for f in Correspondence._meta.concrete_fields
         if not f.primary_key and f.name != "reference"
     }
 
@@ -97,12 +99,12 @@ def test_a_double_clicked_create_form_logs_one_request(client, org, referential,
         "subject": "Attente au guichet",
         "requester_name": "Mme B",
     }
-    url = reverse("complaints:request_create")
+    url = reverse("complaints:correspondence_create")
     assert client.post(url, data).status_code == 302
     again = client.post(url, data)
     assert again.status_code == 200
     assert "déjà enregistrée" in again.content.decode()
-    assert Request.objects.count() == 1
+    assert Correspondence.objects.count() == 1
 
 
 @pytest.mark.postgres
@@ -111,7 +113,7 @@ def test_two_simultaneous_imports_of_one_file_leave_one_set_of_rows(org, referen
     if connection.vendor != "postgresql":
         pytest.skip("the race needs PostgreSQL's row locks")
     content = workbook_bytes(20)
-    url = reverse("complaints:request_import")
+    url = reverse("complaints:correspondence_import")
     start = threading.Barrier(2)
     statuses = []
 
@@ -134,5 +136,5 @@ def test_two_simultaneous_imports_of_one_file_leave_one_set_of_rows(org, referen
     for thread in threads:
         thread.join()
     assert sorted(statuses) == [302, 400]
-    assert Request.objects.count() == 20
+    assert Correspondence.objects.count() == 20
     assert ImportRecord.objects.count() == 1

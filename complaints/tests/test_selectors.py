@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from complaints.figures import overdue_counts, request_figures, yearly_complaints_by_site
+from complaints.figures import correspondence_figures, overdue_counts, yearly_complaints_by_site
 from complaints.models import Kind
-from complaints.services import request_transition
+from complaints.services import correspondence_transition
 
-from .factories import make_request
+from .factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -16,20 +16,22 @@ D = dt.date
 def register(org, referential):
     # Arles: 3 complaints (2 on time, 1 late), Istres: one answered on time, one still open and late,
     # one suggestion; Avignon (another département): one complaint.
-    make_request(org.arles, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 5))  # 4 days
-    make_request(org.arles, received_on=D(2015, 3, 10), answered_on=D(2015, 3, 25))  # 15 days, on time
-    make_request(org.arles, received_on=D(2015, 4, 1), answered_on=D(2015, 4, 21))  # 20 days, late
-    make_request(org.istres, received_on=D(2015, 4, 2), answered_on=D(2015, 4, 4))  # 2 days
-    make_request(org.istres, received_on=D(2015, 5, 2))  # open, due 17 May
-    make_request(org.istres, received_on=D(2015, 5, 3), kind=Kind.SUGGESTION, answered_on=D(2015, 5, 4))
-    make_request(org.avignon, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 2))
+    make_correspondence(org.arles, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 5))  # 4 days
+    make_correspondence(org.arles, received_on=D(2015, 3, 10), answered_on=D(2015, 3, 25))  # 15 days, on time
+    make_correspondence(org.arles, received_on=D(2015, 4, 1), answered_on=D(2015, 4, 21))  # 20 days, late
+    make_correspondence(org.istres, received_on=D(2015, 4, 2), answered_on=D(2015, 4, 4))  # 2 days
+    make_correspondence(org.istres, received_on=D(2015, 5, 2))  # open, due 17 May
+    make_correspondence(
+        org.istres, received_on=D(2015, 5, 3), kind=Kind.SUGGESTION, answered_on=D(2015, 5, 4)
+    )
+    make_correspondence(org.avignon, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 2))
     return org
 
 
 def test_figures_per_site_are_one_query(register, django_assert_num_queries):
     org = register
     with django_assert_num_queries(1):
-        rows = request_figures(
+        rows = correspondence_figures(
             site_ids=[org.arles.pk, org.istres.pk],
             start=D(2015, 1, 1),
             end=D(2015, 12, 31),
@@ -50,7 +52,7 @@ def test_figures_per_site_are_one_query(register, django_assert_num_queries):
 
 def test_figures_by_month_and_kind(register):
     org = register
-    rows = request_figures(
+    rows = correspondence_figures(
         site_ids=[org.istres.pk],
         start=D(2015, 1, 1),
         end=D(2015, 12, 31),
@@ -68,9 +70,9 @@ def test_figures_by_month_and_kind(register):
 def test_figures_by_entity_and_overall_total(register):
     org = register
     sites = [org.peytral.pk, org.saint_sebastien.pk, org.arles.pk, org.istres.pk, org.aix.pk]
-    total = request_figures(site_ids=sites, start=None, end=None, group_by=(), today=D(2015, 6, 1))[0]
+    total = correspondence_figures(site_ids=sites, start=None, end=None, group_by=(), today=D(2015, 6, 1))[0]
     assert (total["received"], total["answered"], total["overdue_now"]) == (6, 5, 1)
-    entities = request_figures(site_ids=sites, start=None, end=None, group_by=("entity",))
+    entities = correspondence_figures(site_ids=sites, start=None, end=None, group_by=("entity",))
     assert {r["entity_name"]: r["received"] for r in entities} == {
         "Sous-préfecture d'Arles": 3,
         "Sous-préfecture d'Istres": 3,
@@ -102,20 +104,28 @@ def test_yearly_complaints_by_site_lists_every_site_and_a_total(register, django
 
 
 def test_a_paused_request_is_not_counted_overdue(org, referential):
-    request = make_request(org.istres, received_on=D(2015, 5, 2))
-    request_transition(request=request, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5))
-    rows = request_figures(site_ids=[org.istres.pk], start=None, end=None, group_by=(), today=D(2015, 6, 1))
+    correspondence = make_correspondence(org.istres, received_on=D(2015, 5, 2))
+    correspondence_transition(
+        correspondence=correspondence, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5)
+    )
+    rows = correspondence_figures(
+        site_ids=[org.istres.pk], start=None, end=None, group_by=(), today=D(2015, 6, 1)
+    )
     assert rows[0]["overdue_now"] == 0
 
 
 def test_overdue_counts_per_site_match_request_figures(register, django_assert_num_queries):
     org = register
-    paused = make_request(org.arles, received_on=D(2015, 5, 2))
-    request_transition(request=paused, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5))
+    paused = make_correspondence(org.arles, received_on=D(2015, 5, 2))
+    correspondence_transition(
+        correspondence=paused, to="waiting", by=None, on=D(2015, 5, 5), today=D(2015, 5, 5)
+    )
     sites = [org.arles.pk, org.istres.pk, org.peytral.pk, org.avignon.pk]
     with django_assert_num_queries(1):
         counts = overdue_counts(site_ids=sites, today=D(2015, 6, 1))
     assert counts == {org.istres.pk: 1}  # the paused Arles request is not overdue
-    rows = request_figures(site_ids=sites, start=None, end=None, group_by=("site",), today=D(2015, 6, 1))
+    rows = correspondence_figures(
+        site_ids=sites, start=None, end=None, group_by=("site",), today=D(2015, 6, 1)
+    )
     assert {r["site_id"]: r["overdue_now"] for r in rows if r["overdue_now"]} == counts
     assert overdue_counts(site_ids=sites, today=D(2015, 5, 17)) == {}  # due on the 17th: not late yet

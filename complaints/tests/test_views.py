@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from complaints.models import ModelAnswer, Request, Status
+from complaints.models import Correspondence, ModelAnswer, Status
 from qualipref.attachments.services import attachment_add
 
-from .factories import make_request
+from .factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -15,7 +15,9 @@ D = dt.date
 
 @pytest.fixture
 def istres_request(org, referential, istres_agent):
-    return make_request(org.istres, by=istres_agent, received_on=D(2015, 3, 1), assigned_to=istres_agent)
+    return make_correspondence(
+        org.istres, by=istres_agent, received_on=D(2015, 3, 1), assigned_to=istres_agent
+    )
 
 
 def urls_of(request):
@@ -26,16 +28,16 @@ def urls_of(request):
     )
     return {
         "get": [
-            reverse("complaints:request_detail", args=[request.pk]),
-            reverse("complaints:request_edit", args=[request.pk]),
-            reverse("complaints:request_answer", args=[request.pk]),
+            reverse("complaints:correspondence_detail", args=[request.pk]),
+            reverse("complaints:correspondence_edit", args=[request.pk]),
+            reverse("complaints:correspondence_answer", args=[request.pk]),
             reverse("attachments:download", args=[attachment.pk]),
         ],
         "post": [
-            reverse("complaints:request_transition", args=[request.pk, "acknowledged"]),
-            reverse("complaints:request_attach", args=[request.pk]),
-            reverse("complaints:request_edit", args=[request.pk]),
-            reverse("complaints:request_answer", args=[request.pk]),
+            reverse("complaints:correspondence_transition", args=[request.pk, "acknowledged"]),
+            reverse("complaints:correspondence_attach", args=[request.pk]),
+            reverse("complaints:correspondence_edit", args=[request.pk]),
+            reverse("complaints:correspondence_answer", args=[request.pk]),
         ],
     }
 
@@ -49,10 +51,10 @@ def test_the_arles_referent_gets_404_on_every_url_of_an_istres_request(
         assert client.get(url).status_code == 404, url
     for url in urls["post"]:
         assert client.post(url, {"answer": "x", "answered_on": "2015-03-02"}).status_code == 404, url
-    export = client.get(reverse("complaints:request_export"))
+    export = client.get(reverse("complaints:correspondence_export"))
     assert export.status_code == 200
     assert istres_request.reference.encode() not in export.content
-    listing = client.get(reverse("complaints:request_list"))
+    listing = client.get(reverse("complaints:correspondence_list"))
     assert istres_request.reference not in listing.content.decode()
 
 
@@ -64,21 +66,21 @@ def test_the_outsider_from_vaucluse_sees_nothing(client, istres_request, outside
 
 def test_a_committee_member_reads_but_gets_403_on_writes(client, istres_request, committee_member):
     client.force_login(committee_member)
-    page = client.get(reverse("complaints:request_detail", args=[istres_request.pk]))
+    page = client.get(reverse("complaints:correspondence_detail", args=[istres_request.pk]))
     assert page.status_code == 200
     assert "Répondre" not in page.content.decode()
     urls = urls_of(istres_request)
     for url in urls["post"]:
         assert client.post(url, {"answer": "x", "answered_on": "2015-03-02"}).status_code == 403, url
-    assert client.get(reverse("complaints:request_create")).status_code == 403
-    assert client.get(reverse("complaints:request_import")).status_code == 403
-    assert Request.objects.get(pk=istres_request.pk).status == Status.RECEIVED
+    assert client.get(reverse("complaints:correspondence_create")).status_code == 403
+    assert client.get(reverse("complaints:correspondence_import")).status_code == 403
+    assert Correspondence.objects.get(pk=istres_request.pk).status == Status.RECEIVED
 
 
 def test_the_agent_logs_acknowledges_and_answers(client, org, referential, istres_agent):
     client.force_login(istres_agent)
     response = client.post(
-        reverse("complaints:request_create"),
+        reverse("complaints:correspondence_create"),
         {
             "site": org.istres.pk,
             "kind": "complaint",
@@ -89,13 +91,14 @@ def test_the_agent_logs_acknowledges_and_answers(client, org, referential, istre
             "assigned_to": istres_agent.pk,
         },
     )
-    request = Request.objects.get()
+    request = Correspondence.objects.get()
     assert response.status_code == 302 and response.url == request.get_absolute_url()
     client.post(
-        reverse("complaints:request_transition", args=[request.pk, "acknowledged"]), {"on": "2015-03-02"}
+        reverse("complaints:correspondence_transition", args=[request.pk, "acknowledged"]),
+        {"on": "2015-03-02"},
     )
     response = client.post(
-        reverse("complaints:request_answer", args=[request.pk]),
+        reverse("complaints:correspondence_answer", args=[request.pk]),
         {"answered_on": "2015-03-10", "answer": "Merci."},
     )
     request.refresh_from_db()
@@ -114,12 +117,12 @@ def test_an_answer_before_receipt_redisplays_in_french_and_changes_nothing(
 ):
     client.force_login(istres_agent)
     response = client.post(
-        reverse("complaints:request_answer", args=[istres_request.pk]),
+        reverse("complaints:correspondence_answer", args=[istres_request.pk]),
         {"answered_on": "2015-02-20", "answer": "Merci."},
     )
     assert response.status_code == 200
     assert "La date de réponse ne peut pas précéder la date de réception." in response.content.decode()
-    assert Request.objects.get(pk=istres_request.pk).answered_on is None
+    assert Correspondence.objects.get(pk=istres_request.pk).answered_on is None
 
 
 def test_a_model_answer_is_prefilled_without_javascript(client, org, istres_request, istres_agent):
@@ -132,7 +135,7 @@ def test_a_model_answer_is_prefilled_without_javascript(client, org, istres_requ
     )
     client.force_login(istres_agent)
     response = client.get(
-        reverse("complaints:request_answer", args=[istres_request.pk]), {"modele": model.pk}
+        reverse("complaints:correspondence_answer", args=[istres_request.pk]), {"modele": model.pk}
     )
     assert "Nous regrettons l&#x27;attente.</textarea>" in response.content.decode()
     assert "complaints/model_answers.js" in response.content.decode()
@@ -142,13 +145,19 @@ def test_the_register_filters_overdue_and_due_soon(client, org, referential, qua
     import time_machine
 
     with time_machine.travel(D(2015, 6, 30)):
-        late = make_request(org.istres, received_on=D(2015, 6, 1))
-        soon = make_request(org.istres, received_on=D(2015, 6, 16))
-        later = make_request(org.arles, received_on=D(2015, 6, 29))
+        late = make_correspondence(org.istres, received_on=D(2015, 6, 1))
+        soon = make_correspondence(org.istres, received_on=D(2015, 6, 16))
+        later = make_correspondence(org.arles, received_on=D(2015, 6, 29))
         client.force_login(quality_manager)
-        overdue = client.get(reverse("complaints:request_list"), {"deadline": "overdue"}).content.decode()
-        due_soon = client.get(reverse("complaints:request_list"), {"deadline": "due_soon"}).content.decode()
-        searched = client.get(reverse("complaints:request_list"), {"q": later.reference}).content.decode()
+        overdue = client.get(
+            reverse("complaints:correspondence_list"), {"deadline": "overdue"}
+        ).content.decode()
+        due_soon = client.get(
+            reverse("complaints:correspondence_list"), {"deadline": "due_soon"}
+        ).content.decode()
+        searched = client.get(
+            reverse("complaints:correspondence_list"), {"q": later.reference}
+        ).content.decode()
     assert late.reference in overdue and soon.reference not in overdue
     assert soon.reference in due_soon and late.reference not in due_soon and later.reference not in due_soon
     assert "En retard de 14 j" in overdue
@@ -160,13 +169,13 @@ def test_register_query_count_is_constant(
     client, org, referential, quality_manager, istres_agent, rows, django_assert_num_queries
 ):
     for i in range(rows):
-        make_request(
+        make_correspondence(
             [org.istres, org.arles][i % 2], received_on=D(2015, 3, 1 + i % 28), assigned_to=istres_agent
         )
     client.force_login(quality_manager)
     # session, user, scope, count, rows, figures, site choices, memberships (menu)
     with django_assert_num_queries(8):
-        response = client.get(reverse("complaints:request_list"))
+        response = client.get(reverse("complaints:correspondence_list"))
     assert response.status_code == 200
     assert response.context["figures"]["received"] == rows
 

@@ -36,15 +36,15 @@ def test_every_computation_says_how_it_is_computed():
 
 
 def test_complaints_answered_on_time_and_mean_answer_time(org, referential):
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
 
     # Peytral, March: 3 answered (2 within the 15 days, 1 late), 1 still open; April: 1 on time.
-    make_request(org.peytral, received_on=dt.date(2015, 3, 2), answered_on=dt.date(2015, 3, 6))
-    make_request(org.peytral, received_on=dt.date(2015, 3, 3), answered_on=dt.date(2015, 3, 13))
-    make_request(org.peytral, received_on=dt.date(2015, 3, 4), answered_on=dt.date(2015, 4, 30))
-    make_request(org.peytral, received_on=dt.date(2015, 3, 5))
-    make_request(org.arles, received_on=dt.date(2015, 4, 1), answered_on=dt.date(2015, 4, 3))
-    make_request(
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 2), answered_on=dt.date(2015, 3, 6))
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 3), answered_on=dt.date(2015, 3, 13))
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 4), answered_on=dt.date(2015, 4, 30))
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 5))
+    make_correspondence(org.arles, received_on=dt.date(2015, 4, 1), answered_on=dt.date(2015, 4, 3))
+    make_correspondence(
         org.arles, received_on=dt.date(2015, 4, 2), kind="suggestion", answered_on=dt.date(2015, 6, 30)
     )
     on_time = computed_indicator(org.bdr, "complaints_on_time_share")
@@ -56,11 +56,11 @@ def test_complaints_answered_on_time_and_mean_answer_time(org, referential):
         (org.arles.pk, dt.date(2015, 4, 1)): 100.0,
     }
     means = values_of(mean, sites)
-    from complaints.models import Request
+    from complaints.models import Correspondence
 
     expected = (
         sum(
-            Request.objects.filter(site=org.peytral, answered_on__isnull=False).values_list(
+            Correspondence.objects.filter(site=org.peytral, answered_on__isnull=False).values_list(
                 "answer_days", flat=True
             )
         )

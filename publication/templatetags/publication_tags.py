@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from qualipref.french import plural
+
 register = template.Library()
 
 
@@ -21,7 +23,7 @@ def figure_value(value, unit):
     if unit == "%":
         return f"{shown}\u00a0%"
     if unit == "jours":
-        return f"{shown}\u00a0jour{'s' if abs(Decimal(str(value))) >= 2 else ''}"
+        return f"{shown}\u00a0{plural(value, 'jour', 'jours')}"
     if unit == "minutes":
         return f"{shown}\u00a0min"
     return f"{shown}\u00a0{unit}".strip()
@@ -37,6 +39,9 @@ def evolution(figure):
         return "stable"
     sign = "+" if diff > 0 else "−"
     shown = _number(abs(diff))
-    unit = {"%": "point", "jours": "jour", "minutes": "minute"}.get(figure.unit, figure.unit)
-    plural = "s" if abs(diff) >= 2 else ""
-    return f"{sign}{shown}\u00a0{unit}{plural}"
+    singular, many = {
+        "%": ("point", "points"),
+        "jours": ("jour", "jours"),
+        "minutes": ("minute", "minutes"),
+    }.get(figure.unit, (figure.unit, figure.unit))
+    return f"{sign}{shown}\u00a0{plural(diff, singular, many)}"

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from complaints.models import Kind
-from complaints.services import request_create, request_transition
+from complaints.services import correspondence_create, correspondence_transition
 from surveys.models import Campaign, Criterion, Result, SurveyUnit
 
 CRITERIA = [("courtoisie", "Accueil courtois"), ("attente", "Délai d'attente")]
@@ -43,14 +43,16 @@ def results(campaign, site, rates, *, unit_code="accueil", unit_name=None):
 
 def complaint(site, *, received_on, answered_on=None, by=None, **fields):
     fields.setdefault("subject", "Attente au guichet")
-    request = request_create(site=site, by=by, received_on=received_on, kind=Kind.COMPLAINT, **fields)
+    correspondence = correspondence_create(
+        site=site, by=by, received_on=received_on, kind=Kind.COMPLAINT, **fields
+    )
     if answered_on:
-        request = request_transition(
-            request=request,
+        correspondence = correspondence_transition(
+            correspondence=correspondence,
             to="answered",
             by=by,
             on=answered_on,
             answer="Réponse apportée.",
             today=answered_on,
         )
-    return request
+    return correspondence

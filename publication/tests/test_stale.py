@@ -37,9 +37,6 @@ def test_sites_with_old_or_no_results_are_listed_for_the_quality_manager(
     assert "avignon" not in stale  # another département
     client.force_login(quality_manager)
     page = client.get("/").content.decode()
-    assert (
-        "Résultats publiés à rafraîchir" in page
-        and "derniers chiffres jusqu'au 31 décembre 2015" in page
-    )
+    assert "Résultats publiés à rafraîchir" in page and "derniers chiffres jusqu'au 31 décembre 2015" in page
     client.force_login(arles_referent)
     assert "Résultats publiés à rafraîchir" not in client.get("/").content.decode()

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils import timezone
 
+from qualipref import french
 from qualipref.excel import ImportResult, RowError
 from qualipref.uploads import ImportFileError, ImportKey, file_digest, open_workbook
 
@@ -160,10 +161,10 @@ class Importer:
             elif column.required:
                 missing.append(column.header)
         if missing:
-            plural = "s" if len(missing) > 1 else ""
             raise ImportFileError(
-                f"Colonne{plural} manquante{plural} : {', '.join(missing)}. Utilisez le modèle proposé au "
-                "téléchargement (la première ligne porte les en-têtes)."
+                f"{french.plural(len(missing), 'Colonne manquante', 'Colonnes manquantes')} : "
+                f"{', '.join(missing)}. Utilisez le modèle proposé au téléchargement "
+                "(la première ligne porte les en-têtes)."
             )
         for number, values in rows:
             data = {}
@@ -175,12 +176,14 @@ class Importer:
 
     def summary(self, result) -> str:
         singular, plural = self.noun
-        text = f"Import terminé : {result.created} {singular if result.created < 2 else plural}"
+        text = f"Import terminé : {result.created} {french.plural(result.created, singular, plural)}"
         if result.updated:
-            text += f", {result.updated} mise{'s' if result.updated > 1 else ''} à jour"
+            text += f", {result.updated} {french.plural(result.updated, 'mise', 'mises')} à jour"
         if result.unchanged:
-            s = "s" if result.unchanged > 1 else ""
-            text += f", {result.unchanged} déjà présente{s} (inchangée{s})"
+            present = french.plural(
+                result.unchanged, "déjà présente (inchangée)", "déjà présentes (inchangées)"
+            )
+            text += f", {result.unchanged} {present}"
         return text + "."
 
 

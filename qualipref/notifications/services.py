@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from qualipref import french
 from qualipref.links import public_url
 
 from .models import Notice
@@ -105,7 +106,7 @@ def digests_send() -> int:
         )
         if user.email:
             send_mail(
-                f"Qualipref : {len(notices)} échéance{'s' if len(notices) > 1 else ''} à suivre",
+                f"Qualipref : {len(notices)} {french.plural(len(notices), 'échéance', 'échéances')} à suivre",
                 body,
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],

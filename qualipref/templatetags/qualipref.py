@@ -4,6 +4,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
+from qualipref.french import plural
+
 register = template.Library()
 
 
@@ -24,7 +26,7 @@ def days(value):
         return "—"
     value = Decimal(str(value))
     shown = number_format(value, decimal_pos=0 if value == value.to_integral_value() else 1, use_l10n=True)
-    return f"{shown}\u00a0jour{'s' if abs(value) >= 2 else ''}"
+    return f"{shown}\u00a0{plural(value, 'jour', 'jours')}"
 
 
 @register.simple_tag(takes_context=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from complaints.imports import IMPORT_HEADERS
-from complaints.models import Channel, Request
+from complaints.models import Channel, Correspondence
 from qualipref.imports import Choice, Choices, normalise
 from qualipref.imports.engine import current_progress
 from qualipref.models import ImportRecord
@@ -112,18 +112,20 @@ def test_the_templates_example_imports_as_it_is(client, org, referential, qualit
     client.force_login(quality_manager)
     content = client.get(reverse("complaints:import_template")).content
     response = client.post(
-        reverse("complaints:request_import"), {"file": SimpleUploadedFile("modele.xlsx", content)}
+        reverse("complaints:correspondence_import"), {"file": SimpleUploadedFile("modele.xlsx", content)}
     )
     assert response.status_code == 302
-    assert Request.objects.get().received_on.year == timezone.localdate().year
+    assert Correspondence.objects.get().received_on.year == timezone.localdate().year
 
 
 def test_a_column_with_a_default_may_be_left_out(client, org, referential, quality_manager):
     client.force_login(quality_manager)
     headers = [h for h in HEADERS if h != "Canal"]
-    response = client.post(reverse("complaints:request_import"), {"file": _workbook(_rows(2), headers)})
+    response = client.post(
+        reverse("complaints:correspondence_import"), {"file": _workbook(_rows(2), headers)}
+    )
     assert response.status_code == 302
-    assert set(Request.objects.values_list("channel", flat=True)) == {Channel.POST}
+    assert set(Correspondence.objects.values_list("channel", flat=True)) == {Channel.POST}
 
 
 def test_choice_values_ignore_accents_and_case_and_errors_list_the_accepted_values(
@@ -132,16 +134,18 @@ def test_choice_values_ignore_accents_and_case_and_errors_list_the_accepted_valu
     client.force_login(quality_manager)
     rows = _rows(2, Canal="REGISTRE sur  site")
     rows[1]["Type"] = "Pétition"
-    response = client.post(reverse("complaints:request_import"), {"file": _workbook(rows)})
+    response = client.post(reverse("complaints:correspondence_import"), {"file": _workbook(rows)})
     assert response.status_code == 400
     [error] = response.context["result"].errors
     assert (error.row, error.column) == (3, "Type")
     assert error.message.startswith("Valeur « Pétition » non reconnue. Valeurs acceptées : « Réclamation »")
     assert "« Lettre d'observation »" in error.message
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
     rows[1]["Type"] = "SUGGESTION"
-    assert client.post(reverse("complaints:request_import"), {"file": _workbook(rows)}).status_code == 302
-    assert sorted(Request.objects.values_list("kind", "channel")) == [
+    assert (
+        client.post(reverse("complaints:correspondence_import"), {"file": _workbook(rows)}).status_code == 302
+    )
+    assert sorted(Correspondence.objects.values_list("kind", "channel")) == [
         ("complaint", "on_site_register"),
         ("suggestion", "on_site_register"),
     ]
@@ -149,7 +153,7 @@ def test_choice_values_ignore_accents_and_case_and_errors_list_the_accepted_valu
 
 def _post_in_background(client, django_capture_on_commit_callbacks, upload):
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("complaints:request_import"), {"file": upload})
+        return client.post(reverse("complaints:correspondence_import"), {"file": upload})
 
 
 def test_a_large_file_runs_in_the_background_to_100_percent_and_once(
@@ -163,13 +167,13 @@ def test_a_large_file_runs_in_the_background_to_100_percent_and_once(
     assert response.status_code == 302 and response.url == record.get_absolute_url()
     assert (record.status, record.progress, record.total, record.rows_created) == ("done", 100, 5, 0 + 5)
     assert not record.file  # the upload is not kept once imported
-    assert Request.objects.count() == 5
+    assert Correspondence.objects.count() == 5
     page = client.get(record.get_absolute_url()).content.decode()
     assert "5 lignes créées" in page and "hx-get" not in page
     upload.seek(0)
     again = _post_in_background(client, django_capture_on_commit_callbacks, upload)
     assert again.status_code == 400 and "Ce fichier a déjà été importé" in again.content.decode()
-    assert Request.objects.count() == 5
+    assert Correspondence.objects.count() == 5
 
 
 def test_a_background_import_with_errors_reports_them_row_by_row_and_saves_nothing(
@@ -184,13 +188,13 @@ def test_a_background_import_with_errors_reports_them_row_by_row_and_saves_nothi
     assert record.status == "refused" and record.errors[0]["row"] == 5
     assert record.errors[0]["column"] == "Site (code)"
     assert record.errors[0]["message"].startswith("Site « lune » inconnu ou hors de votre périmètre.")
-    assert not Request.objects.exists()
+    assert not Correspondence.objects.exists()
     page = client.get(record.get_absolute_url()).content.decode()
     assert "rien n'a été enregistré" in page and "Site « lune » inconnu" in page
     # a refused file frees its key: corrected, or the same once the site exists, it imports
     rows[3]["Site (code)"] = "arles"
     _post_in_background(client, django_capture_on_commit_callbacks, _workbook(rows))
-    assert Request.objects.count() == 5
+    assert Correspondence.objects.count() == 5
 
 
 def test_the_follow_up_page_polls_while_running_and_is_refused_to_anyone_else(

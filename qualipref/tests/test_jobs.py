@@ -33,7 +33,9 @@ def test_a_run_of_a_scheduled_task_is_recorded_with_its_outcome():
     assert run.succeeded is True and run.error == ""
     assert run.started_at <= run.finished_at <= timezone.now()
 
-    failing = mock.patch("complaints.tasks.requests_anonymise", side_effect=RuntimeError("base indisponible"))
+    failing = mock.patch(
+        "complaints.tasks.correspondences_anonymise", side_effect=RuntimeError("base indisponible")
+    )
     with failing:  # as in a worker: the error is the task's outcome, not raised to the caller
         anonymise_requesters.apply(throw=False)
     run = JobRun.objects.get(task="complaints.anonymise_requesters")  # still one row per task

@@ -141,7 +141,7 @@ def test_no_import_parses_a_workbook_without_the_checks():
 @pytest.mark.parametrize(
     ("url_name", "status"),
     [
-        ("complaints:request_import", 400),
+        ("complaints:correspondence_import", 400),
         ("indicators:measurement_import", 400),
         ("steering:training_import", 400),
         ("steering:press_import", 400),

@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
+from qualipref import french
 from referential.models import LabelScope, Referential
 from sites.models import Department, Membership, Role, Site
 
@@ -174,8 +175,8 @@ def _label(department: Department, year: int, entities: list[dict]) -> dict:
                 "kind": "label",
                 "kind_label": "Label",
                 "title": (
-                    f"Labellisation {referential_name} de {count} entité{'s' if count > 1 else ''}"
-                    f" (module{'s' if len(modules) > 1 else ''} {', '.join(map(str, modules))})"
+                    f"Labellisation {referential_name} de {count} {french.plural(count, 'entité', 'entités')}"
+                    f" ({french.plural(len(modules), 'module', 'modules')} {', '.join(map(str, modules))})"
                 ),
                 "detail": ", ".join(names),
                 "source": "referential",

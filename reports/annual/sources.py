@@ -13,6 +13,7 @@ from audits import figures as audits_figures
 from audits.selectors import finding_types, type_columns
 from complaints import figures as complaints_figures
 from indicators import figures as indicators_figures
+from qualipref import french
 from referential.models import Referential
 from referential.params import parameter_value
 from sites.models import Department
@@ -164,7 +165,8 @@ def communication(actions: dict | None, steering: dict | None) -> dict | None:
             titles = sorted({n["title"] for n in newsletters})
             figures.append(
                 {
-                    "label": f"numéro{'s' if len(newsletters) > 1 else ''} de « {' », « '.join(titles)} »",
+                    "label": french.plural(len(newsletters), "numéro", "numéros")
+                    + f" de « {' », « '.join(titles)} »",
                     "value": len(newsletters),
                 }
             )
@@ -181,7 +183,8 @@ def communication(actions: dict | None, steering: dict | None) -> dict | None:
         if exercises["total"]:
             figures.append({"label": "exercices de crise", "value": exercises["total"]})
             lines.append(
-                f"{exercises['total']} exercice{'s' if exercises['total'] > 1 else ''} de crise, dont "
+                f"{exercises['total']} {french.plural(exercises['total'], 'exercice', 'exercices')}"
+                " de crise, dont "
                 f"{exercises['with_cip']} avec appel à la cellule d'information du public (CIP)."
             )
     communication_actions = (actions or {}).get("communication", [])

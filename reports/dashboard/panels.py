@@ -112,11 +112,11 @@ def complaint_deadlines(
     site_ids: list[int], today: dt.date, days: int = 15, limit: int = 8
 ) -> list[DeadlineItem]:
     """The next answers due (within `days`), soonest first (one query)."""
-    from complaints.models import Kind, Request
+    from complaints.models import Correspondence, Kind
     from complaints.selectors import due_soon_q
 
     rows = (
-        Request.objects.filter(site_id__in=site_ids)
+        Correspondence.objects.filter(site_id__in=site_ids)
         .filter(due_soon_q(today, days))
         .order_by("due_on", "pk")
         .values("pk", "due_on", "reference", "kind")[:limit]
@@ -127,7 +127,7 @@ def complaint_deadlines(
             due_on=row["due_on"],
             label=f"{labels.get(row['kind'], row['kind'])} {row['reference']} : réponse attendue",
             kind="Réclamations et demandes",
-            url=_url("complaints:request_detail", row["pk"]),
+            url=_url("complaints:correspondence_detail", row["pk"]),
         )
         for row in rows
     ]

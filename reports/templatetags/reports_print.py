@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from qualipref import french
 from reports.annual import typography
 
 register = template.Library()
@@ -43,7 +44,7 @@ def num(value, decimals=None):
 def plural(count, forms):
     """{{ n|plural:"réclamation,réclamations" }}"""
     singular, _, many = forms.partition(",")
-    return singular if abs(count or 0) < 2 else many
+    return french.plural(count, singular, many)
 
 
 def _lcfirst(text: str) -> str:

@@ -25,10 +25,10 @@ def pdf_text(content: bytes) -> str:
 def _add_rows_of_2015(department):
     """More rows of every kind the report counts: the number of queries must not change."""
     from actionplans.models import Action
-    from complaints.models import Request
+    from complaints.models import Correspondence
     from steering.models import LabelEvent, Newsletter
 
-    for n, complaint in enumerate(Request.objects.filter(site__entity__department=department)[:5]):
+    for n, complaint in enumerate(Correspondence.objects.filter(site__entity__department=department)[:5]):
         complaint.pk, complaint.reference, complaint.subject = (
             None,
             f"REC-TEST-{n}",

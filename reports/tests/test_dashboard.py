@@ -134,7 +134,7 @@ def test_the_trend_is_an_svg_of_twelve_months_with_the_target(client, org, commi
 
 def grow(org):
     """More of everything: an entity with two more sites, more indicators, more months, more records."""
-    from complaints.tests.factories import make_request
+    from complaints.tests.factories import make_correspondence
 
     entity = EntityFactory(department=org.bdr, code="sp-nouvelle", name="Sous-préfecture nouvelle", order=5)
     sites = [SiteFactory(entity=entity, code=f"nouveau-{i}", name=f"Nouveau {i}") for i in range(2)]
@@ -152,8 +152,8 @@ def grow(org):
     computed_indicator(org.bdr, "satisfaction", code="satisfaction-courtoisie", param="courtoisie", order=30)
     computed_indicator(org.bdr, "complaints_on_time_share", code="reclamations-bis", order=31)
     for site in sites:
-        make_request(site, received_on=dt.date(2015, 6, 1), answered_on=dt.date(2015, 6, 3))
-        make_request(site, received_on=dt.date(2015, 6, 20))
+        make_correspondence(site, received_on=dt.date(2015, 6, 1), answered_on=dt.date(2015, 6, 3))
+        make_correspondence(site, received_on=dt.date(2015, 6, 20))
 
 
 @time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)

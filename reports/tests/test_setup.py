@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from complaints import services as complaint_services
 from complaints.deadline_rule import DeadlineRule, example_sentence
-from complaints.models import Request
+from complaints.models import Correspondence
 from indicators.defaults import apply_default_indicators, default_codes
 from indicators.models import Indicator, Target
 from referential.loader import DEFAULT_FILE, SPPLUS_FILE, load_referential
 from referential.models import LabelScope, Parameter
-from tests.factories import make_request
+from tests.factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_a_changed_rule_applies_to_requests_received_from_then_on_and_moves_no_d
 ):
     today = timezone.localdate()
     received = today - dt.timedelta(days=3)
-    old = make_request(org.arles, received_on=received)
+    old = make_correspondence(org.arles, received_on=received)
     assert (old.deadline_days, old.deadline_kind) == (15, "calendar")
     due = old.due_on
     client.force_login(quality_manager)
@@ -119,7 +119,9 @@ def test_a_changed_rule_applies_to_requests_received_from_then_on_and_moves_no_d
         "complaint", 10, "working", False
     )
     # the request received before keeps its rule, even through a later change of status
-    old = complaint_services.request_transition(request=old, to="in_progress", by=quality_manager)
+    old = complaint_services.correspondence_transition(
+        correspondence=old, to="in_progress", by=quality_manager
+    )
     old.refresh_from_db()
     assert (old.deadline_days, old.deadline_kind, old.deadline_pauses, old.due_on) == (
         15,
@@ -127,7 +129,7 @@ def test_a_changed_rule_applies_to_requests_received_from_then_on_and_moves_no_d
         True,
         due,
     )
-    new = make_request(org.arles, received_on=received, subject="Nouvelle")
+    new = make_correspondence(org.arles, received_on=received, subject="Nouvelle")
     assert (new.deadline_days, new.deadline_kind, new.deadline_pauses) == (10, "working", False)
     # the other département keeps the referential's rule
     assert complaint_services.deadline_rule(org.vaucluse, "complaint") == (15, "calendar")
@@ -144,13 +146,15 @@ def test_a_rule_that_does_not_pause_ignores_the_wait_for_the_requester(client, q
     client.force_login(quality_manager)
     client.post(URL, _rules_data(**{"complaint-pauses": "non"}))
     received = timezone.localdate() - dt.timedelta(days=10)
-    request = make_request(org.arles, received_on=received)
-    due = request.due_on
-    request = complaint_services.request_transition(
-        request=request, to="waiting", by=quality_manager, on=received + dt.timedelta(days=1)
+    correspondence = make_correspondence(org.arles, received_on=received)
+    due = correspondence.due_on
+    correspondence = complaint_services.correspondence_transition(
+        correspondence=correspondence, to="waiting", by=quality_manager, on=received + dt.timedelta(days=1)
     )
-    request = complaint_services.request_transition(request=request, to="in_progress", by=quality_manager)
-    assert Request.objects.get(pk=request.pk).due_on == due
+    correspondence = complaint_services.correspondence_transition(
+        correspondence=correspondence, to="in_progress", by=quality_manager
+    )
+    assert Correspondence.objects.get(pk=correspondence.pk).due_on == due
 
 
 # ---- the label, and the default indicators ---------------------------------------------------------------
@@ -250,7 +254,7 @@ def test_a_new_departement_sees_the_checklist_until_every_step_is_done(
     assert html.count("À faire") == 1 and "Premières données" in html
     with django_assert_max_num_queries(26):
         client.get("/")
-    make_request(site, received_on=dt.date(2025, 3, 2))
+    make_correspondence(site, received_on=dt.date(2025, 3, 2))
     assert "Mettre en place votre département" not in client.get("/").content.decode()
 
 
