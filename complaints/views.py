@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import xlsx_response
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
@@ -81,6 +82,7 @@ def _filtered(request):
 @require_safe
 def correspondence_list(request):
     request_filter, queryset = _filtered(request)
+    warn_ignored(request, request_filter)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
     today = timezone.localdate()
     scope = scope_for(request.user)
