@@ -143,7 +143,7 @@ def test_the_command_loads_the_shipped_referentials_and_their_crosswalk(capsys):
     out = capsys.readouterr().out
     assert "Services Publics+" in out and "Qualipref 2.0" in out and "Table de correspondance" in out
     assert set(Referential.objects.values_list("code", flat=True)) == {
-        "qualipref-2.0",
+        "qualipref",
         "services-publics-plus",
     }
     assert CrosswalkLink.objects.exists()
