@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref.downloads import file_download
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, ignored, notify
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
@@ -35,16 +36,20 @@ def _review_badge(document, today):
 def document_list(request):
     today = timezone.localdate()
     documents = selectors.documents_for_user(request.user)
-    kind, status, module = (
-        request.GET.get("type", ""),
-        request.GET.get("statut", ""),
-        request.GET.get("module", ""),
-    )
-    if kind in Document.Kind.values:
+    notices = []
+    kind = choice_param(request, "type", Document.Kind.choices, "Type", notices)
+    status = choice_param(request, "statut", Document.Status.choices, "Statut", notices)
+    module = request.GET.get("module", "").strip()
+    if module and not (module.isdecimal() and module.isascii() and len(module) <= 4):
+        notices.append(ignored("Module", module, "saisissez le numéro d'un module"))
+        module = ""
+    if request.GET.get("export") != "xlsx":
+        notify(request, notices)
+    if kind:
         documents = documents.filter(kind=kind)
-    if status in Document.Status.values:
+    if status:
         documents = documents.filter(status=status)
-    if module.isdecimal():
+    if module:
         documents = documents.filter(module__number=int(module))
     if request.GET.get("revue") == "1":
         documents = documents.exclude(status=Document.Status.WITHDRAWN).filter(
