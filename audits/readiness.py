@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import ngettext
 
+from qualipref import french
 from qualipref.humandates import since
 
 READY, AT_RISK, NOT_READY = "ready", "at_risk", "not_ready"
@@ -130,7 +131,7 @@ def _plural(count: int, singular: str, plural: str) -> str:
 def _codes(codes: tuple[str, ...]) -> str:
     shown = ", ".join(codes[:MAX_CODES_SHOWN])
     more = len(codes) - MAX_CODES_SHOWN
-    return shown + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+    return shown + (f" et {more} {french.plural(more, 'autre', 'autres')}" if more > 0 else "")
 
 
 def assess_module(inputs: ModuleInputs, *, near_audit_days: int = NEAR_AUDIT_DAYS) -> ModuleReadiness:
