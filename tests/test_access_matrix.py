@@ -309,6 +309,7 @@ MATRIX: dict[str, Row | list[Row]] = {
     "steering:document_detail": R({"pk": "document"}),
     "steering:document_update": W(pk="document"),
     "steering:document_status": W(pk="document"),
+    "steering:document_review": W(pk="document"),
     "steering:version_add": W(pk="document"),
     "steering:version_make_current": W(pk="version"),
     "steering:version_download": R({"pk": "version"}),

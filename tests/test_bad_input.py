@@ -326,6 +326,7 @@ ENDPOINTS = [
     Endpoint("steering:document_create"),
     Endpoint("steering:document_update", pk("document")),
     Endpoint("steering:document_status", pk("document"), page="steering:document_detail"),
+    Endpoint("steering:document_review", pk("document"), page="steering:document_detail"),
     Endpoint("steering:version_add", pk("document"), files=ATTACH),
     Endpoint("steering:training_import", files={"file": "steering:training_import_template"}),
     Endpoint("steering:agent_create"),
