@@ -3,6 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from qualipref.filters import CodeOrPkFilter, YearFilter
 from referential.models import Module
 from sites.access import visible
 from sites.models import Department, Entity, Site
@@ -12,8 +13,8 @@ from .models import Action
 
 
 class ActionFilter(django_filters.FilterSet):
-    entity = django_filters.ModelChoiceFilter(label="Entité", queryset=Entity.objects.none())
-    site = django_filters.ModelChoiceFilter(label="Site", queryset=Site.objects.none(), method="filter_site")
+    entity = CodeOrPkFilter(label="Entité", queryset=Entity.objects.none())
+    site = CodeOrPkFilter(label="Site", queryset=Site.objects.none(), method="filter_site")
     module = django_filters.ModelChoiceFilter(label="Module", queryset=Module.objects.none())
     origin_kind = django_filters.ChoiceFilter(label="Origine", choices=Action.OriginKind.choices)
     status = django_filters.ChoiceFilter(label="Statut", choices=Action.Status.choices)
@@ -21,7 +22,7 @@ class ActionFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label="En retard seulement", method="filter_overdue", widget=forms.CheckboxInput
     )
-    year = django_filters.NumberFilter(label="Année du plan", field_name="plan__year")
+    year = YearFilter(label="Année du plan", field_name="plan__year")
     q = django_filters.CharFilter(label="Recherche", method="filter_q")
 
     class Meta:

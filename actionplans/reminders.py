@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.urls import reverse
 
+from qualipref.humandates import long_date, since
 from qualipref.notifications.registry import Level, NoticeSpec
 from referential.params import parameter_value
 from referential.selectors import current_referential
@@ -72,7 +73,7 @@ def due_notices(today: dt.date):
         if not levels:
             continue
         url = reverse("actionplans:action_detail", args=[action.pk])
-        days_late = (today - action.due_on).days
+        late_words = since(action.due_on, today)  # « depuis 3 jours », « depuis le 12 mars 2024 »
         due = action.due_on.strftime("%d/%m/%Y")
 
         def spec(level, recipient_id, detail, action=action, url=url, department_id=department_id):
@@ -90,17 +91,108 @@ def due_notices(today: dt.date):
         if Level.DUE_SOON in levels:
             specs.append(spec(Level.DUE_SOON, action.owner_id, f"Échéance le {due}"))
         if Level.OVERDUE in levels:
-            specs.append(
-                spec(Level.OVERDUE, action.owner_id, f"En retard de {days_late} jour(s) (échéance {due})")
-            )
+            specs.append(spec(Level.OVERDUE, action.owner_id, f"En retard {late_words} (échéance {due})"))
         if Level.ESCALATION_REFERENT in levels:
             referents = responsibles.responsible(
                 department_id=department_id,
                 entity_id=action.entity_id,
                 site_ids=[s.pk for s in action.sites.all()],
             )
-            detail = f"Action de {action.entity} en retard de {days_late} jour(s) (échéance {due})"
+            detail = f"Action de {action.entity} en retard {late_words} (échéance {due})"
             specs += [
                 spec(Level.ESCALATION_REFERENT, u, detail) for u in sorted(referents - {action.owner_id})
             ]
     return specs
+
+
+# ---- the same rule for one person's inbox (the home page's « À traiter », the navigation's badges) -----
+
+
+def my_actions(user):
+    """The actions that are the user's to carry: those they may change (their sites, their entity, their
+    département) and those they own."""
+    from django.db.models import Q
+
+    from sites.access import writable
+
+    return Action.objects.filter(Q(pk__in=writable(user, Action.objects).values("pk")) | Q(owner=user))
+
+
+def late_queryset(user, today: dt.date):
+    """Actions late on `today` (open, of a running plan, past their due date) that are the user's."""
+    return my_actions(user).overdue(today)
+
+
+def findings_late_queryset(user):
+    """Findings that require an action and have none, on the entities where the user plans actions."""
+    from sites.access import WRITE
+
+    from .selectors import findings_without_action_queryset
+
+    return findings_without_action_queryset(user, WRITE)
+
+
+def _soon_days(user) -> int:
+    from sites.access import scope_for
+    from sites.models import Department
+
+    departments = list(Department.objects.filter(pk__in=sorted(scope_for(user).ids("department"))))
+    days = _days(current_referential(), REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT, departments)
+    return max(days.values(), default=REMINDER_DAYS_DEFAULT)
+
+
+def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | None = None):
+    """The user's actions late or due within the reminder's horizon (`late_only`: late), by due date, and
+    the findings still waiting for an action. The levels are the reminders' (`rules.reminder_levels`)."""
+    from qualipref import inbox
+
+    limit = limit or inbox.LIST_LIMIT
+    soon = 0 if late_only else _soon_days(user)
+    actions = (
+        my_actions(user)
+        .followed()
+        .filter(due_on__lt=today if late_only else today + dt.timedelta(days=soon + 1))
+        .select_related("entity")
+        .prefetch_related("sites")
+        .order_by("due_on", "pk")[:limit]
+    )
+    items = []
+    for action in actions:
+        levels = rules.reminder_levels(
+            status=action.status, due_on=action.due_on, today=today, soon_days=soon, escalation_days=10**6
+        )
+        sites = ", ".join(s.name for s in action.sites.all())
+        items.append(
+            inbox.DueItem(
+                kind="action",
+                kind_label="Action",
+                title=action.title,
+                url=action.get_absolute_url(),
+                level=inbox.LATE if Level.OVERDUE in levels else inbox.SOON,
+                due_on=action.due_on,
+                action_url=f"{action.get_absolute_url()}#evidence-title",
+                action_label="Clore avec une preuve",
+                group=sites or action.entity.name,
+            )
+        )
+    findings = (
+        findings_late_queryset(user)
+        .select_related("finding_type", "entity", "site")
+        .order_by("observed_on", "pk")[:limit]
+    )
+    plan = reverse("actionplans:action_create")
+    for finding in findings:
+        items.append(
+            inbox.DueItem(
+                kind="finding",
+                kind_label=finding.finding_type.label,
+                title=finding.title,
+                url=finding.get_absolute_url(),
+                level=inbox.TODO,
+                action_url=f"{plan}?origin_kind=finding&origin_id={finding.pk}",
+                action_label="Planifier une action",
+                group=finding.site.name if finding.site_id else finding.entity.name,
+                detail=f"Constaté le {long_date(finding.observed_on, today)}, sans action",
+            )
+        )
+    return items

@@ -97,17 +97,24 @@ def board_columns(queryset) -> list[dict]:
 # ---- closing the loop ---------------------------------------------------------------------------------
 
 
+def findings_without_action_queryset(user, perm: str = READ):
+    """The findings of the user's scope (`perm` held on them) whose type requires an action and that have
+    none, not closed yet: the one rule of the loop panel, the readiness, the inbox and its badge."""
+    from audits.models import Finding
+
+    queryset = visible(user, Finding.objects, perm).filter(finding_type__requires_action=True)
+    queryset = queryset.exclude(status=Finding.Status.VERIFIED_CLOSED)
+    return queryset.filter(~Exists(Action.objects.filter(origin_finding=OuterRef("pk"))))
+
+
 def findings_without_action(user, *, entity=None, limit=50):
     """Findings whose type requires an action and that have none (not yet closed)."""
     if "finding" not in ORIGIN_FIELDS:
         return []
-    from audits.models import Finding
 
-    queryset = visible(user, Finding.objects).filter(finding_type__requires_action=True)
-    queryset = queryset.exclude(status=Finding.Status.VERIFIED_CLOSED)
+    queryset = findings_without_action_queryset(user)
     if entity is not None:
         queryset = queryset.filter(entity=entity)
-    queryset = queryset.filter(~Exists(Action.objects.filter(origin_finding=OuterRef("pk"))))
     return list(
         queryset.select_related("finding_type", "entity", "audit", "site").order_by("observed_on", "pk")[
             :limit

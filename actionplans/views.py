@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.attachments.services import attachment_add, attachments_for
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
@@ -227,6 +228,7 @@ def _filtered(request):
 @require_safe
 def action_list(request):
     action_filter, queryset = _filtered(request)
+    warn_ignored(request, action_filter)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-due")
     page = paginate(request, queryset)
     return render(
@@ -247,6 +249,7 @@ def action_list(request):
 @require_safe
 def action_board(request):
     action_filter, queryset = _filtered(request)
+    warn_ignored(request, action_filter)
     columns = selectors.board_columns(queryset.order_by("due_on", "pk")[:500])
     return render(
         request,

@@ -108,3 +108,30 @@ def self_assessments_between(*, department, start: dt.date, end: dt.date) -> lis
         .select_related("entity")
         .order_by("end_on", "entity__order")
     )
+
+
+def upcoming_audits(*, site_ids, start: dt.date, end: dt.date, limit: int = 6) -> list[dict]:
+    """Audits (self-assessments included) not yet reported whose start falls in [start, end], soonest
+    first, of the entities of `site_ids`: [{"pk", "title", "kind_label", "start_on", "entity_name"}]. One
+    query (the committee dashboard's "upcoming audits")."""
+    site_entities = Site.objects.filter(pk__in=list(site_ids)).values("entity_id")
+    rows = (
+        Audit.objects.filter(
+            entity_id__in=site_entities,
+            start_on__range=(start, end),
+            status__in=[Audit.Status.PLANNED, Audit.Status.IN_PROGRESS],
+        )
+        .order_by("start_on", "pk")
+        .values("pk", "title", "kind", "start_on", "entity__name")[:limit]
+    )
+    kinds = dict(Audit.Kind.choices)
+    return [
+        {
+            "pk": r["pk"],
+            "title": r["title"],
+            "kind_label": kinds.get(r["kind"], r["kind"]),
+            "start_on": r["start_on"],
+            "entity_name": r["entity__name"],
+        }
+        for r in rows
+    ]

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from qualipref.lists import YEARS
+from qualipref.filters import CodeOrPkFilter, YearFilter
 from referential.models import FindingType, Module
 from sites.access import visible
 from sites.models import Entity
@@ -9,25 +9,12 @@ from sites.models import Entity
 from .models import Audit, Finding
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A year within qualipref.lists.YEARS: anything else (-1, 10**22, 1.5) is ignored with a French error
-    on the filter form, instead of overflowing the date arithmetic of the `__year` lookup."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", YEARS.start)
-        kwargs.setdefault("max_value", YEARS.stop - 1)
-        kwargs.setdefault("error_messages", {"invalid": "Saisissez une année (par exemple 2015)."})
-        super().__init__(*args, **kwargs)
-
-
 def _entities(request):
     return visible(request.user, Entity.objects) if request else Entity.objects.none()
 
 
 class AuditFilter(django_filters.FilterSet):
-    entity = django_filters.ModelChoiceFilter(label="Entité", queryset=_entities)
+    entity = CodeOrPkFilter(label="Entité", queryset=_entities)
     kind = django_filters.ChoiceFilter(label="Type d'audit", choices=Audit.Kind.choices)
     status = django_filters.ChoiceFilter(label="Statut", choices=Audit.Status.choices)
     year = YearFilter(label="Année", field_name="start_on", lookup_expr="year")
@@ -38,7 +25,7 @@ class AuditFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    entity = django_filters.ModelChoiceFilter(label="Entité", queryset=_entities)
+    entity = CodeOrPkFilter(label="Entité", queryset=_entities)
     audit = django_filters.NumberFilter(label="Audit n°", widget=forms.HiddenInput)
     type = django_filters.ChoiceFilter(label="Type de constat", field_name="finding_type__code", choices=())
     status = django_filters.ChoiceFilter(label="Statut", choices=Finding.Status.choices)

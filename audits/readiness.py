@@ -13,9 +13,13 @@ Each reason is a French sentence, listed with its level.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import ngettext
+
+from qualipref import french
+from qualipref.humandates import since
 
 READY, AT_RISK, NOT_READY = "ready", "at_risk", "not_ready"
 LABELS = {READY: "Prêt", AT_RISK: "À surveiller", NOT_READY: "Pas prêt"}
@@ -46,6 +50,7 @@ class ModuleInputs:
     never_self_assessed: tuple[str, ...] = ()
     not_compliant_last: tuple[str, ...] = ()
     days_to_next_audit: int | None = None
+    next_audit_on: dt.date | None = None  # the date behind `days_to_next_audit`, to say it as a date
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class ModuleReadiness:
     status: str
     reasons: list[Reason] = field(default_factory=list)
     days_to_next_audit: int | None = None
+    next_audit_on: dt.date | None = None
 
     @property
     def label(self):
@@ -77,6 +83,7 @@ class EntityReadiness:
     entity_name: str
     modules: list[ModuleReadiness]
     days_to_next_audit: int | None = None
+    next_audit_on: dt.date | None = None
 
     @property
     def status(self) -> str:
@@ -89,6 +96,20 @@ class EntityReadiness:
     @property
     def badge(self):
         return BADGES[self.status]
+
+    @property
+    def summary(self) -> str:
+        """The status in plain French with its main reason: « À surveiller : 2 non-conformités mineures à
+        traiter (Module 1) », « Prêt : aucun point ouvert »."""
+        worst_reasons = [(where, r) for where, r in self.reasons if r.level == self.status]
+        if not worst_reasons:
+            return f"{self.label} : aucun point ouvert"
+        where, first = worst_reasons[0]
+        text = f"{self.label} : {first.text} ({where})"
+        others = len(self.reasons) - 1
+        if others > 0:
+            text += " " + ngettext("et %(n)d autre point", "et %(n)d autres points", others) % {"n": others}
+        return text
 
     @property
     def reasons(self) -> list[tuple[str, Reason]]:
@@ -110,7 +131,7 @@ def _plural(count: int, singular: str, plural: str) -> str:
 def _codes(codes: tuple[str, ...]) -> str:
     shown = ", ".join(codes[:MAX_CODES_SHOWN])
     more = len(codes) - MAX_CODES_SHOWN
-    return shown + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+    return shown + (f" et {more} {french.plural(more, 'autre', 'autres')}" if more > 0 else "")
 
 
 def assess_module(inputs: ModuleInputs, *, near_audit_days: int = NEAR_AUDIT_DAYS) -> ModuleReadiness:
@@ -152,16 +173,15 @@ def assess_module(inputs: ModuleInputs, *, near_audit_days: int = NEAR_AUDIT_DAY
         reasons.append(Reason(AT_RISK, text))
 
     if days is not None and days < 0:
-        reasons.append(
-            Reason(
-                AT_RISK,
-                f"Date du prochain audit dépassée depuis {-days} jour{'s' if -days > 1 else ''} : "
-                "à replanifier",
-            )
-        )
+        # Said as a date (« depuis le 26 mai 2017 »), never as thousands of days.
+        planned = inputs.next_audit_on or dt.date.min + dt.timedelta(days=-days)
+        when = since(planned, planned + dt.timedelta(days=-days))
+        reasons.append(Reason(AT_RISK, f"Date du prochain audit dépassée {when} : à replanifier"))
 
     status = worst(r.level for r in reasons)
-    return ModuleReadiness(inputs.module_number, inputs.module_title, status, reasons, days)
+    return ModuleReadiness(
+        inputs.module_number, inputs.module_title, status, reasons, days, inputs.next_audit_on
+    )
 
 
 def assess_entity(
@@ -173,4 +193,7 @@ def assess_entity(
 ) -> EntityReadiness:
     assessed = [assess_module(m, near_audit_days=near_audit_days) for m in modules]
     days = [m.days_to_next_audit for m in modules if m.days_to_next_audit is not None]
-    return EntityReadiness(entity_id, entity_name, assessed, min(days) if days else None)
+    dates = [m.next_audit_on for m in modules if m.next_audit_on is not None]
+    return EntityReadiness(
+        entity_id, entity_name, assessed, min(days) if days else None, min(dates) if dates else None
+    )

@@ -325,6 +325,7 @@ def readiness_overview(
             never_self_assessed=tuple(never),
             not_compliant_last=tuple(not_compliant),
             days_to_next_audit=(date - today).days if date else None,
+            next_audit_on=date,
         )
 
     scopes_by_entity = defaultdict(list)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qualipref import french
 from qualipref.attachments.services import attachment_add, attachments_for
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset
@@ -79,6 +80,7 @@ def audit_list(request, export=False):
     qs, sort = sort_queryset(request, audit_filter.qs, AUDIT_SORTS, "-start")
     if export:
         return exports.audits_xlsx(qs, columns)
+    warn_ignored(request, audit_filter)
     scope = scope_for(request.user)
     return render(
         request,
@@ -387,6 +389,7 @@ def finding_list(request, export=False):
     qs, sort = sort_queryset(request, finding_filter.qs, FINDING_SORTS, "-observed")
     if export:
         return exports.findings_xlsx(qs)
+    warn_ignored(request, finding_filter)
     return render(
         request,
         "audits/finding_list.html",

@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from floor import QueryCounter, floor_ratio, install_floor, interleaved  # noqa: E402
 
 DEPARTMENTS, ENTITIES_PER_DEPARTMENT, SITES_PER_ENTITY = 100, 2, 2
 DUE = 1000
@@ -138,6 +141,9 @@ def generate(n: int, sites, agent_of_site) -> float:
     exactly DUE open and due (within 3 days or overdue)."""
     from django.db import connection
 
+    from complaints.models import Correspondence
+
+    table = Correspondence._meta.db_table
     rng = random.Random(42)
     today = dt.date.today()
     start = dt.date(2015, 1, 1)
@@ -154,7 +160,7 @@ def generate(n: int, sites, agent_of_site) -> float:
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY complaints_correspondence ({columns}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for i in range(n):
                 site_id = site_ids[i % len(site_ids)]
                 kind = KINDS[i % len(KINDS)]
@@ -215,33 +221,8 @@ def generate(n: int, sites, agent_of_site) -> float:
                         on_time,
                     )
                 )
-        cursor.execute("ANALYZE complaints_correspondence")
+        cursor.execute(f"ANALYZE {table}")
     return time.perf_counter() - t0
-
-
-class QueryCounter:
-    """Counts the SQL statements run (the test client's request_started signal clears connection.queries,
-    so CaptureQueriesContext cannot be used around a request here)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        from django.db import connection
-
-        self._cm = connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
-
-    def __len__(self):
-        return self.count
 
 
 def timed(fn, repeat=5):
@@ -264,19 +245,18 @@ def measure(departments, sites) -> dict:
     from sites.models import User
 
     results = {}
+    install_floor()
     client = Client()
     client.force_login(User.objects.get(username=f"qm-{departments[0].code}"))
-    for label, query in [
-        ("register", ""),
-        ("register_overdue", "?deadline=overdue"),
-        ("register_search", "?q=Objet%201234&sort=due_on"),
-    ]:
-        client.get(f"/complaints/{query}")  # warm up
-        with QueryCounter() as ctx:
-            response = client.get(f"/complaints/{query}")
-        assert response.status_code == 200, response.status_code
-        median, best, _ = timed(lambda q=query: client.get(f"/complaints/{q}"))
-        results[label] = {"median_ms": round(median, 1), "min_ms": round(best, 1), "queries": len(ctx)}
+    pages = {
+        "register": (client, "/complaints/"),
+        "register_overdue": (client, "/complaints/?deadline=overdue"),
+        "register_search": (client, "/complaints/?q=Objet%201234&sort=due_on"),
+    }
+    timings = interleaved(pages, floor_client=client, rounds=15)
+    floor_ms = timings["floor"]["median_ms"]
+    for label, row in timings.items():
+        results[label] = {k: row[k] for k in ("median_ms", "min_ms", "ratio", "queries")}
 
     department_sites = [s.pk for s in sites if s.entity.department_id == departments[0].pk]
     all_sites = [s.pk for s in sites]
@@ -286,12 +266,20 @@ def measure(departments, sites) -> dict:
         ("figures_department_by_month_kind", department_sites, ("month", "kind")),
         ("figures_national_by_entity", all_sites, ("entity",)),
     ]:
-        median, best, rows = timed(
-            lambda ids=ids, g=group_by: correspondence_figures(
+
+        def figures(ids=ids, g=group_by):
+            return correspondence_figures(
                 site_ids=ids, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31), group_by=g
             )
-        )
-        results[label] = {"median_ms": round(median, 1), "min_ms": round(best, 1), "rows": len(rows)}
+
+        median, best, rows = timed(figures)
+        _, _, ratio = floor_ratio(client, figures)
+        results[label] = {
+            "median_ms": round(median, 1),
+            "min_ms": round(best, 1),
+            "floor_ratio": round(ratio, 2),
+            "rows": len(rows),
+        }
 
     today = dt.date.today()
     Notice.objects.all().delete()
@@ -303,6 +291,7 @@ def measure(departments, sites) -> dict:
         elapsed = (time.perf_counter() - t0) * 1000
         results[f"reminder_sweep_{run}"] = {
             "ms": round(elapsed, 1),
+            "floor_ratio": round(elapsed / floor_ms, 1),
             "queries": len(ctx),
             "specs": len(specs),
             "notices_stored": Notice.objects.count(),

@@ -26,6 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from floor import FLOOR_URL, install_floor  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qp_bench_dashboard"
 
 
@@ -332,7 +336,9 @@ def main():
     month = dt.date.today().replace(day=1).strftime("%Y-%m")
     indicator = Indicator.objects.filter(department__code="B00").order_by("order").first()
     entity_id = indicator.department.entities.order_by("order").first().pk
+    install_floor()
     pages = {
+        "plancher (vue « ok », benchmarks/floor.py)": FLOOR_URL,
         "page triviale (accueil)": "/",
         "tableau de bord (mois courant)": f"/reports/dashboard/?month={month}",
         "tableau de bord (il y a 5 ans)": f"/reports/dashboard/?month={int(month[:4]) - 5}{month[4:]}",
@@ -362,6 +368,11 @@ def main():
     cpu = {label: statistics.median(r["cpu"]) for label, r in results.items()}
     best = {label: min(r["wall"]) for label, r in results.items()}
     dashboard, trivial = "tableau de bord (mois courant)", "page triviale (accueil)"
+    floor = "plancher (vue « ok », benchmarks/floor.py)"
+    print(
+        "\nRapport au plancher (médianes, à chaud) : "
+        + " ; ".join(f"{label} {wall[label] / wall[floor]:.2f}×" for label in pages if label != floor)
+    )
     print(
         "\nRapport tableau de bord / page triviale (médianes, à chaud) : "
         f"{wall[dashboard] / wall[trivial]:.2f}× (objectif ≤ 2×) ; sur les minima : "

@@ -55,6 +55,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from floor import FLOOR_URL  # noqa: E402
+
 VENV_BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 PASSWORD = "qualipref2015"
@@ -355,7 +359,9 @@ class Services:
             "gunicorn",
             [
                 VENV_BIN / "gunicorn",
-                "qualipref.wsgi:application",
+                "floor_wsgi:application",  # the project's application plus the floor (benchmarks/floor.py)
+                "--pythonpath",
+                f"{ROOT},{ROOT / 'benchmarks'}",
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
@@ -636,6 +642,11 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30, help="client timeout: no answer = failure")
     parser.add_argument("--resume-wait", type=float, default=240, help="seconds allowed for the packs after")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, mails)")
+    parser.add_argument(
+        "--steady-only",
+        action="store_true",
+        help="phase 1 only (pages and forms, no committee packs, no broker outage, no reminder runs)",
+    )
     args = parser.parse_args()
 
     with socket.socket() as probe:
@@ -719,102 +730,126 @@ def main() -> int:
             if status != expected:
                 failures.append(f"/healthz {label}: {status}, expected {expected}")
 
+        # The floor (a login-required "ok", benchmarks/floor.py), asked once a second by one more logged-in
+        # person during the run: the pages' p50 is stated as a ratio to it, under the same load.
+        prober = VirtualUser("copil", base, recorder, shared, args.think, seed=99, timeout=args.timeout)
+        prober.logged_in = prober.login()
+
+        def probe_floor():
+            while not shared.stop.is_set():
+                prober.browser.get(FLOOR_URL, "floor")
+                shared.stop.wait(1.0)
+
         # ---------------------------------------------------------------- phase 1: steady load
         recorder.phase = "steady"
         for user in logged:
             user.start()
+        if prober.logged_in:
+            threading.Thread(target=probe_floor, daemon=True).start()
         started = time.monotonic()
-        ask_pack("2015-03")
+        if not args.steady_only:
+            ask_pack("2015-03")
         shared.stop.wait(args.duration / 2)
-        ask_pack("2015-04")
+        if not args.steady_only:
+            ask_pack("2015-04")
         shared.stop.wait(max(0, started + args.duration - time.monotonic()))
         steady_seconds = time.monotonic() - started
 
-        # ---------------------------------------------------------------- phase 2: broker outage
-        recorder.phase = "outage"
-        phase2 = time.monotonic()
-        log = tmp / "worker.log"
-        task = "notifications.send_daily_reminders"
-        celery_app.send_task(task)
-        if not wait_until(lambda: worker_succeeded(log, task) >= 1, 60):
-            failures.append("the first reminder run did not finish within 60 s")
-        django.db.connection.close()
-        notices_first = Notice.objects.count()
-        mailed_first = mailed_notice_counts(tmp / "mail")
-        print(
-            f"  reminders, first run: {notices_first} notices, {sum(mailed_first.values())} mailed "
-            f"in {len(mailed_first)} digests",
-            flush=True,
-        )
-        healthz(200, "before the outage")
-        shared.stop.wait(max(0, phase2 + (args.duration - args.outage) / 2 - time.monotonic()))
-        services.stop_redis()
-        outage_started = time.monotonic()
-        print(f"  broker stopped at {outage_started - phase2:.0f} s of the phase", flush=True)
+        if args.steady_only:
+            shared.stop.set()
+            for user in logged:
+                user.join(timeout=args.timeout + 5)
+            outage_seconds, outage_started = 0.0, None
+        else:
+            # ---------------------------------------------------------------- phase 2: broker outage
+            recorder.phase = "outage"
+            phase2 = time.monotonic()
+            log = tmp / "worker.log"
+            task = "notifications.send_daily_reminders"
+            celery_app.send_task(task)
+            if not wait_until(lambda: worker_succeeded(log, task) >= 1, 60):
+                failures.append("the first reminder run did not finish within 60 s")
+            django.db.connection.close()
+            notices_first = Notice.objects.count()
+            mailed_first = mailed_notice_counts(tmp / "mail")
+            print(
+                f"  reminders, first run: {notices_first} notices, {sum(mailed_first.values())} mailed "
+                f"in {len(mailed_first)} digests",
+                flush=True,
+            )
+            healthz(200, "before the outage")
+            shared.stop.wait(max(0, phase2 + (args.duration - args.outage) / 2 - time.monotonic()))
+            services.stop_redis()
+            outage_started = time.monotonic()
+            print(f"  broker stopped at {outage_started - phase2:.0f} s of the phase", flush=True)
 
-        def during_outage():  # on its own thread: the broker comes back on time however slow pages are
-            healthz(503, "during the outage")
-            for n, month in enumerate(("2015-05", "2015-06", "2015-07"), start=1):
-                ask_pack(month)
-                shared.stop.wait(max(0, outage_started + n * args.outage / 4 - time.monotonic()))
-            healthz(503, "during the outage, later")
+            def during_outage():  # on its own thread: the broker comes back on time however slow pages are
+                healthz(503, "during the outage")
+                for n, month in enumerate(("2015-05", "2015-06", "2015-07"), start=1):
+                    ask_pack(month)
+                    shared.stop.wait(max(0, outage_started + n * args.outage / 4 - time.monotonic()))
+                healthz(503, "during the outage, later")
 
-        activity = threading.Thread(target=during_outage, daemon=True)
-        activity.start()
-        shared.stop.wait(max(0, outage_started + args.outage - time.monotonic()))
-        services.start_redis()
-        print(f"  broker back after {time.monotonic() - outage_started:.0f} s", flush=True)
-        activity.join()
-        healthz(200, "after the outage")
-        celery_app.send_task(task)
-        shared.stop.wait(max(0, phase2 + args.duration - time.monotonic()))
-        shared.stop.set()
-        for user in logged:
-            user.join(timeout=args.timeout + 5)
-        outage_seconds = time.monotonic() - phase2
+            activity = threading.Thread(target=during_outage, daemon=True)
+            activity.start()
+            shared.stop.wait(max(0, outage_started + args.outage - time.monotonic()))
+            services.start_redis()
+            print(f"  broker back after {time.monotonic() - outage_started:.0f} s", flush=True)
+            activity.join()
+            healthz(200, "after the outage")
+            celery_app.send_task(task)
+            shared.stop.wait(max(0, phase2 + args.duration - time.monotonic()))
+            shared.stop.set()
+            for user in logged:
+                user.join(timeout=args.timeout + 5)
+            outage_seconds = time.monotonic() - phase2
 
-        # ---------------------------------------------------------------- after: queued work, reminders
-        if not wait_until(lambda: worker_succeeded(log, task) >= 2, 60):
-            failures.append("the second reminder run did not finish within 60 s of the broker's return")
-        django.db.connection.close()
-        finished = {ReportRun.Status.DONE, ReportRun.Status.FAILED}
-        print(
-            f"  waiting for the {len(packs_asked)} packs asked (beat re-sends those refused every minute)…",
-            flush=True,
-        )
-        wait_until(
-            lambda: ReportRun.objects.filter(pk__in=packs_asked).exclude(status__in=finished).count() == 0,
-            args.resume_wait,
-            2,
-        )
-        runs = list(ReportRun.objects.filter(pk__in=packs_asked).order_by("pk"))
-        for run in runs:
-            took = f"{(run.finished_at - run.created_at).total_seconds():.0f} s" if run.finished_at else "-"
-            print(f"    pack {run.params.get('month')}: {run.status}, finished {took} after being asked")
-        if len(packs_asked) != 5:
-            failures.append(f"{len(packs_asked)} packs accepted out of 5 asked")
-        if any(run.status != ReportRun.Status.DONE for run in runs):
-            failures.append("a pack was not built: " + ", ".join(f"{r.pk}={r.status}" for r in runs))
+            # ---------------------------------------------------------------- after: queued work, reminders
+            if not wait_until(lambda: worker_succeeded(log, task) >= 2, 60):
+                failures.append("the second reminder run did not finish within 60 s of the broker's return")
+            django.db.connection.close()
+            finished = {ReportRun.Status.DONE, ReportRun.Status.FAILED}
+            print(
+                f"  waiting for the {len(packs_asked)} packs asked "
+                "(beat re-sends those refused every minute)…",
+                flush=True,
+            )
+            pending = ReportRun.objects.filter(pk__in=packs_asked).exclude(status__in=finished)
+            wait_until(
+                lambda: pending.count() == 0,
+                args.resume_wait,
+                2,
+            )
+            runs = list(ReportRun.objects.filter(pk__in=packs_asked).order_by("pk"))
+            for run in runs:
+                took = (
+                    f"{(run.finished_at - run.created_at).total_seconds():.0f} s" if run.finished_at else "-"
+                )
+                print(f"    pack {run.params.get('month')}: {run.status}, finished {took} after being asked")
+            if len(packs_asked) != 5:
+                failures.append(f"{len(packs_asked)} packs accepted out of 5 asked")
+            if any(run.status != ReportRun.Status.DONE for run in runs):
+                failures.append("a pack was not built: " + ", ".join(f"{r.pk}={r.status}" for r in runs))
 
-        notices = Notice.objects.count()
-        unsent = Notice.objects.filter(sent_at__isnull=True).count()
-        mailed = mailed_notice_counts(tmp / "mail")
-        expected_mailed = collections.Counter(
-            Notice.objects.filter(sent_at__isnull=False)
-            .exclude(recipient__email="")
-            .values_list("recipient__email", flat=True)
-        )
-        print(
-            f"  reminders, after the second run: {notices} notices ({notices - notices_first} new), "
-            f"{sum(mailed.values()) - sum(mailed_first.values())} more mailed, {unsent} unsent",
-            flush=True,
-        )
-        if notices_first == 0:
-            failures.append("the demo data gave no reminder: the reminder check proves nothing")
-        if mailed != expected_mailed:
-            failures.append(f"notices mailed {dict(mailed)} ≠ recorded once each {dict(expected_mailed)}")
-        if unsent:
-            failures.append(f"{unsent} notices recorded but never sent")
+            notices = Notice.objects.count()
+            unsent = Notice.objects.filter(sent_at__isnull=True).count()
+            mailed = mailed_notice_counts(tmp / "mail")
+            expected_mailed = collections.Counter(
+                Notice.objects.filter(sent_at__isnull=False)
+                .exclude(recipient__email="")
+                .values_list("recipient__email", flat=True)
+            )
+            print(
+                f"  reminders, after the second run: {notices} notices ({notices - notices_first} new), "
+                f"{sum(mailed.values()) - sum(mailed_first.values())} more mailed, {unsent} unsent",
+                flush=True,
+            )
+            if notices_first == 0:
+                failures.append("the demo data gave no reminder: the reminder check proves nothing")
+            if mailed != expected_mailed:
+                failures.append(f"notices mailed {dict(mailed)} ≠ recorded once each {dict(expected_mailed)}")
+            if unsent:
+                failures.append(f"{unsent} notices recorded but never sent")
 
         # ---------------------------------------------------------------- report
         by_kind = collections.defaultdict(list)
@@ -831,12 +866,25 @@ def main() -> int:
         samples = [s for s in recorder.samples if s.phase in ("steady", "outage")]
         print(f"\nPhase 1, steady ({len(logged)} users, {steady_seconds:.0f} s):")
         print(table([s for s in samples if s.phase == "steady"], steady_seconds))
-        print(f"\nPhase 2, broker stopped {args.outage:.0f} s ({outage_seconds:.0f} s):")
-        print(table([s for s in samples if s.phase == "outage"], outage_seconds))
-        outage_window = [s for s in samples if outage_started <= s.at <= outage_started + args.outage]
-        print(f"\nDuring the outage itself ({len(outage_window)} requests):")
-        print(table(outage_window, args.outage))
-        print(f"\nBoth phases:\n{table(samples, steady_seconds + outage_seconds)}")
+        if not args.steady_only:
+            print(f"\nPhase 2, broker stopped {args.outage:.0f} s ({outage_seconds:.0f} s):")
+            print(table([s for s in samples if s.phase == "outage"], outage_seconds))
+            outage_window = [s for s in samples if outage_started <= s.at <= outage_started + args.outage]
+            print(f"\nDuring the outage itself ({len(outage_window)} requests):")
+            print(table(outage_window, args.outage))
+            print(f"\nBoth phases:\n{table(samples, steady_seconds + outage_seconds)}")
+        steady = [
+            s.seconds for s in samples if s.phase == "steady" and s.kind not in ("healthz", "pack", "floor")
+        ]
+        p50, p95 = percentile(steady, 50), percentile(steady, 95)
+        floor = percentile([s.seconds for s in samples if s.phase == "steady" and s.kind == "floor"], 50)
+        print(
+            f"\nSteady phase, pages: {len(steady)} requests, {len(steady) / steady_seconds:.1f} requests/s, "
+            f"p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (p95 = {p95 / p50 if p50 else 0:.1f} × p50); "
+            f"floor p50 {floor * 1000:.0f} ms (pages' p50 = {p50 / floor if floor else 0:.1f} × the floor)"
+        )
+        if p95 > 4 * p50:
+            failures.append(f"steady phase: p95 {p95 * 1000:.0f} ms > 4 × p50 {p50 * 1000:.0f} ms")
         print(
             f"\nWrites accepted: {dict(collections.Counter(w.kind for w in shared.written))}, "
             f"found in the database: {len(shared.written) - len(lost)}, lost: {len(lost)}; "

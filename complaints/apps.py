@@ -11,6 +11,9 @@ class ComplaintsConfig(AppConfig):
 
         from .imports import IMPORTER
         from .reminders import due_notices
+        from .signals import connect
+
+        connect()
 
         register("complaints", due_notices)
         register_import(IMPORTER)

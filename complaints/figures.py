@@ -186,6 +186,33 @@ def correspondence_figures(
     return result
 
 
+def selection_figures(
+    *, user, queryset: QuerySet[Correspondence], site_ids, today: dt.date | None = None
+) -> dict:
+    """The figures of a register's selection (`correspondence_figures`, one total row) for this user: read
+    from the cache while no request of `site_ids` (the user's readable sites, which hold every row of the
+    selection) has been written since (`qualipref.versions`, bumped by `complaints.signals`), else
+    computed (one query) and cached. The key names the user and the selection's SQL with its parameters
+    (scope, filters, the day's dates): never shared across users. One query when cached (the stamp)."""
+    from qualipref.versions import cached
+
+    from .signals import KIND
+
+    today = today or timezone.localdate()
+    site_ids = sorted(site_ids)
+    sql, params = queryset.order_by().query.sql_with_params()
+    key = f"complaints.register|{getattr(user, 'pk', None)}|{sql}|{params!r}"
+    return cached(
+        key,
+        KIND,
+        site_ids,
+        lambda: correspondence_figures(
+            site_ids=site_ids, start=None, end=None, group_by=(), queryset=queryset, today=today
+        )[0],
+        today=today,
+    )
+
+
 def yearly_complaints_by_site(*, department, year: int, today: dt.date | None = None) -> dict:
     """Complaints and suggestions of a département's sites received in `year`, for the annual report
     (two queries).

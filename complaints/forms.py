@@ -1,8 +1,13 @@
+import re
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils import timezone
 
+from qualipref.filters import CodeOrPkFilter
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
@@ -24,7 +29,68 @@ def _sites(user, perm):
     return visible(user, Site.objects, perm).order_by("entity__order", "order", "name")
 
 
+# The requester's contact is one text on the request; the form asks for it in three fields so that a phone
+# shows the right keyboard (e-mail, telephone, text), then joins them.
+CONTACT_SEPARATOR = " · "
+PHONE = re.compile(r"\+?[0-9][0-9 .()-]{5,24}")
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def split_contact(text: str) -> tuple[str, str, str]:
+    """(e-mail, telephone, the rest) read back from a stored contact."""
+    email = phone = ""
+    rest = []
+    for part in (text or "").split(CONTACT_SEPARATOR):
+        part = part.strip()
+        if not email and _is_email(part):
+            email = part
+        elif not phone and PHONE.fullmatch(part):
+            phone = part
+        elif part:
+            rest.append(part)
+    return email, phone, CONTACT_SEPARATOR.join(rest)
+
+
+def join_contact(email: str, phone: str, rest: str) -> str:
+    return CONTACT_SEPARATOR.join(p.strip() for p in (email, phone, rest) if p and p.strip())
+
+
 class RequestForm(forms.ModelForm):
+    requester_email = forms.EmailField(
+        label="Courriel du requérant",
+        required=False,
+        max_length=120,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+    requester_phone = forms.CharField(
+        label="Téléphone du requérant",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        help_text="Par exemple 04 42 00 00 00.",
+    )
+    field_order = [
+        "site",
+        "reception_point",
+        "kind",
+        "channel",
+        "received_on",
+        "subject",
+        "description",
+        "requester_name",
+        "requester_email",
+        "requester_phone",
+        "requester_contact",
+        "assigned_to",
+    ]
+
     class Meta:
         model = Correspondence
         fields = [
@@ -43,7 +109,9 @@ class RequestForm(forms.ModelForm):
         help_texts = {
             "received_on": "Jour 0 du délai : le délai court à partir du lendemain.",
             "requester_name": "Donnée personnelle, effacée automatiquement après la durée de conservation.",
+            "requester_contact": "Adresse postale, ou tout autre moyen de répondre.",
         }
+        labels = {"requester_contact": "Autre contact du requérant"}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,16 +126,34 @@ class RequestForm(forms.ModelForm):
         self.fields["assigned_to"].queryset = User.objects.filter(
             memberships__department_id__in=department_ids, is_active=True
         ).distinct()
+        self.fields["requester_name"].widget.attrs["autocomplete"] = "off"
         if self.instance.pk:
             self.fields["site"].disabled = True
+            email, phone, rest = split_contact(self.instance.requester_contact)
+            self.initial.update(requester_email=email, requester_phone=phone, requester_contact=rest)
         else:
             self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_requester_phone(self):
+        value = self.cleaned_data["requester_phone"].strip()
+        if value and not PHONE.fullmatch(value):
+            raise forms.ValidationError("Saisissez un numéro de téléphone (chiffres, espaces, points, +).")
+        return value
 
     def clean(self):
         data = super().clean()
         point, site = data.get("reception_point"), data.get("site")
         if point and site and point.site_id != site.pk:
             self.add_error("reception_point", "Ce point d'accueil n'appartient pas au site choisi.")
+        # One contact on the request: the three fields joined (the views pass model fields only).
+        email, phone = data.pop("requester_email", "") or "", data.pop("requester_phone", "") or ""
+        if "requester_contact" in data:
+            contact = join_contact(email, phone, data["requester_contact"])
+            limit = Correspondence._meta.get_field("requester_contact").max_length
+            if len(contact) > limit:
+                self.add_error("requester_contact", f"Le contact complet dépasse {limit} caractères.")
+            else:
+                data["requester_contact"] = contact
         return data
 
     def clean_received_on(self):
@@ -121,7 +207,7 @@ DEADLINE_CHOICES = [("overdue", "En retard"), ("due_soon", "Échéance proche"),
 
 class RequestFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Recherche", method="search")
-    site = django_filters.ModelChoiceFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
+    site = CodeOrPkFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
     kind = django_filters.ChoiceFilter(label="Type", choices=Kind.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(label="Statut", choices=Status.choices, empty_label="Tous")
     channel = django_filters.ChoiceFilter(label="Canal", choices=Channel.choices, empty_label="Tous")

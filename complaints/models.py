@@ -189,8 +189,28 @@ class Correspondence(SiteScopedModel):
             ),
         ]
         indexes = [
-            # the register: a site's requests, newest first, filtered by period
-            models.Index(fields=["site", "received_on"], name="request_site_received"),
+            # the register: the scope's requests (a few sites), newest first, filtered by period. It covers
+            # (PostgreSQL: INCLUDE) every column the register filters, sorts and counts on, so the filters
+            # users combine (kind, status, channel, deadline, dates), the sorts, the page's ids and the
+            # selection's figures read this index alone (index-only scan), not one table page per row;
+            # the rows of the page are then fetched by id (qualipref.lists.paginate, deferred).
+            # Text search: trigram GIN indexes (PostgreSQL only) in migration 0006_register_indexes.
+            models.Index(
+                fields=["site", "received_on"],
+                name="request_register",
+                include=[
+                    "id",
+                    "reference",
+                    "kind",
+                    "channel",
+                    "status",
+                    "due_on",
+                    "answered_on",
+                    "answered_on_time",
+                    "answer_days",
+                    "deadline_kind",
+                ],
+            ),
             # "overdue / due soon" filters and the reminder sweep: open requests by due date
             models.Index(
                 fields=["due_on"],

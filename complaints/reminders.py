@@ -114,3 +114,68 @@ def due_notices(today: dt.date):
                 for u in responsibles.managers(department_id)
             ]
     return specs
+
+
+# ---- the same rule for one person's inbox (the home page's « À traiter », the navigation's badges) -----
+
+
+def late_queryset(user, today: dt.date, *, mine: bool = False):
+    """Requests late on `today` that are the user's to answer: those assigned to them (`mine`, an agent),
+    else those of the sites where they answer requests. Paused ones are not late (their clock stops)."""
+    from sites.access import REQUESTS, visible
+
+    from .selectors import overdue_q
+
+    queryset = (
+        Correspondence.objects.filter(assigned_to=user)
+        if mine
+        else visible(user, Correspondence.objects, REQUESTS)
+    )
+    return queryset.filter(overdue_q(today))
+
+
+def _soon_days(user) -> int:
+    """The « due soon » horizon of the user's département (parameter `request_reminder_days`)."""
+    from sites.access import scope_for
+
+    base, overrides = _parameters(current_referential(), REMINDER_DAYS_KEY, REMINDER_DAYS_DEFAULT)
+    mine = [overrides[d] for d in scope_for(user).ids("department") if d in overrides]
+    return max(mine) if mine else base
+
+
+def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = False, limit: int | None = None):
+    """The user's requests to answer, as inbox rows, by due date. `mine` (an agent): every running request
+    assigned to them, each with its level; otherwise the late ones and those due within the reminder's
+    horizon (`late_only`: the late ones) on the sites where they answer. Levels are the reminders' own
+    (`deadline_rule.days_left` under each request's rule). Three queries at most."""
+    from qualipref import inbox
+    from sites.access import REQUESTS, visible
+
+    from .selectors import overdue_q
+
+    limit = limit or inbox.LIST_LIMIT
+    soon = 0 if late_only else _soon_days(user)
+    if mine:
+        queryset = Correspondence.objects.filter(assigned_to=user, status__in=RUNNING_STATUSES)
+    else:
+        wanted = overdue_q(today) if late_only else overdue_q(today) | deadline_rule.due_within_q(today, soon)
+        queryset = visible(user, Correspondence.objects, REQUESTS).filter(wanted)
+    rows = queryset.select_related("site__entity__department").order_by("due_on", "pk")[:limit]
+    items = []
+    for r in rows:
+        left = deadline_rule.days_left(r, today, department_code=r.site.entity.department.code)
+        level = level_for_days_left(left, soon)
+        items.append(
+            inbox.DueItem(
+                kind="request",
+                kind_label=r.get_kind_display(),
+                title=f"{r.reference} · {r.subject}",
+                url=reverse("complaints:correspondence_detail", args=[r.pk]),
+                level={Level.OVERDUE: inbox.LATE, Level.DUE_SOON: inbox.SOON}.get(level, inbox.OPEN),
+                due_on=r.due_on,
+                action_url=reverse("complaints:correspondence_answer", args=[r.pk]),
+                action_label="Répondre",
+                group=r.site.name,
+            )
+        )
+    return items

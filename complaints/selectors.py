@@ -21,8 +21,9 @@ def correspondences_for_user(user, *, perm: str = READ) -> QuerySet[Corresponden
 
 def correspondence_for_user(user, pk: int, *, perm: str = READ) -> Correspondence:
     """One request of the user's scope: 404 outside it, 403 when `perm` is not held on it."""
+    # what the pages show (the département's code counts working days); each join costs planning time
     queryset = Correspondence.objects.select_related(
-        "site__entity__department", "reception_point", "assigned_to", "created_by", "status_changed_by"
+        "site__entity__department", "reception_point", "assigned_to", "created_by"
     )
     return get_for_user(queryset, user, perm=perm, pk=pk)
 

@@ -11,17 +11,19 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qualipref import humandates
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import xlsx_response
+from qualipref.filters import warn_ignored
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
-from qualipref.timeline import Event, timeline_for
+from qualipref.timeline import Event, history_of, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
 
 from . import deadline_rule, exports, imports, selectors, services
-from .figures import correspondence_figures
+from .figures import selection_figures
 from .forms import (
     AnswerForm,
     ModelAnswerForm,
@@ -66,6 +68,8 @@ def deadline_state(request_obj: Correspondence, today, soon_days: int = 3) -> tu
     remaining = deadline_rule.days_left(request_obj, today)
     days = deadline_rule.days_label(abs(remaining), request_obj.deadline_kind)
     if remaining < 0:
+        if -remaining > humandates.NEAR_DAYS:  # a date, not thousands of days
+            return f"En retard {humandates.since(request_obj.due_on, today)}", "danger"
         return f"En retard de {days}", "danger"
     if remaining <= soon_days:
         return ("Échéance aujourd'hui" if remaining == 0 else f"Échéance dans {days}"), "warning"
@@ -81,20 +85,17 @@ def _filtered(request):
 @require_safe
 def correspondence_list(request):
     request_filter, queryset = _filtered(request)
+    warn_ignored(request, request_filter)
     queryset, sort = sort_queryset(request, queryset, SORTS, "-received_on")
-    page = paginate(request, queryset)
     today = timezone.localdate()
+    scope = scope_for(request.user)
+    figures = selection_figures(
+        user=request.user, queryset=request_filter.qs, site_ids=scope.site_ids(READ), today=today
+    )
+    # the figures count the selection: the pages are not counted again; rows fetched by id (deferred)
+    page = paginate(request, queryset, count=figures["received"], deferred=True)
     for row in page.object_list:
         row.deadline_label, row.deadline_badge = deadline_state(row, today, request_filter.within_days)
-    figures = correspondence_figures(
-        site_ids=scope_for(request.user).site_ids(READ),
-        start=None,
-        end=None,
-        group_by=(),
-        queryset=request_filter.qs,
-        today=today,
-    )[0]
-    scope = scope_for(request.user)
     return render(
         request,
         "complaints/correspondence_list.html",
@@ -150,7 +151,8 @@ def correspondence_detail(request, pk):
     today = timezone.localdate()
     label, badge = deadline_state(obj, today)
     pauses = list(obj.pauses.all())
-    extra = _status_events(obj)
+    history = history_of(obj)
+    extra = _status_events(history)
     allowed = WORKFLOW.allowed(obj.status)
     buttons = [(status, *TRANSITION_BUTTONS[status]) for status in TRANSITION_BUTTONS if status in allowed]
     return render(
@@ -167,7 +169,7 @@ def correspondence_detail(request, pk):
             "can_reopen": can_act and obj.status in (Status.ANSWERED, Status.CLOSED),
             "can_start": can_act and obj.status in (Status.RECEIVED, Status.ACKNOWLEDGED),
             "buttons": buttons if can_act else [],
-            "timeline": timeline_for(obj, extra=extra),
+            "timeline": timeline_for(obj, extra=extra, records=history),
             "attachments": attachments_for(obj),
             "attachment_form": can_act,
             "attachment_post_url": reverse("complaints:correspondence_attach", args=[obj.pk]),
@@ -177,10 +179,10 @@ def correspondence_detail(request, pk):
     )
 
 
-def _status_events(obj: Correspondence) -> list[Event]:
-    """One event per status change, from the history (who and when), labelled in French."""
+def _status_events(history) -> list[Event]:
+    """One event per status change, from the history records (who and when), labelled in French."""
     events, previous = [], None
-    for record in obj.history.select_related("history_user").order_by("history_date", "history_id"):
+    for record in history:
         if previous is not None and record.status != previous:
             events.append(
                 Event(

@@ -156,3 +156,13 @@ def indicator_table(
             }
         )
     return result
+
+
+def active_indicators(*, department) -> list[dict]:
+    """The département's active indicators in their order: [{code, name, description, unit_label}] (the
+    annual report lists those without any value in the year). One query."""
+    department_id = getattr(department, "pk", department)
+    return [
+        {"code": i.code, "name": i.name, "description": i.description, "unit_label": i.get_unit_display()}
+        for i in Indicator.objects.filter(department_id=department_id, active=True).order_by("order", "name")
+    ]

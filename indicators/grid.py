@@ -216,13 +216,16 @@ def build(
     department_id: int | None = None,
     indicator_ids: list[int] | None = None,
     full_window: bool = False,
+    costly_from: dt.date | None = None,
     today: dt.date | None = None,
     sites: list | None = None,
     site_panels=(),
     deadline_sources=(),
 ) -> Dashboard:
     """The grid of the user's sites; `site_panels` ((key, title, fn) triples) and `deadline_sources`
-    add the side figures of other apps (the committee dashboard passes its own)."""
+    add the side figures of other apps (the committee dashboard passes its own). The costly per-month
+    computations are asked for the month shown only, from `costly_from` on when given, or for the whole
+    window with `full_window`."""
     today = today or timezone.localdate()
     month = (month or default_month(today)).replace(day=1)
     months = rules.month_window(month, WINDOW_MONTHS)
@@ -250,7 +253,7 @@ def build(
         site_ids=site_ids,
         start=months[0],
         end=rules.month_end(months[-1]),
-        costly_from=None if full_window else month,
+        costly_from=None if full_window else min(month, costly_from or month),
         site_departments={s.pk: s.entity.department_id for s in sites},
     )
     targets = selectors.targets_by_indicator(indicators, {s.entity_id for s in sites}) if indicators else {}

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import notify, object_param
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
-from qualipref.lists import int_param, paginate, sort_queryset, year_param
+from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
-from sites.models import Department
+from sites.models import Department, Site
 
 from . import computed, imports, selectors, services
 from .forms import (
@@ -159,29 +160,33 @@ def target_delete(request, pk):
 # ---- measurements -----------------------------------------------------------------------------------
 
 
-def _measurements(request):
+def _measurements(request, notices=None, chosen=None):
+    """The measurements filtered by `?indicator=`, `?site=` (number or code) and `?year=`; an unknown or
+    impossible value is ignored (and said, on the list page)."""
+    notices = [] if notices is None else notices
+    chosen = {} if chosen is None else chosen
     qs = selectors.measurements_for_user(request.user)
-    # A filter given but meaningless (not an id, a year out of range) matches nothing.
-    if request.GET.get("indicator"):
-        indicator = int_param(request, "indicator")
-        qs = qs.filter(indicator_id=indicator) if indicator else qs.none()
-    if request.GET.get("site"):
-        site = int_param(request, "site")
-        qs = qs.filter(site_id=site) if site else qs.none()
-    if request.GET.get("year"):
-        year = year_param(request)
-        qs = qs.filter(period__year=year) if year else qs.none()
+    indicators = visible(request.user, Indicator.objects)
+    if indicator := object_param(request, "indicator", indicators, "Indicateur", notices):
+        qs = qs.filter(indicator=indicator)
+    if site := object_param(request, "site", visible(request.user, Site.objects), "Site", notices):
+        qs = qs.filter(site=site)
+    if year := year_param(request):
+        qs = qs.filter(period__year=year)
+    chosen.update(indicator=indicator, site=site)
     return qs
 
 
 @require_safe
 def measurement_list(request):
+    notices, chosen = [], {}
     qs, sort = sort_queryset(
         request,
-        _measurements(request),
+        _measurements(request, notices, chosen),
         {"period": "period", "indicator": "indicator__name", "site": "site__name", "value": "value"},
         "-period",
     )
+    notify(request, notices)
     scope = scope_for(request.user)
     return render(
         request,
@@ -191,6 +196,7 @@ def measurement_list(request):
             "sort": sort,
             "indicators": visible(request.user, Indicator.objects).filter(formula=Indicator.Formula.MEASURED),
             "sites": selectors.sites_for_user(request.user),
+            "chosen": chosen,
             "can_measure": bool(scope.site_ids(WRITE)),
             "breadcrumbs": _crumbs(("Mesures", None)),
         },

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 import pygal
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
@@ -88,19 +89,25 @@ def line_chart(
 ) -> SafeString:
     """Values over time (e.g. 12 months), with the target as a dashed red line when there is one.
 
-    `options` overrides pygal settings (e.g. {"truncate_label": -1, "legend_at_bottom_columns": 2})."""
+    `options` overrides pygal settings (e.g. {"truncate_label": -1, "legend_at_bottom_columns": 2}; with
+    {"stroke": False}, values are dots and the target stays a line)."""
     style = _style(len(series), target is not None)
     chart = pygal.Line(
-        **{**_config(title, unit, width, height, y_range, style), **(options or {})},
-        allow_interruptions=True,
-        dots_size=3,
+        **{
+            **_config(title, unit, width, height, y_range, style),
+            "allow_interruptions": True,
+            "dots_size": 3,
+            **(options or {}),
+        }
     )
     chart.x_labels = list(labels)
     for name, values in series.items():
         chart.add(name, list(values))
     if target is not None:
         targets = [target] * len(labels) if isinstance(target, int | float) else list(target)
-        chart.add("Cible", targets, stroke_style={"dasharray": "6,4", "width": 2}, show_dots=False)
+        chart.add(
+            "Cible", targets, stroke=True, stroke_style={"dasharray": "6,4", "width": 2}, show_dots=False
+        )
     return _render(chart)
 
 
@@ -129,3 +136,79 @@ def bar_chart(
     if target is not None and not horizontal:
         chart.add("Cible", [target] * len(labels), formatter=lambda v: _fr(v, unit))
     return _render(chart)
+
+
+def sparkline(
+    series: Sequence[Sequence[float | None]],
+    *,
+    target: Sequence[float | None] | None = None,
+    y_range: tuple[float, float] | None = None,
+    width: int = 120,
+    height: int = 28,
+    label: str = "",
+) -> SafeString:
+    """A word-sized chart: one thin line per series (gaps where a value is missing), the target dashed red,
+    the last point of each series marked. No axis, no legend: the value is written beside it.
+
+    Drawn here rather than by pygal: pygal's sparkline carries its full stylesheet (≈14 KB per chart), and
+    a dashboard shows one per indicator; this one is a few polylines (≈0.5 KB), styled by attributes (it
+    reads the same inline in a page and in WeasyPrint). `label` is its accessible name (role="img")."""
+    values = [v for s in series for v in s if v is not None] + [v for v in target or [] if v is not None]
+    count = max((len(s) for s in series), default=0)
+    if not values or count < 2:
+        return mark_safe("")  # noqa: S308 - nothing to draw
+    low, high = y_range if y_range else (min(values), max(values))
+    if high == low:
+        low, high = low - 1, high + 1
+    pad = 2.5
+
+    def xy(i, v):
+        x = pad + i * (width - 2 * pad) / (count - 1)
+        y = pad + (high - v) * (height - 2 * pad) / (high - low)
+        return f"{x:.1f},{y:.1f}"
+
+    def runs(values):
+        run: list[str] = []
+        for i, v in enumerate(values):
+            if v is None:
+                if run:
+                    yield run
+                run = []
+            else:
+                run.append(xy(i, v))
+        if run:
+            yield run
+
+    parts = []
+    if target:
+        for run in runs(list(target)):
+            parts.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{TARGET_COLOR}" '
+                'stroke-width="1" stroke-dasharray="3,2"/>'
+            )
+    for n, values_ in enumerate(series):
+        color = PALETTE[n % len(PALETTE)]
+        for run in runs(list(values_)):
+            if len(run) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="1.3"/>'
+                )
+            else:  # a lone value between gaps: a dot
+                x, y = run[0].split(",")
+                parts.append(f'<circle cx="{x}" cy="{y}" r="1.2" fill="{color}"/>')
+        last = next(((i, v) for i, v in reversed(list(enumerate(values_))) if v is not None), None)
+        if last is not None:
+            x, y = xy(*last).split(",")
+            parts.append(f'<circle cx="{x}" cy="{y}" r="1.8" fill="{color}"/>')
+    title = format_html("<title>{}</title>", label) if label else ""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{}" height="{}" '
+        'viewBox="0 0 {} {}" role="img"{}>{}{}</svg>',
+        width,
+        height,
+        width,
+        height,
+        format_html(' aria-label="{}"', label) if label else mark_safe(' aria-hidden="true"'),
+        title,
+        mark_safe("".join(parts)),  # noqa: S308 - numbers and our own colours only
+    )

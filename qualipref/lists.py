@@ -2,7 +2,11 @@
 
 import datetime as dt
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+from qualipref.filters import ignored
 
 PER_PAGE = 25
 
@@ -17,14 +21,36 @@ def sort_queryset(request, queryset, allowed: dict[str, str], default: str):
     return queryset.order_by(f"{prefix}{allowed[key]}", "pk"), raw
 
 
-def paginate(request, queryset, per_page: int = PER_PAGE):
+def paginate(
+    request, queryset, per_page: int = PER_PAGE, *, count: int | None = None, deferred: bool = False
+):
+    """The page `?page=N`; a number that is not a page shows the first (or the last) one, and says so.
+
+    - `count`: the number of rows when the caller already has it (a register that shows the selection's
+      figures counts it with them): no `COUNT(*)` of the whole selection on every page;
+    - `deferred`: the page's rows are chosen by their ids first, in a subquery that reads only the columns
+      the filters and the sort name (an index alone when one covers them: `request_register`), then read
+      whole, with their `select_related`, for these ids only. Without it the database joins and reads
+      every row of the selection before sorting them and keeping 25. One query either way.
+    """
     paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached property: the value is given, not counted
+    raw = request.GET.get("page", "")
+    page = paginator.get_page(raw)
+    if raw.strip() and raw.strip() not in (str(page.number), "last"):
+        _say(request, ignored("Page", raw, f"pas de telle page, la page {page.number} est affichée"))
+    if deferred and isinstance(queryset, QuerySet) and paginator.count:
+        bottom = (page.number - 1) * per_page
+        ids = queryset.values("pk")[bottom : bottom + per_page]
+        page.object_list = queryset.filter(pk__in=ids)
+    return page
 
 
 # Filters read from the query string: a value that makes no sense is None (the filter is ignored),
 # never an exception. Years are bounded so date arithmetic on them cannot overflow.
 YEARS = range(1900, 2101)
+YEAR_REASON = f"saisissez une année entre {YEARS.start} et {YEARS.stop - 1}"
 
 
 def int_param(request, name: str) -> int | None:
@@ -33,9 +59,30 @@ def int_param(request, name: str) -> int | None:
     return int(raw) if raw.isdecimal() and raw.isascii() and len(raw) <= 18 else None
 
 
+def _say(request, notice: str) -> None:
+    """A notice above the page; none for a download (`?export=…`), which shows no page to carry it."""
+    if not request.GET.get("export"):
+        messages.warning(request, notice, fail_silently=True)
+
+
 def year_param(request, name: str = "year") -> int | None:
+    """A year within YEARS from `?name=`; None when absent or impossible (then said above the page)."""
     year = int_param(request, name)
-    return year if year in YEARS else None
+    if year in YEARS:
+        return year
+    raw = request.GET.get(name, "")
+    if raw.strip():
+        _say(request, ignored("Année", raw, YEAR_REASON))
+    return None
+
+
+def month_param(request, name: str = "month") -> dt.date | None:
+    """The first day of the month `?name=2015-06`; None when absent or impossible (then said)."""
+    raw = request.GET.get(name, "")
+    month = parse_month(raw)
+    if month is None and raw.strip():
+        _say(request, ignored("Mois", raw, "saisissez un mois comme 2015-06"))
+    return month
 
 
 def parse_month(text) -> dt.date | None:

@@ -15,11 +15,17 @@ class Event:
     kind: str = "change"  # change | notice | custom
 
 
+def history_of(obj) -> list:
+    """The object's history records with who made them, oldest first (one query)."""
+    return list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
 def timeline_for(
-    obj, *, extra: list[Event] | None = None, labels: dict[str, str] | None = None
+    obj, *, extra: list[Event] | None = None, labels: dict[str, str] | None = None, records=None
 ) -> list[Event]:
-    """History records (two queries), notices (one query) and any `extra` events, oldest first."""
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    """History records (one query, none when the caller passes the `history_of` it already read), notices
+    (one query) and any `extra` events, oldest first."""
+    records = history_of(obj) if records is None else records
     fields = {f.attname: f for f in obj._meta.concrete_fields}
     labels = labels or {}
     events = []

@@ -1,8 +1,11 @@
-"""The home page (`/`): the label overview of the user's entities and their readiness for the next
-audit, and, for the quality manager of a département not set up yet, the first-run checklist. It
-composes several apps (referential, audits), so it lives here, above them."""
+"""The home page (`/`): « À traiter », the inbox of the user's role (reports.inbox), then the label
+overview of the user's entities and their readiness for the next audit; for the quality manager of a
+département not set up yet, the first-run checklist; for the platform's administrator, the periodic jobs.
+It composes several apps (referential, audits, complaints, actionplans, steering), so it lives here,
+above them."""
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from audits.selectors import readiness_overview
@@ -12,16 +15,21 @@ from referential.selectors import label_overview
 from sites.access import scope_for
 from sites.models import Role
 
+from .context_processors import request_badges
+from .inbox import inbox_for
 from .setup import checklist
 
 
 @require_safe
 def home(request):
+    today = timezone.localdate()
     entities = list(label_overview(request.user))
     return render(
         request,
         "home.html",
         {
+            "today": today,
+            "inbox": inbox_for(request.user, today, badges=request_badges(request)),
             "entities": entities,
             "checklist": checklist(request.user),
             "site_count": sum(len(e.sites.all()) for e in entities),

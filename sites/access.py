@@ -119,6 +119,9 @@ class AccessScope:
     entities: dict[str, set[int]] = field(default_factory=dict)
     departments: dict[str, set[int]] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
+    # The user's memberships (with their département, entity and site, for the page header), read by the
+    # same query as the ids; None when not read that way (a superuser, a set of sites).
+    memberships: list | None = field(default=None, repr=False, compare=False)
     _filters: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, level: str, perm: str = READ) -> set[int]:
@@ -239,16 +242,13 @@ def _build_scope(user) -> AccessScope:
         granted = {(ALL_PERMISSIONS, "department", department) for *_, department in sites}
         return _grant(scope, granted, sites)
 
-    rows = Membership.objects.filter(user=user).values_list(
-        "role",
-        "department_id",
-        "entity_id",
-        "site_id",
-        "department__entities__sites__id",
-        "department__entities__id",
-    )
-    granted, sites = set(), set()
-    for role, department_id, entity_id, site_id, any_site, its_entity in rows:
+    # no ORDER BY (Membership's default ordering would join four more tables to sort): sorted in Python
+    rows = Membership.objects.filter(user=user).order_by().values_list(*_MEMBERSHIP_COLUMNS)
+    granted, sites, memberships = set(), set(), {}
+    for row in rows:
+        role, department_id, entity_id, site_id, any_site, its_entity = row[1:7]
+        if row[0] not in memberships:
+            memberships[row[0]] = _membership(user, row)
         level, target = (
             ("site", site_id)
             if site_id
@@ -260,7 +260,48 @@ def _build_scope(user) -> AccessScope:
         scope.roles.add(role)
         if its_entity is not None:
             sites.add((any_site, its_entity, department_id))
+    scope.memberships = sorted(
+        memberships.values(),
+        key=lambda m: (m.department.code, m.department_id, m.entity_id or 0, m.site_id or 0, m.pk),
+    )
     return _grant(scope, granted, sorted(sites, key=lambda row: (row[0] is None, row)))
+
+
+# One row per (membership, site of its département): the grant, the sites it reaches, and what the page
+# header shows of the membership (its département, entity and site), so that the scope and the header cost
+# one query together.
+_MEMBERSHIP_COLUMNS = (
+    "id",
+    "role",
+    "department_id",
+    "entity_id",
+    "site_id",
+    "department__entities__sites__id",
+    "department__entities__id",
+    "department__code",
+    "department__name",
+    "entity__name",
+    "entity__code",
+    "site__name",
+    "site__code",
+    "site__entity_id",
+)
+
+
+def _membership(user, row) -> Membership:
+    pk, role, department_id, entity_id, site_id = row[:5]
+    code, name, entity_name, entity_code, site_name, site_code, site_entity_id = row[7:]
+    membership = Membership(
+        pk=pk, user=user, role=role, department_id=department_id, entity_id=entity_id, site_id=site_id
+    )
+    membership.department = Department(pk=department_id, code=code, name=name)
+    if entity_id is not None:
+        membership.entity = Entity(
+            pk=entity_id, department_id=department_id, code=entity_code, name=entity_name
+        )
+    if site_id is not None:
+        membership.site = Site(pk=site_id, entity_id=site_entity_id, code=site_code, name=site_name)
+    return membership
 
 
 def sites_scope(site_ids, perms=(READ,)) -> AccessScope:

@@ -1,12 +1,15 @@
 from django.db.models import Prefetch
 
-from sites.access import visible
-
-from .access import get_for_user
+from .access import get_for_user, scope_for, visible
 from .models import Department, Entity, Membership, ReceptionPoint, Site
 
 
 def memberships_of(user):
+    """The user's memberships with their département, entity and site (the page header): read with the
+    user's scope (`sites.access`, the same query) when the scope is a user's; else one query."""
+    memberships = scope_for(user).memberships
+    if memberships is not None:
+        return memberships
     return list(
         Membership.objects.filter(user=user)
         .select_related("department", "entity", "site")

@@ -188,6 +188,7 @@ class DocumentForm(NarrowScopeFormMixin, forms.ModelForm):
             "engagement",
             "owner",
             "review_on",
+            "review_months",
         ]
         widgets = {"review_on": DATE}
 
@@ -203,6 +204,13 @@ class DocumentForm(NarrowScopeFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = User.objects.filter(
             memberships__department__in=self.fields["department"].queryset, is_active=True
         ).distinct()
+
+
+class DocumentReviewForm(forms.Form):
+    reviewed_on = forms.DateField(
+        label="Revue faite le", widget=DATE, error_messages={"invalid": "Saisissez une date valide."}
+    )
+    note = forms.CharField(label="Remarque (facultatif)", max_length=255, required=False)
 
 
 class DocumentVersionForm(forms.Form):

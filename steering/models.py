@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -298,6 +299,23 @@ class Deadline(DepartmentScopedModel):
     def scope_label(self):
         return str(self.site or self.entity or self.department)
 
+    # Meetings of a committee: their recurrences fall on working days (steering.recurrence).
+    MEETING_KINDS = (Kind.COPIL, Kind.USERS_COMMITTEE)
+
+    @property
+    def occurrence_rule(self) -> dict:
+        """The arguments of `recurrence.occurrences` for this deadline (select its département)."""
+        from complaints.deadline_rule import HOLIDAY_SUBDIVISIONS
+
+        return {
+            "frequency": self.frequency,
+            "starts_on": self.starts_on,
+            "ends_on": self.ends_on,
+            "until": self.until,
+            "working_days": self.kind in self.MEETING_KINDS,
+            "subdiv": HOLIDAY_SUBDIVISIONS.get(self.department.code),
+        }
+
 
 class DeadlineCompletion(TimeStampedModel):
     """One occurrence of a deadline marked done (stops its overdue reminder)."""
@@ -402,6 +420,14 @@ class Document(DepartmentScopedModel):
     )
     status = models.CharField("statut", max_length=20, choices=Status.choices, default=Status.DRAFT)
     review_on = models.DateField("prochaine revue", null=True, blank=True)
+    review_months = models.PositiveSmallIntegerField(
+        "périodicité de revue (mois)",
+        null=True,
+        blank=True,
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Une revue faite fixe la prochaine à cette distance. Vide : pas de revue périodique.",
+    )
 
     scope_path = DepartmentScopedModel.NARROWED  # the narrowest level set decides (sites.access)
 
@@ -444,6 +470,35 @@ class Document(DepartmentScopedModel):
     @property
     def scope_label(self):
         return str(self.site or self.entity or self.department)
+
+
+class DocumentReview(TimeStampedModel):
+    """A review of a document recorded as done: when, by whom, and the next review it set."""
+
+    scope_path = tuple(f"document__{level}" for level in DepartmentScopedModel.NARROWED)
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="reviews", verbose_name="document"
+    )
+    reviewed_on = models.DateField("revue faite le")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="par"
+    )
+    note = models.CharField("remarque", max_length=255, blank=True)
+    next_review_on = models.DateField("prochaine revue fixée au", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "revue de document"
+        verbose_name_plural = "revues de documents"
+        ordering = ["document", "-reviewed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "reviewed_on"], name="document_review_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"Revue de {self.document} ({self.reviewed_on:%d/%m/%Y})"
 
 
 def _version_upload_to(instance, filename):

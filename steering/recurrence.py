@@ -3,6 +3,11 @@
 A deadline starts on `starts_on`; `ends_on`, when given, closes the first occurrence's period (a May–June
 survey: 1 May → 30 June). A recurring deadline repeats that period every month, quarter or year until
 `until`. A day that does not exist in a month (31, or 29 February) falls on the month's last day.
+
+A recurring meeting (`working_days=True`: the monthly steering committee, the yearly users' committee)
+falls on a working day: an occurrence on a Saturday, a Sunday or a French public holiday (the calendar of
+the `holidays` library, as the answer deadlines count them, with the département's subdivision) moves
+to the next working day, its period with it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
+
+from complaints.deadlines import is_working_day
 
 ONCE, MONTHLY_, QUARTERLY, YEARLY = "once", "monthly", "quarterly", "yearly"
 STEP_MONTHS = {MONTHLY_: 1, QUARTERLY: 3, YEARLY: 12}
@@ -32,6 +39,13 @@ def _clamped(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+def next_working_day(day: dt.date, subdiv: str | None = None) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day, subdiv):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def occurrences(
     *,
     frequency: str,
@@ -40,8 +54,11 @@ def occurrences(
     until: dt.date | None = None,
     window_start: dt.date,
     window_end: dt.date,
+    working_days: bool = False,
+    subdiv: str | None = None,
 ) -> list[Occurrence]:
-    """The occurrences whose period meets [window_start, window_end], in date order."""
+    """The occurrences whose period meets [window_start, window_end], in date order; with `working_days`,
+    each recurrence is moved to a working day (the first occurrence is the date a person chose)."""
     if window_end < window_start:
         return []
     period_end = ends_on or starts_on
@@ -65,10 +82,15 @@ def occurrences(
         first_month = first_month + relativedelta(months=months_between - months_between % step)
     result = []
     for month in rrule(MONTHLY, interval=step, dtstart=first_month, until=last_start.replace(day=1)):
-        start = _clamped(month.year, month.month, starts_on.day)
-        end = start + span if ends_on else start
-        if start < starts_on or start > last_start:
+        nominal = _clamped(month.year, month.month, starts_on.day)
+        if nominal < starts_on or nominal > last_start:
             continue
+        start = nominal
+        if working_days and nominal != starts_on:
+            start = next_working_day(nominal, subdiv)
+            if start > window_end:
+                continue
+        end = start + span if ends_on else start
         if end >= window_start:
             result.append(Occurrence(start, end))
     return result

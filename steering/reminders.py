@@ -125,3 +125,115 @@ def due_notices(today: dt.date):
     yield from deadline_notices(today)
     yield from document_notices(today)
     yield from training_notices(today)
+
+
+# ---- the same rules for one person's inbox (the home page's « À traiter », the navigation's badges) -----
+
+
+def late_trainings_queryset(user, today: dt.date):
+    """Reception agents whose training deadline has come (the day itself is late), on the user's sites."""
+    from sites.access import WRITE, visible
+
+    return visible(user, Agent.objects, WRITE).filter(
+        training_due_on__lte=today, reception_duties=True, left_on__isnull=True
+    )
+
+
+def late_documents_queryset(user, today: dt.date):
+    """Documents in use whose review date has passed, among those the user may change."""
+    from sites.access import WRITE, visible
+
+    return (
+        visible(user, Document.objects, WRITE)
+        .exclude(status=Document.Status.WITHDRAWN)
+        .filter(review_on__lt=today)
+    )
+
+
+def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | None = None):
+    """Trainings to renew, documents to review and calendar deadlines of the user's scope, late or within
+    the reminders' horizons (`late_only`: late), as inbox rows. Four queries."""
+    from qualipref import inbox
+    from sites.access import WRITE, visible
+
+    limit = limit or inbox.LIST_LIMIT
+    items = []
+    agents_soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
+    agents = (
+        visible(user, Agent.objects, WRITE)
+        .filter(
+            training_due_on__lte=today if late_only else agents_soon,
+            reception_duties=True,
+            left_on__isnull=True,
+        )
+        .select_related("site")
+        .order_by("training_due_on", "pk")[:limit]
+    )
+    for a in agents:
+        url = reverse("steering:agent_detail", args=[a.pk])
+        items.append(
+            inbox.DueItem(
+                kind="training",
+                kind_label="Formation à l'accueil",
+                title=str(a),
+                url=url,
+                # a training is due *before* its date: the day itself is already late
+                level=inbox.LATE if a.training_due_on <= today else inbox.SOON,
+                due_on=a.training_due_on,
+                action_url=reverse("steering:training_add", args=[a.pk]),
+                action_label="Enregistrer une formation",
+                group=a.site.name,
+            )
+        )
+    documents_soon = today + dt.timedelta(days=DOCUMENT_REMIND_DAYS)
+    if late_only:
+        documents = late_documents_queryset(user, today)
+    else:
+        documents = (
+            visible(user, Document.objects, WRITE)
+            .exclude(status=Document.Status.WITHDRAWN)
+            .filter(review_on__lte=documents_soon)
+        )
+    for d in documents.select_related("site", "entity", "department").order_by("review_on", "pk")[:limit]:
+        level = due_level(d.review_on, today, DOCUMENT_REMIND_DAYS)
+        url = reverse("steering:document_detail", args=[d.pk])
+        items.append(
+            inbox.DueItem(
+                kind="document",
+                kind_label="Revue de document",
+                title=str(d),
+                url=url,
+                level=inbox.LATE if level == Level.OVERDUE else inbox.SOON,
+                due_on=d.review_on,
+                action_url=f"{url}#review-title",
+                action_label="Marquer la revue comme faite",
+                group=d.scope_label,
+            )
+        )
+    calendar = [
+        i
+        for i in calendar_items(
+            visible(user, Deadline.objects, WRITE),
+            today - dt.timedelta(days=recurrence.OVERDUE_LOOKBACK_DAYS),
+            today + dt.timedelta(days=MAX_REMIND_DAYS),
+            today=today,
+        )
+        if i.status == recurrence.OVERDUE or (i.status == recurrence.DUE_SOON and not late_only)
+    ]
+    for i in calendar[:limit]:
+        d = i.deadline
+        url = reverse("steering:deadline_detail", args=[d.pk])
+        items.append(
+            inbox.DueItem(
+                kind="deadline",
+                kind_label=d.get_kind_display(),
+                title=d.title,
+                url=url,
+                level=inbox.LATE if i.status == recurrence.OVERDUE else inbox.SOON,
+                due_on=i.occurrence.starts_on,
+                action_url=f"{url}#occurrences",
+                action_label="Marquer comme fait",
+                group=d.scope_label,
+            )
+        )
+    return items

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
@@ -115,14 +116,7 @@ def calendar_items(
     items = []
     for deadline in deadlines:
         done = {c.occurrence_on: c for c in deadline.window_completions}
-        for occ in recurrence.occurrences(
-            frequency=deadline.frequency,
-            starts_on=deadline.starts_on,
-            ends_on=deadline.ends_on,
-            until=deadline.until,
-            window_start=start,
-            window_end=end,
-        ):
+        for occ in recurrence.occurrences(**deadline.occurrence_rule, window_start=start, window_end=end):
             completion = done.get(occ.starts_on)
             status = recurrence.occurrence_status(
                 occ, today=today, remind_days=deadline.remind_days, done=completion is not None
@@ -256,3 +250,106 @@ def register_for_user(model, user):
 
 def _departments_of(site_ids) -> set[int]:
     return sites_scope(site_ids).ids("department")
+
+
+# ---- committees that did not meet ---------------------------------------------------------------------
+
+MISSED_LOOKBACK_MONTHS = 12
+COMMITTEE_OF_DEADLINE = {
+    Deadline.Kind.COPIL: Committee.Kind.STEERING,
+    Deadline.Kind.USERS_COMMITTEE: Committee.Kind.USERS,
+}
+MONTH_NAMES = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MissedMeeting:
+    """A month where the calendar expected a meeting of a committee and none is recorded."""
+
+    deadline: Deadline
+    expected_on: dt.date
+
+    @property
+    def committee_label(self) -> str:
+        return Committee.Kind(COMMITTEE_OF_DEADLINE[self.deadline.kind]).label
+
+    @property
+    def month_label(self) -> str:
+        return f"{MONTH_NAMES[self.expected_on.month - 1]} {self.expected_on.year}"
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.committee_label} : aucune réunion enregistrée en {self.month_label} "
+            f"(prévue le {self.expected_on.day if self.expected_on.day > 1 else '1er'} "
+            f"{MONTH_NAMES[self.expected_on.month - 1]})"
+        )
+
+
+def missed_meetings(user, *, today: dt.date | None = None, months: int = MISSED_LOOKBACK_MONTHS):
+    """The steering committee's or the users' committee's expected meetings (their deadlines in the
+    calendar: « COPIL mensuel », « Comité local des usagers » yearly) whose date has passed, that nobody
+    marked done and in whose month no meeting of such a committee of the département is recorded, over the
+    last `months` months, latest first. Three queries."""
+    today = today or timezone.localdate()
+    start = today - relativedelta(months=months)
+    expected = [
+        i
+        for i in calendar_items(
+            visible(user, Deadline.objects).filter(kind__in=list(COMMITTEE_OF_DEADLINE)),
+            start,
+            today - dt.timedelta(days=1),
+            today=today,
+        )
+        if i.completion is None and i.occurrence.starts_on < today
+    ]
+    if not expected:
+        return []
+    held = set(
+        visible(user, Meeting.objects)
+        .filter(committee__kind__in=list(COMMITTEE_OF_DEADLINE.values()), held_on__gte=start.replace(day=1))
+        .values_list("department_id", "committee__kind", "held_on__year", "held_on__month")
+    )
+    missed = [
+        MissedMeeting(i.deadline, i.occurrence.starts_on)
+        for i in expected
+        if (
+            i.deadline.department_id,
+            COMMITTEE_OF_DEADLINE[i.deadline.kind],
+            i.occurrence.starts_on.year,
+            i.occurrence.starts_on.month,
+        )
+        not in held
+    ]
+    return sorted(missed, key=lambda m: m.expected_on, reverse=True)
+
+
+# The deadlines of the label cycle shown to the quality manager (audits, self-assessments, surveys,
+# committees), in the coming months.
+CYCLE_KINDS = (
+    Deadline.Kind.RENEWAL_AUDIT,
+    Deadline.Kind.SELF_ASSESSMENT,
+    Deadline.Kind.SURVEY,
+    Deadline.Kind.USERS_COMMITTEE,
+    Deadline.Kind.COPIL,
+)
+
+
+def upcoming_cycle_deadlines(user, *, today: dt.date | None = None, days: int = 120, limit: int = 6):
+    """The next occurrences of the label cycle's deadlines the user may read, not done. Two queries."""
+    today = today or timezone.localdate()
+    items = calendar_items(
+        visible(user, Deadline.objects).filter(kind__in=list(CYCLE_KINDS)),
+        today,
+        today + dt.timedelta(days=days),
+        today=today,
+    )
+    upcoming, seen = [], set()
+    for i in items:  # the next occurrence of each deadline (not every month of a monthly one)
+        if i.completion is None and i.occurrence.ends_on >= today and i.deadline.pk not in seen:
+            seen.add(i.deadline.pk)
+            upcoming.append(i)
+    return upcoming[:limit]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,12 +24,16 @@ from .models import (
     DeadlineCompletion,
     Decision,
     Document,
+    DocumentReview,
     DocumentVersion,
     Meeting,
     Training,
 )
 
 NOT_AN_OCCURRENCE = "Cette date n'est pas une occurrence de l'échéance."
+REVIEW_IN_FUTURE = "Une revue ne peut pas être enregistrée à une date à venir."
+REVIEW_OF_WITHDRAWN = "Un document retiré n'est plus revu : remettez-le en projet d'abord."
+REVIEW_ALREADY = "Une revue de ce document est déjà enregistrée à cette date."
 FUTURE_OCCURRENCE_DONE = "Une occurrence à venir ne peut pas être marquée comme faite."
 VERSION_FILE_REQUIRED = (
     "Joignez le fichier de cette version : une version sans fichier n'est pas enregistrée."
@@ -106,12 +111,7 @@ def occurrence_mark_done(
 ) -> DeadlineCompletion:
     today = today or timezone.localdate()
     found = recurrence.occurrences(
-        frequency=deadline.frequency,
-        starts_on=deadline.starts_on,
-        ends_on=deadline.ends_on,
-        until=deadline.until,
-        window_start=occurrence_on,
-        window_end=occurrence_on,
+        **deadline.occurrence_rule, window_start=occurrence_on, window_end=occurrence_on
     )
     if not any(o.starts_on == occurrence_on for o in found):
         raise ValidationError(NOT_AN_OCCURRENCE)
@@ -161,6 +161,30 @@ def document_set_status(*, document: Document, status: str, by) -> Document:
 
 
 @transaction.atomic
+@transaction.atomic
+def document_review_done(
+    *, document: Document, reviewed_on: dt.date, by, note: str = "", today: dt.date | None = None
+) -> DocumentReview:
+    """Record a review of `document` as done on `reviewed_on` by `by`, and move its next review by its
+    periodicity (`review_months` after the review; none when the document has no periodicity)."""
+    today = today or timezone.localdate()
+    if reviewed_on > today:
+        raise ValidationError(REVIEW_IN_FUTURE)
+    if document.status == Document.Status.WITHDRAWN:
+        raise ValidationError(REVIEW_OF_WITHDRAWN)
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.reviews.filter(reviewed_on=reviewed_on).exists():
+        raise ValidationError(REVIEW_ALREADY)
+    next_on = reviewed_on + relativedelta(months=document.review_months) if document.review_months else None
+    review = DocumentReview(
+        document=document, reviewed_on=reviewed_on, reviewed_by=by, note=note, next_review_on=next_on
+    )
+    _save(review, by)
+    document.review_on = next_on
+    _save(document, by)
+    return review
+
+
 def document_version_add(
     *,
     document: Document,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
     path("documents/<int:pk>/modifier/", documents.document_update, name="document_update"),
     path("documents/<int:pk>/statut/", documents.document_status, name="document_status"),
+    path("documents/<int:pk>/revue/", documents.document_review, name="document_review"),
     path("documents/<int:pk>/versions/nouvelle/", documents.version_add, name="version_add"),
     path("versions/<int:pk>/en-vigueur/", documents.version_make_current, name="version_make_current"),
     path("versions/<int:pk>/telecharger/", documents.version_download, name="version_download"),

@@ -46,7 +46,8 @@ def campaign_export(matrix):
 
 
 def long_template(campaign, user):
-    """One row per unit the user writes and criterion, the rate to fill in; plus the accepted values."""
+    """One row per rate recorded on the user's units (else one example row that imports); plus the
+    accepted values (every unit and criterion) and the columns."""
     from .imports import IMPORTER
 
     ctx = IMPORTER.prepare(user=user, target=campaign)

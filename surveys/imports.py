@@ -29,6 +29,7 @@ IGNORED_MATRIX_HEADERS = {"site", "unite", ""}
 UNKNOWN_UNIT = "Unité inconnue dans cette campagne : « {value} ». Unités de la campagne : {accepted}."
 UNKNOWN_CRITERION = "Critère inconnu dans cette campagne : « {value} ». Critères acceptés : {accepted}."
 NOT_WRITABLE = "Vous ne pouvez pas modifier les résultats de l'unité « {unit} »."
+EXAMPLE_RATE = 80  # the template's example rate when the criterion has no target
 COUNT = {"invalid": "Nombre entier attendu.", "min_value": "Nombre positif attendu."}
 
 
@@ -101,8 +102,34 @@ class ResultImporter(Importer):
         return ctx
 
     def examples(self, ctx):
+        """The rates already recorded on the user's units (imported unchanged, the file changes nothing);
+        before the first one, one example row that imports: the first unit and criterion, at the
+        criterion's target. Every unit and criterion accepted is listed in « Valeurs acceptées », and the
+        matrix template has a row per unit to fill in."""
         units = [u for u in ctx.units if u.site_id in ctx.writable_site_ids] or ctx.units
-        return [{"unit": u.name, "criterion": c.label} for u in units for c in ctx.criteria]
+        if not units or not ctx.criteria:
+            return []
+        criteria = {c.pk: c for c in ctx.criteria}
+        recorded = {
+            (r.unit_id, r.criterion_id): r
+            for r in Result.objects.filter(unit__in=units, criterion__in=ctx.criteria)
+        }
+        rows = [
+            {
+                "unit": unit.name,
+                "criterion": criteria[criterion_id].label,
+                "rate": result.rate,
+                "satisfied": result.satisfied,
+                "concerned": result.concerned,
+            }
+            for unit in units
+            for criterion_id in criteria
+            if (result := recorded.get((unit.pk, criterion_id))) is not None
+        ]
+        if rows:
+            return rows
+        first = ctx.criteria[0]
+        return [{"unit": units[0].name, "criterion": first.label, "rate": first.target_rate or EXAMPLE_RATE}]
 
     def read(self, headers, rows, ctx):
         if ctx.target.results_locked:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref import french
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import YearFilter, warn_ignored
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
@@ -58,7 +59,7 @@ def _campaign_context(request, campaign, **extra):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label="Année")
+    year = YearFilter(label="Année")
     population = django_filters.ChoiceFilter(
         label="Population", choices=Campaign.Population.choices, empty_label="Toutes"
     )
@@ -81,6 +82,7 @@ def _filtered_campaigns(request):
 @require_safe
 def campaign_list(request):
     campaign_filter, queryset, sort = _filtered_campaigns(request)
+    warn_ignored(request, campaign_filter)
     page = paginate(request, queryset)
     for campaign in page.object_list:
         campaign.badge = STATUS_BADGES[campaign.status]

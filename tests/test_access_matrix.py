@@ -278,6 +278,7 @@ MATRIX: dict[str, Row | list[Row]] = {
     "dashboard:index": R(),
     "dashboard:trend": R({"indicator_pk": "indicator", "entity_pk": "entity"}),
     "dashboard:department_trend": R({"indicator_pk": "department_indicator"}),
+    "dashboard:history": R({"indicator_pk": "indicator", "site_code": "site"}),
     "dashboard:pack_list": R(),
     # asking for the COPIL pack produces a document of what the user reads: a read (any reader may)
     "dashboard:pack_request": R(),
@@ -308,6 +309,7 @@ MATRIX: dict[str, Row | list[Row]] = {
     "steering:document_detail": R({"pk": "document"}),
     "steering:document_update": W(pk="document"),
     "steering:document_status": W(pk="document"),
+    "steering:document_review": W(pk="document"),
     "steering:version_add": W(pk="document"),
     "steering:version_make_current": W(pk="version"),
     "steering:version_download": R({"pk": "version"}),

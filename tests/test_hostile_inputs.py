@@ -330,16 +330,31 @@ def test_the_api_refuses_implausible_periods_and_values(client, demo, api_token,
 def test_every_import_of_one_file_happens_once(
     qualite_client, demo, name, target, template, template_takes_row
 ):
-    """The template's example, imported twice: the second time is refused in French and writes nothing."""
+    """The template the import page offers (issue 20: its example comes from the user's own scope and
+    year), imported as downloaded: it imports; a second time, it is refused in French and writes nothing."""
+    from openpyxl import load_workbook
+
     kwargs = _kwargs(demo, target)
-    headers, example = _template(qualite_client, template, kwargs if template_takes_row else {})
-    content = _workbook(headers, [example])
     url = reverse(name, kwargs=kwargs)
+    page = qualite_client.get(url).content.decode()
+    offered = (
+        re.search(r'Téléchargez le <a href="([^"]+)">modèle Excel</a>', page).group(1).replace("&amp;", "&")
+    )
+    assert offered.startswith(reverse(template, kwargs=kwargs if template_takes_row else {}))
+    template_response = qualite_client.get(offered)
+    assert template_response.status_code == 200, offered
+    book = load_workbook(io.BytesIO(template_response.content))
+    examples = [row for row in book.worksheets[0].iter_rows(min_row=2, values_only=True) if any(row)]
+    assert examples, f"{offered}: the template has no example row"
+    content = template_response.content
     with h.rolled_back():
         first = qualite_client.post(url, {"file": SimpleUploadedFile("exemple.xlsx", content)})
-        assert first.status_code < 500
-        if first.status_code != 302:
-            pytest.skip(f"{name}: the template's example does not import into the demo data")
+        # Issue 20: every template's example row comes from the user's own scope and year and imports.
+        assert first.status_code == 302, f"{name}: the template's example does not import: " + " | ".join(
+            re.findall(r"<td>([^<]{0,300})</td>", first.content.decode().partition("import-errors-title")[2])[
+                :12
+            ]
+        )
         before = h.table_checksums()
         second = qualite_client.post(url, {"file": SimpleUploadedFile("copie.xlsx", content)})
         assert second.status_code in (200, 400)

@@ -58,8 +58,10 @@ def test_the_home_page_runs_a_constant_number_of_queries(
 
     client.force_login(quality_manager)
     # 20 before the label cycles (next audits computed from the cycle, read twice: overview and
-    # readiness) and the stale-results prompt; issue 22 brings the home page under 10.
-    with django_assert_max_num_queries(26):
+    # readiness) and the stale-results prompt; issue 22 brings the home page under 10. Issue 21's inbox
+    # (late items of each app, missed committees, the cycle's deadlines, the badges' one query) adds 6:
+    # the loop panel it replaces cost some of them.
+    with django_assert_max_num_queries(32):
         client.get("/")
     with CaptureQueriesContext(connection) as small:
         client.get("/")

@@ -173,11 +173,76 @@ def test_register_query_count_is_constant(
             [org.istres, org.arles][i % 2], received_on=D(2015, 3, 1 + i % 28), assigned_to=istres_agent
         )
     client.force_login(quality_manager)
-    # session, user, scope, count, rows, figures, site choices, memberships (menu)
+    # session, user, scope (with the header's memberships), figures' stamp, figures (they count the
+    # selection: no separate count), the page's rows (ids chosen in a subquery), site choices, the menu's
+    # badges (issue 21: one query)
     with django_assert_num_queries(8):
         response = client.get(reverse("complaints:correspondence_list"))
     assert response.status_code == 200
     assert response.context["figures"]["received"] == rows
+    assert response.context["page_obj"].paginator.count == rows
+    # the same selection again: the figures come from the cache (the stamp is read, not the rows); the
+    # menu's badges are read each time (one query)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("complaints:correspondence_list"))
+    assert response.context["figures"]["received"] == rows
+
+
+def test_the_register_figures_follow_every_write(client, org, referential, quality_manager, istres_agent):
+    """Cached figures are never stale: a new request, an answer, a deletion change them at once; they are
+    the user's own (another user's scope, another département's figures are not theirs)."""
+    from complaints.services import correspondence_transition
+
+    first = make_correspondence(org.istres, received_on=D(2015, 3, 1), assigned_to=istres_agent)
+    url = reverse("complaints:correspondence_list")
+    client.force_login(quality_manager)
+    assert client.get(url).context["figures"]["received"] == 1
+    assert client.get(url).context["figures"]["received"] == 1  # cached
+    make_correspondence(org.arles, received_on=D(2015, 3, 2))
+    figures = client.get(url).context["figures"]
+    assert figures["received"] == 2 and figures["answered"] == 0
+    correspondence_transition(
+        correspondence=first,
+        to="answered",
+        by=istres_agent,
+        on=D(2015, 3, 5),
+        answer="Vu.",
+        today=D(2015, 3, 5),
+    )
+    assert client.get(url).context["figures"]["answered"] == 1
+    Correspondence.objects.filter(pk=first.pk).first().delete()
+    assert client.get(url).context["figures"]["received"] == 1
+    # the Istres agent reads only Istres (the Arles request is not in their figures, cached or not)
+    client.force_login(istres_agent)
+    assert client.get(url).context["figures"]["received"] == 0
+    # a filter is part of the key
+    client.force_login(quality_manager)
+    assert client.get(url, {"kind": "email"}).context["figures"]["received"] == 0
+    assert client.get(url).context["figures"]["received"] == 1
+
+
+def test_the_detail_page_query_count_is_pinned(
+    client, org, referential, istres_agent, django_assert_max_num_queries
+):
+    """session, user, scope (with the header's memberships), the request with its site, entity, département,
+    reception point and agents, pauses, history (read once for the status events and the timeline),
+    notices, attachments, actions for it; the menu's « À traiter » badges (issue 21: one query, which
+    takes this page past issue 22's 10)."""
+    from complaints.services import correspondence_transition
+
+    obj = make_correspondence(
+        org.istres, by=istres_agent, received_on=D(2015, 3, 1), assigned_to=istres_agent
+    )
+    for to in ("acknowledged", "in_progress", "waiting", "in_progress"):
+        obj = correspondence_transition(
+            correspondence=obj, to=to, by=istres_agent, on=D(2015, 3, 2), today=D(2015, 3, 2)
+        )
+    client.force_login(istres_agent)
+    with django_assert_max_num_queries(11):
+        response = client.get(obj.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Statut : En cours de traitement" in page and "Statut : En attente du requérant" in page
 
 
 def test_the_detail_page_shows_the_deadline_convention_and_the_actions_partial(

@@ -6,7 +6,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from referential.loader import DEFAULT_FILE, ReferentialFileError, load_referential, parse
-from referential.models import Criterion, Engagement, FindingType, Module, Parameter, Referential
+from referential.models import (
+    Criterion,
+    CrosswalkLink,
+    Engagement,
+    FindingType,
+    Module,
+    Parameter,
+    Referential,
+)
 from referential.params import parameter_value
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +138,14 @@ def test_the_command_reports_errors_in_french(tmp_path):
     assert Referential.objects.count() == 0
 
 
-def test_the_command_loads_the_default_file(capsys):
+def test_the_command_loads_the_shipped_referentials_and_their_crosswalk(capsys):
     call_command("load_referential")
-    assert "Qualipref 2.0" in capsys.readouterr().out
-    assert Module.objects.count() == 8
+    out = capsys.readouterr().out
+    assert "Services Publics+" in out and "Qualipref 2.0" in out and "Table de correspondance" in out
+    assert set(Referential.objects.values_list("code", flat=True)) == {
+        "qualipref",
+        "services-publics-plus",
+    }
+    assert CrosswalkLink.objects.exists()
+    call_command("load_referential")  # again: nothing doubles
+    assert Referential.objects.count() == 2

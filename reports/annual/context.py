@@ -284,7 +284,12 @@ SECTIONS = (
             ("evaluation-complaints", "Les réclamations et suggestions"),
         ],
     ),
-    ("indicators", "IV", "Les indicateurs qualité", []),
+    (
+        "indicators",
+        "IV",
+        "Les indicateurs qualité",
+        [("indicators-year", "Les valeurs de l'année"), ("indicators-charts", "Les courbes de l'année")],
+    ),
     (
         "outlook",
         "V",
@@ -306,6 +311,7 @@ def annual_report_context(*, department, year: int) -> dict:
     pilotage = _pilotage(department, year, label, steering, audits)
     complaints = sources.complaints(department, year, pilotage["referential"], entities)
     actions = sources.actions(department, year)
+    indicators = sources.indicators(department, year, sites)
     context = {
         "department": {"id": department.pk, "code": department.code, "name": department.name},
         "year": year,
@@ -322,7 +328,8 @@ def annual_report_context(*, department, year: int) -> dict:
             "audits": audits,
             "complaints": complaints,
         },
-        "indicators": sources.indicators(department, year, sites),
+        "indicators": indicators,
+        "indicators_without_data": sources.indicators_without_data(department, indicators),
         "outlook": sources.outlook(department, year, steering),
     }
     context["sections"] = [

@@ -64,6 +64,114 @@ def _campaign_with_chart(campaign: dict) -> dict:
     return {**campaign, "units": units, "chart": _as_image(chart, alt)}
 
 
+# Part IV's small multiples: two charts a row on A4, each at a size read without a magnifier.
+MULTIPLE_WIDTH, MULTIPLE_HEIGHT = 480, 300
+MULTIPLE_OPTIONS = {"legend_at_bottom_columns": 3, "margin": 6}
+
+
+def _drawing(indicator: dict) -> str:
+    """How an indicator with data is shown: "line" (months), "bars" (one value a site: a yearly survey), or
+    "flat" (the same value every month at every site: said in words, a flat line tells nothing more)."""
+    values = [v for s in indicator["sites"] for v in s["values"] if v is not None]
+    if len(values) > 1 and len(set(values)) == 1:
+        return "flat"
+    if all(sum(v is not None for v in s["values"]) <= 1 for s in indicator["sites"]):
+        return "bars"
+    return "line"
+
+
+def _indicator_with_chart(indicator: dict, year: int) -> dict:
+    indicator = dict(indicator)
+    unit = indicator.get("unit", "")
+    chart_unit = unit if unit in ("%", "") else ""
+    indicator["target_label"] = _value_label(indicator.get("target"), unit)
+    indicator["has_site_targets"] = any(s.get("target") is not None for s in indicator["sites"])
+    indicator["sites"] = [
+        {
+            **s,
+            "year_label": _value_label(s.get("year_value"), unit),
+            "target_label": _value_label(s.get("target"), unit),
+        }
+        for s in indicator["sites"]
+    ]
+    indicator["year"] = year
+    indicator["drawing"] = _drawing(indicator)
+    if indicator["drawing"] == "flat":
+        value = next(v for s in indicator["sites"] for v in s["values"] if v is not None)
+        indicator["flat_label"] = _value_label(value, unit)
+        return indicator
+    if indicator["drawing"] == "bars":
+        # One value a site (a yearly survey): a dot per site against the target line.
+        measured = [(s, next(v for v in s["values"] if v is not None)) for s in indicator["sites"]]
+        months = sorted(
+            {
+                m
+                for s in indicator["sites"]
+                for m, v in zip(indicator["months"], s["values"], strict=True)
+                if v is not None
+            }
+        )
+        # An empty label at each end keeps the first and last dots off the axes.
+        svg = charts.line_chart(
+            "",
+            ["", *(s["site_name"] for s, _v in measured), ""],
+            {
+                f"Valeur ({', '.join(month_short(m) for m in months)})": [
+                    None,
+                    *(v for _s, v in measured),
+                    None,
+                ]
+            },
+            target=indicator.get("target"),
+            unit=chart_unit,
+            y_range=(0, 100) if unit == "%" else None,
+            width=MULTIPLE_WIDTH,
+            height=MULTIPLE_HEIGHT,
+            options={
+                **MULTIPLE_OPTIONS,
+                "stroke": False,
+                "dots_size": 6,
+                "truncate_label": -1,
+                "x_label_rotation": 20,
+            },
+        )
+        alt = f"Graphique : {indicator['name']} par site"
+    else:
+        svg = charts.line_chart(
+            "",
+            [month_short(m) for m in indicator["months"]],
+            {s["site_name"]: s["values"] for s in indicator["sites"]},
+            target=indicator.get("target"),
+            unit=chart_unit,
+            width=MULTIPLE_WIDTH,
+            height=MULTIPLE_HEIGHT,
+            options={**MULTIPLE_OPTIONS, "x_labels_major_every": 2, "show_minor_x_labels": False},
+        )
+        alt = f"Graphique : {indicator['name']} par site et par mois"
+    indicator["chart"] = _as_image(svg, alt)
+    return indicator
+
+
+def _indicators_part(context: dict) -> dict:
+    """Part IV: the year's table of every indicator with data, their charts as small multiples (only those
+    with data, several a page), the flat ones in words and those without data listed."""
+    year = context["year"]
+    indicators = [_indicator_with_chart(i, year) for i in context.get("indicators") or []]
+    keys = {s["site_id"] for i in indicators for s in i["sites"]}
+    columns = [(s["id"], s["name"]) for s in context["sites"] if s["id"] in keys]
+    if None in keys:
+        columns.append((None, "Tout le département"))
+    return {
+        "indicators": indicators,
+        "total": len(indicators) + len(context.get("indicators_without_data") or []),
+        "columns": columns,
+        "year": year,
+        "drawn": [i for i in indicators if i["drawing"] != "flat"],
+        "flat": [i for i in indicators if i["drawing"] == "flat"],
+        "without_data": context.get("indicators_without_data") or [],
+    }
+
+
 def _with_charts(context: dict) -> dict:
     """A copy of the context with SVG charts and display labels (the context itself stays plain data)."""
     context = copy.copy(context)
@@ -91,38 +199,8 @@ def _with_charts(context: dict) -> dict:
         )
         evaluation["complaints"] = complaints
     context["evaluation"] = evaluation
-    if context.get("indicators"):
-        decorated = []
-        for indicator in context["indicators"]:
-            indicator = dict(indicator)
-            unit = indicator.get("unit", "")
-            labels = [month_short(m) for m in indicator["months"]]
-            series = {s["site_name"]: s["values"] for s in indicator["sites"]}
-            indicator["target_label"] = _value_label(indicator.get("target"), unit)
-            indicator["has_site_targets"] = any(s.get("target") is not None for s in indicator["sites"])
-            indicator["sites"] = [
-                {
-                    **s,
-                    "year_label": _value_label(s.get("year_value"), unit),
-                    "target_label": _value_label(s.get("target"), unit),
-                }
-                for s in indicator["sites"]
-            ]
-            indicator["chart"] = _as_image(
-                charts.line_chart(
-                    "",
-                    labels,
-                    series,
-                    target=indicator.get("target"),
-                    unit=unit if unit in ("%", "") else "",
-                    width=900,
-                    height=340,
-                ),
-                f"Graphique : {indicator['name']} par site et par mois",
-            )
-            indicator["year"] = context["year"]
-            decorated.append(indicator)
-        context["indicators"] = decorated
+    if context.get("indicators") or context.get("indicators_without_data"):
+        context["indicators_part"] = _indicators_part(context)
     return context
 
 

@@ -407,6 +407,16 @@ def indicators(department: Department, year: int, sites: list[dict]) -> list[dic
     return out
 
 
+def indicators_without_data(department: Department, drawn: list[dict]) -> list[dict]:
+    """The département's active indicators with no value in the year: listed in part IV, never drawn."""
+    with_data = {i["code"] for i in drawn}
+    return [
+        {"code": i["code"], "name": i["name"], "unit": i["unit_label"]}
+        for i in indicators_figures.active_indicators(department=department)
+        if i["code"] not in with_data
+    ]
+
+
 # ---- V. Perspectives ------------------------------------------------------------------------------------
 
 

@@ -321,6 +321,58 @@ INDICATOR_YEAR = Table(  # one per indicator in the PDF (source: the indicator, 
     rows=_indicator_rows,
 )
 
+
+def _overview_columns(source) -> list[Col]:
+    """Part IV's table of the year: one column per site (and one for the département-wide indicators)."""
+    columns = [
+        Col("Indicateur", "name", width=40, strong=True, note="how"),
+        Col("Cible", "target_label", width=12),
+    ]
+    for key, name in source["columns"]:
+        columns.append(
+            Col(
+                name,
+                lambda row, key=key: row["cells"].get(key, {}).get("value"),
+                width=16,
+                note=lambda row, key=key: row["cells"].get(key, {}).get("note"),
+            )  # fmt: skip
+        )
+    return columns
+
+
+def _overview_note(site: dict, indicator: dict) -> str | None:
+    if site.get("target") is None:
+        return None
+    note = f"{site['on_target']}\u00a0/\u00a0{site['measured']} à la cible"
+    if indicator.get("target") is None:
+        note += f" ({site['target_label']})"
+    return note
+
+
+def _overview_rows(source) -> list[dict]:
+    return [
+        {
+            "name": ind["name"],
+            "how": ind["sites"][0].get("year_how") if ind["sites"] else None,
+            "target_label": ind["target_label"]
+            if ind.get("target") is not None
+            else ("par site" if ind.get("has_site_targets") else None),
+            "cells": {
+                s["site_id"]: {"value": s["year_label"], "note": _overview_note(s, ind)} for s in ind["sites"]
+            },
+        }
+        for ind in source["indicators"]
+    ]
+
+
+INDICATORS_OVERVIEW = Table(  # the PDF's part IV: every indicator with data, its year's figure per site
+    sheet="Indicateurs de l'année",
+    on="pdf",
+    css="indicator-overview",
+    columns=_overview_columns,
+    rows=_overview_rows,
+)
+
 INDICATOR_MONTHS = Table(
     sheet="Indicateurs par mois",
     on="xlsx",
@@ -389,6 +441,7 @@ TABLES = {
     "findings_by_entity": FINDINGS_BY_ENTITY,
     "complaints": COMPLAINTS,
     "indicator_year": INDICATOR_YEAR,
+    "indicators_overview": INDICATORS_OVERVIEW,
     "deadlines": DEADLINES,
 }
 

@@ -7,7 +7,9 @@ Context (the dashboard's plain data) → renderer (HTML by a template, PDF by We
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,6 +27,12 @@ class PackError(Exception):
     pass
 
 
+def _committee_css() -> str:
+    """The grid's stylesheet, the page's own (static/reports/committee.css), inlined in the pack."""
+    path = finders.find("reports/committee.css")
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
 def build(run, progress) -> BuiltFile:
     from reports.models import ReportRun
 
@@ -34,13 +42,14 @@ def build(run, progress) -> BuiltFile:
     if run.requested_by is None:
         raise PackError("Le demandeur n'existe plus : impossible de savoir quels sites il peut voir.")
     progress(15, "Calcul des indicateurs")
-    board = dashboard.build(
+    cm = dashboard.committee_month(
         run.requested_by,
         month=month,
         entity_id=run.params.get("entity_id"),
         department_id=run.department_id,
         full_window=True,
     )
+    board = cm.board
     if not board.blocks:
         raise PackError("Aucun site de ce département dans le périmètre du demandeur.")
     progress(40, "Tracé des courbes", ReportRun.Status.RENDERING)
@@ -57,12 +66,12 @@ def build(run, progress) -> BuiltFile:
         svg = board.trend(indicator, block, width=800, height=300)
         # As an image, each SVG is laid out on its own: 10× faster in WeasyPrint than inline SVG.
         charts.append((indicator, "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()))
-    sections = [{"block": block} for block in board.blocks]
     html = render_to_string(
         "reports/dashboard/pack.html",
         {
             "board": board,
-            "sections": sections,
+            "cm": cm,
+            "committee_css": _committee_css(),
             "charts": charts,
             "hows": [(i, selectors.how_computed(i)) for i in board.indicators],
             "department": run.department,

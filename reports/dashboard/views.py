@@ -9,15 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from indicators import grid, rules
+from indicators import grid, rules, selectors
 from indicators.models import Indicator
-from indicators.selectors import sites_for_user
+from indicators.selectors import indicator_for_user, sites_for_user
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
 from sites.access import scope_for
 from sites.models import Department
 
 from . import board as dashboard_module
+from . import committee
 from .forms import DashboardFilter, PackRequestForm
 from .pack import KIND
 
@@ -32,19 +33,81 @@ def _filters(request, entities):
 
 @require_safe
 def index(request):
-    # The entity list is the user's own (sites of the scope): a first, cheap build gives it.
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
-    board = dashboard_module.build(request.user, month=month, entity_id=entity_id, sites=sites)
+    month_data = dashboard_module.committee_month(request.user, month=month, entity_id=entity_id, sites=sites)
     return render(
         request,
         "reports/dashboard/dashboard.html",
         {
-            "board": board,
+            "cm": month_data,
+            "board": month_data.board,
             "filter_form": form,
-            "pack_form": PackRequestForm(initial={"month": board.month.strftime("%Y-%m")}),
             "breadcrumbs": [("Tableau de bord du COPIL", None)],
+        },
+    )
+
+
+@require_safe
+def history(request, indicator_pk, site_code):
+    """One indicator's twelve months at one site (by its code): the detail behind a cell of the dashboard."""
+    sites = [s for s in sites_for_user(request.user) if s.code == site_code]
+    if not sites:
+        raise Http404("Site inconnu.")
+    site = sites[0]
+    indicator = indicator_for_user(request.user, indicator_pk)
+    if indicator.department_id != site.entity.department_id:
+        raise Http404("Indicateur inconnu pour ce site.")
+    month = rules.parse_month(request.GET.get("month"))
+    if request.GET.get("month") and month is None:
+        messages.warning(request, "Mois non reconnu (attendu : AAAA-MM) : le mois en cours est affiché.")
+    board = grid.build(
+        request.user,
+        month=month,
+        entity_id=site.entity_id,
+        indicator_ids=[indicator.pk],
+        full_window=True,
+        sites=sites,
+    )
+    block = next((b for b in board.blocks if b.rows and not b.is_department), None)
+    if block is None:  # a département-wide indicator has no value per site: its own page says it all
+        return redirect(indicator)
+    history_url = committee.history_url_maker()
+    months = []
+    for m in reversed(board.months):
+        value = board.values.get((indicator.pk, site.pk, m))
+        target = rules.target_in_force(
+            board.targets.get(indicator.pk, []), entity_id=site.entity_id, site_id=site.pk, year=m.year
+        )
+        verdict = rules.verdict(value, target, indicator.direction)
+        months.append(
+            {
+                "month": m,
+                "label": rules.month_label(m, long=True),
+                "value": rules.format_value(value, indicator.unit) if value is not None else "—",
+                "target": rules.format_value(target, indicator.unit) if target is not None else "—",
+                "verdict": verdict,
+                "gap": rules.format_gap(verdict.gap, indicator.unit) if verdict else "",
+                "url": committee.cell_url(indicator, site, m, history_url),
+            }
+        )
+    behind = indicator.is_computed and indicator.computed_code in committee.REGISTER_BEHIND
+    return render(
+        request,
+        "reports/dashboard/history.html",
+        {
+            "indicator": indicator,
+            "site": site,
+            "board": board,
+            "months": months,
+            "behind": behind,
+            "how": selectors.how_computed(indicator),
+            "chart": board.trend(indicator, block, width=900, height=320),
+            "breadcrumbs": [
+                ("Tableau de bord du COPIL", f"{reverse('dashboard:index')}?month={board.month:%Y-%m}"),
+                (f"{indicator.name} · {site.name}", None),
+            ],
         },
     )
 

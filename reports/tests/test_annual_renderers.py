@@ -85,3 +85,26 @@ def test_the_workbook_has_one_sheet_per_table_with_numbers_as_numbers(demo_2015)
     assert summary["tweets"] == 942
     events = book["Faits marquants"]
     assert events.cell(2, 1).number_format == "DD/MM/YYYY"
+
+
+def test_part_iv_draws_the_indicators_with_data_as_small_multiples_on_few_pages(demo_2015):
+    pages = demo_2015.text.split("\f")
+    part_iv = [n for n, p in enumerate(pages) if "IV – Les indicateurs qualité" in p and "Sommaire" not in p]
+    part_v = next(n for n, p in enumerate(pages) if re.search(r"^\s*V – Perspectives", p, re.M) and n > 1)
+    # Ten pages of one chart each before; now the year's table, then two charts a row.
+    assert part_v - part_iv[0] <= 4
+    html = demo_2015.html.split('id="section-indicators"')[1].split('id="section-outlook"')[0]
+    drawn = [
+        i
+        for i in demo_2015.context["indicators"]
+        if len({v for s in i["sites"] for v in s["values"]} - {None}) > 1
+    ]
+    assert html.count('class="multiple"') == len(drawn)
+    assert html.count("chart-image") == len(drawn)
+    text = _squash("\n".join(pages[part_iv[0] : part_v]))
+    assert "Les valeurs de l'année" in text and "Les courbes de l'année" in text
+    # Flat all year (every complaint answered on time, no open non-conformity): said in words, not drawn.
+    assert (
+        "Valeur identique toute l'année" in text and "Non-conformités ouvertes : 0 chaque mois mesuré" in text
+    )
+    assert "Graphique : Non-conformités ouvertes" not in html

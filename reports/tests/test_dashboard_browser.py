@@ -23,12 +23,17 @@ def test_the_committee_member_opens_the_dashboard_and_downloads_the_months_pack(
     page.get_by_label("Mois", exact=True).fill("2015-06")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url("**month=2015-06**")
-    prefecture = page.get_by_role("region", name="Préfecture des Bouches-du-Rhône")
-    assert prefecture.get_by_text("Hors cible").first.is_visible()
-    # The trend charts load as they come into view.
-    prefecture.locator(".trend").first.scroll_into_view_if_needed()
-    prefecture.locator(".trend").first.locator("svg").first.wait_for()
-    assert "Cible" in prefecture.locator(".trend").first.inner_html()
+    grid = page.get_by_role("table", name="Indicateurs du mois par site")
+    row = grid.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Taux de décroché"))
+    peytral = row.get_by_role("cell").nth(2)  # after the sparkline and the target
+    assert "Hors cible" in peytral.get_by_role("link").get_attribute("title")
+    assert peytral.locator(".cg-sym").inner_text() in ("✗", "!")
+    assert row.locator("svg.sparkline").count() == 1
+    # A cell opens the indicator's history at that site.
+    peytral.get_by_role("link").click()
+    page.wait_for_url("**/dashboard/historique/**")
+    assert page.get_by_role("heading", name="Taux de décroché · Peytral").is_visible()
+    page.go_back()
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "dashboard.png"), full_page=True)
 

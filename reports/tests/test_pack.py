@@ -1,6 +1,7 @@
 """The committee pack: the dashboard of a month as an A4 PDF built by a ReportRun, with its states."""
 
 import datetime as dt
+import re
 import subprocess
 import time
 
@@ -44,8 +45,10 @@ def test_the_pack_goes_from_queued_to_done_with_a_pdf_numbered_page_n_of_m(
     text = pdf_text(run.file.path)
     assert "Comité de pilotage qualité" in text and "juin 2015" in text
     assert f"Page 1 sur {run.page_count}" in text and f"Page {run.page_count} sur {run.page_count}" in text
-    assert "66,3 %" in text and "Hors cible (−13,7 pt)" in text
+    # The dashboard's grid: the value with its symbol (✗ off target), the legend in words, the target.
+    assert re.search(r"✗\s*66,3 %", text) and "hors cible" in text and "80 %" in text
     assert "Taux de décroché" in text and "Peytral" in text
+    assert "À décider" in text and "Ce qui a changé depuis le dernier comité" in text
 
 
 def test_an_invalid_month_fails_with_the_reason(org, committee_member):
@@ -132,3 +135,31 @@ def test_a_real_worker_builds_the_pack(celery_worker_app, org, committee_member,
         time.sleep(0.3)
     assert run.status == "done", run.error
     assert run.page_count >= 3
+
+
+def test_the_pack_prints_the_dashboards_grid(client, org, committee_member, data, monkeypatch):
+    """One declaration of the grid: the page and the pack show the same cells (state and words)."""
+    from reports.dashboard import pack
+
+    rendered = {}
+    real = pack.html_to_pdf
+
+    def keep(html, **kwargs):
+        rendered["html"] = html
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pack, "html_to_pdf", keep)
+    run = report_run_request(
+        kind="committee_pack", department=org.bdr, params={"month": "2015-06"}, by=committee_member
+    )
+    report_run_execute(run.pk)
+    client.force_login(committee_member)
+    page = client.get(reverse("dashboard:index"), {"month": "2015-06"}).content.decode()
+
+    def cells(html):
+        return re.findall(
+            r'<td class="cg-cell (cg-[a-z0-9]+)"[^>]*>(?:<a href="[^"]*" title="([^"]*)")?', html
+        )
+
+    assert cells(page) and cells(page) == cells(rendered["html"])
+    assert ("cg-off", "66,3\u00a0% · Hors cible · cible 80\u00a0%") in cells(page)

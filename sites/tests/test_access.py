@@ -112,6 +112,31 @@ def test_the_scope_costs_one_query_then_none(arles_referent, django_assert_num_q
         assert scope_for(arles_referent).q(Site) is scope_for(arles_referent).q(Site)
 
 
+def test_the_scope_query_also_reads_the_memberships_shown_in_the_header(
+    arles_referent, quality_manager, django_assert_num_queries
+):
+    from sites.models import Membership
+    from sites.selectors import memberships_of
+
+    for user in (arles_referent, quality_manager):
+        expected = {
+            m.pk: m
+            for m in Membership.objects.filter(user=user).select_related("department", "entity", "site")
+        }
+        user._qualipref_scope = None
+        with django_assert_num_queries(1):
+            memberships = memberships_of(user)
+        assert sorted(m.pk for m in memberships) == sorted(expected)
+        for m in memberships:
+            assert (m.scope_label, str(m.department), m.role) == (
+                expected[m.pk].scope_label,
+                str(expected[m.pk].department),
+                expected[m.pk].role,
+            )
+        codes = [m.department.code for m in memberships]
+        assert codes == sorted(codes)
+
+
 def test_the_superuser_scope_costs_one_query(admin_user, org, django_assert_num_queries):
     every_site = set(Site.objects.values_list("pk", flat=True))
     with django_assert_num_queries(1):

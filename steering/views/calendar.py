@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qualipref.excel import Column, xlsx_response
 from qualipref.links import absolute_reverse
-from qualipref.lists import parse_month, year_param
+from qualipref.lists import month_param, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
@@ -30,7 +30,7 @@ WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanc
 
 
 def _month_from(request, today):
-    return parse_month(request.GET.get("mois")) or today.replace(day=1)
+    return month_param(request, "mois") or today.replace(day=1)
 
 
 def _filtered_deadlines(request):

@@ -30,6 +30,7 @@ def committee_list(request):
             "committees": committees,
             "can_write": bool(scope_for(request.user).ids("department", WRITE)),
             "recent_meetings": selectors.meetings_for_user(request.user).order_by("-held_on")[:8],
+            "missed_meetings": selectors.missed_meetings(request.user),
             "breadcrumbs": crumbs(("Pilotage", None), ("Comités et réunions", None)),
         },
     )

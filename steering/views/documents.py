@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref.downloads import file_download
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, ignored, notify
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
 
 from .. import selectors, services
-from ..forms import DocumentForm, DocumentVersionForm
+from ..forms import DocumentForm, DocumentReviewForm, DocumentVersionForm
 from ..models import Document, DocumentVersion
 from .common import allows_write, crumbs, form_page, get_scoped
 
@@ -35,16 +36,20 @@ def _review_badge(document, today):
 def document_list(request):
     today = timezone.localdate()
     documents = selectors.documents_for_user(request.user)
-    kind, status, module = (
-        request.GET.get("type", ""),
-        request.GET.get("statut", ""),
-        request.GET.get("module", ""),
-    )
-    if kind in Document.Kind.values:
+    notices = []
+    kind = choice_param(request, "type", Document.Kind.choices, "Type", notices)
+    status = choice_param(request, "statut", Document.Status.choices, "Statut", notices)
+    module = request.GET.get("module", "").strip()
+    if module and not (module.isdecimal() and module.isascii() and len(module) <= 4):
+        notices.append(ignored("Module", module, "saisissez le numéro d'un module"))
+        module = ""
+    if request.GET.get("export") != "xlsx":
+        notify(request, notices)
+    if kind:
         documents = documents.filter(kind=kind)
-    if status in Document.Status.values:
+    if status:
         documents = documents.filter(status=status)
-    if module.isdecimal():
+    if module:
         documents = documents.filter(module__number=int(module))
     if request.GET.get("revue") == "1":
         documents = documents.exclude(status=Document.Status.WITHDRAWN).filter(
@@ -130,6 +135,10 @@ def document_detail(request, pk):
         {
             "document": document,
             "versions": document.versions.select_related("author").order_by("-issued_on", "-pk"),
+            "reviews": document.reviews.select_related("reviewed_by")[:5],
+            "review_form": DocumentReviewForm(initial={"reviewed_on": today})
+            if writable and document.status != Document.Status.WITHDRAWN
+            else None,
             "can_write": writable,
             "version_form": DocumentVersionForm(document=document, initial={"issued_on": today})
             if writable
@@ -181,6 +190,29 @@ def document_status(request, pk):
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, f"Statut : {document.get_status_display()}.")
+    return redirect(document)
+
+
+@require_POST
+def document_review(request, pk):
+    """« Marquer la revue comme faite »: records the date and who, moves the next review (periodicity)."""
+    document = get_scoped(Document, request.user, pk, write=True)
+    form = DocumentReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(document)
+    try:
+        review = services.document_review_done(
+            document=document,
+            reviewed_on=form.cleaned_data["reviewed_on"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        nxt = f" Prochaine revue : {review.next_review_on:%d/%m/%Y}." if review.next_review_on else ""
+        messages.success(request, f"Revue du {review.reviewed_on:%d/%m/%Y} enregistrée.{nxt}")
     return redirect(document)
 
 

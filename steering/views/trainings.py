@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, notify, object_param
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
@@ -27,6 +28,9 @@ def _status(agent, today):
     return training_rules.BADGES[status], training_rules.LABELS[status]
 
 
+STATES = [("a-renouveler", "À renouveler dans les 3 mois"), ("hors-delai", "Hors délai")]
+
+
 @require_safe
 def training_list(request):
     today = timezone.localdate()
@@ -34,9 +38,13 @@ def training_list(request):
     compliance = selectors.compliance_by_site(site_ids, today)
     years = services.training_validity_years(compliance[0].site.entity.department) if compliance else 4
     agents = selectors.agents_for_user(request.user)
-    site, state = request.GET.get("site", ""), request.GET.get("etat", "")
-    if site.isdecimal():
-        agents = agents.filter(site_id=int(site))
+    sites = Site.objects.filter(pk__in=site_ids)
+    notices = []
+    site = object_param(request, "site", sites, "Site", notices)
+    state = choice_param(request, "etat", STATES, "État", notices)
+    notify(request, notices)
+    if site is not None:
+        agents = agents.filter(site=site)
     soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
     if state == "a-renouveler":
         agents = agents.filter(
@@ -63,7 +71,8 @@ def training_list(request):
             "sort": sort,
             "site": site,
             "state": state,
-            "sites": Site.objects.filter(pk__in=site_ids),
+            "states": STATES,
+            "sites": sites,
             "today": today,
             "can_write": scope_for(request.user).can(WRITE),
             "breadcrumbs": crumbs(

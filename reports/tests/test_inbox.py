@@ -1,0 +1,163 @@
+"""« À traiter » on the home page, per named persona: what each one sees, the one click to act, the
+navigation's badges (one query), words instead of day counts, and the queries pinned."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplans.tests.factories import ActionFactory, ActionPlanFactory
+from reports.inbox import badges_for, inbox_for
+from steering.models import Agent, Document
+from steering.tests.factories import AgentFactory, DeadlineFactory, DocumentFactory
+from tests.factories import make_correspondence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def items(org, istres_agent, today):
+    """A late request of the Istres agent, a soon-due one at Arles, a late action, a document whose review
+    is long past and an agent whose training has expired, all at Arles; a yearly users' committee that
+    did not meet."""
+    late_istres = make_correspondence(
+        org.istres,
+        received_on=today - dt.timedelta(days=40),
+        assigned_to=istres_agent,
+        subject="Dossier perdu",
+    )
+    soon_arles = make_correspondence(
+        org.arles, received_on=today - dt.timedelta(days=14), subject="Horaires faux"
+    )
+    action = ActionFactory(
+        plan=ActionPlanFactory(entity=org.arles_entity, year=today.year),
+        title="Afficher les horaires d'affluence",
+        start_on=today - dt.timedelta(days=60),
+        due_on=today - dt.timedelta(days=5),
+        sites=[org.arles],
+    )
+    document = DocumentFactory(
+        department=org.bdr,
+        entity=org.arles_entity,
+        site=org.arles,
+        title="Guide d'accueil d'Arles",
+        status=Document.Status.IN_FORCE,
+        review_on=dt.date(2024, 3, 12),
+    )
+    agent = AgentFactory(site=org.arles, last_name="Martin", first_name="Lucie")
+    Agent.objects.filter(pk=agent.pk).update(training_due_on=today - dt.timedelta(days=2))
+    DeadlineFactory(
+        department=org.bdr,
+        title="Comité local des usagers",
+        kind="users_committee",
+        frequency="yearly",
+        starts_on=today - dt.timedelta(days=45),
+    )
+    return {"late": late_istres, "soon": soon_arles, "action": action, "document": document, "agent": agent}
+
+
+def _home(client, user):
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_agent_sees_their_requests_to_answer_and_one_click_to_answer(client, istres_agent, items):
+    html = _home(client, istres_agent)
+    assert "Dossier perdu" in html and "Horaires faux" not in html
+    assert reverse("complaints:correspondence_answer", args=[items["late"].pk]) in html
+    assert "En retard" in html and "en retard depuis" in html
+    # the navigation's badge counts the agent's late request
+    assert 'text-bg-danger">1<span class="visually-hidden"> en retard ou sans action' in html
+
+
+def test_the_agent_without_request_is_told_what_to_do_next(client, istres_agent, org):
+    html = _home(client, istres_agent)
+    assert "Aucune demande à répondre" in html
+    assert reverse("complaints:correspondence_create") in html
+
+
+def test_the_arles_referent_sees_every_kind_of_item_of_arles_only(client, arles_referent, items):
+    html = _home(client, arles_referent)
+    assert "Horaires faux" in html and "Dossier perdu" not in html
+    assert "Afficher les horaires d&#x27;affluence" in html and "Clore avec une preuve" in html
+    assert "Guide d&#x27;accueil d&#x27;Arles" in html and "Marquer la revue comme faite" in html
+    assert "Lucie Martin" in html and "Enregistrer une formation" in html
+    # a date, not a count of hundreds of days
+    assert "en retard depuis le 12 mars 2024" in html
+    assert "jours de retard" not in html
+    badges = badges_for(arles_referent, timezone.localdate())
+    assert badges.by_kind == {"requests": 0, "actions": 1, "findings": 0, "documents": 1, "trainings": 1}
+    box = inbox_for(arles_referent, timezone.localdate(), badges=badges)
+    late_kinds = sorted(i.kind for i in box.late if i.kind in ("request", "action", "document", "training"))
+    assert len(late_kinds) == badges.total  # the badge counts what the inbox lists as late
+
+
+def test_the_quality_manager_sees_late_items_by_site_and_the_missed_committee(client, quality_manager, items):
+    html = _home(client, quality_manager)
+    assert "En retard ou sans action, par site" in html
+    assert html.index("Arles") < html.index("Istres")
+    assert "Dossier perdu" in html
+    assert "Horaires faux" not in html  # due soon, not late: the manager sees what is late
+    assert "Comité local des usagers : aucune réunion enregistrée en" in html
+    assert "Prochaines échéances du cycle" in html
+
+
+def test_the_committee_member_sees_the_month_at_a_glance_and_the_dashboard(client, committee_member, items):
+    html = _home(client, committee_member)
+    assert reverse("dashboard:index") in html and "Ouvrir le tableau de bord du comité" in html
+    assert "demande en retard" in html and "action en retard" in html
+    assert "en retard ou sans action</span>" not in html  # no badge: nothing is theirs to do
+
+
+def test_the_outsider_sees_nothing_of_another_departement(client, outsider, items):
+    html = _home(client, outsider)
+    for text in ("Dossier perdu", "Horaires faux", "Guide d&#x27;accueil", "Lucie Martin", "Comité local"):
+        assert text not in html
+    assert badges_for(outsider, timezone.localdate()).total == 0
+
+
+@pytest.mark.parametrize(
+    ("persona", "limit"),
+    [("istres_agent", 22), ("arles_referent", 34), ("quality_manager", 40), ("committee_member", 26)],
+)
+def test_the_home_page_of_each_persona_runs_a_bounded_constant_number_of_queries(
+    request, client, items, org, today, persona, limit, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    with django_assert_max_num_queries(limit):
+        client.get("/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    for n in range(4):  # more of every kind: the same queries
+        make_correspondence(
+            org.istres, received_on=today - dt.timedelta(days=30 + n), assigned_to=items["late"].assigned_to
+        )
+        make_correspondence(org.arles, received_on=today - dt.timedelta(days=30 + n))
+        ActionFactory(plan=items["action"].plan, due_on=today - dt.timedelta(days=n + 1), sites=[org.arles])
+        DocumentFactory(
+            department=org.bdr, entity=org.arles_entity, review_on=today - dt.timedelta(days=n + 1)
+        )
+    with CaptureQueriesContext(connection) as large:
+        client.get("/")
+    assert len(large) == len(small)
+
+
+def test_the_badges_cost_one_query_on_any_page(client, arles_referent, items, django_assert_num_queries):
+    client.force_login(arles_referent)
+    client.get("/")  # session, scope warmed
+    with CaptureQueriesContext(connection) as page:
+        html = client.get(reverse("steering:committee_list")).content.decode()
+    badge_queries = [q for q in page.captured_queries if q["sql"].count("COUNT(") >= 5]
+    assert len(badge_queries) == 1, [q["sql"][:200] for q in page.captured_queries]
+    assert 'rounded-pill text-bg-danger">3<' in html
