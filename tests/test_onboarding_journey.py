@@ -42,7 +42,7 @@ SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 PASSWORD = "Durance-Ecrins-7291"
 SATISFACTION = "Satisfaction : "
 ON_TIME = "Réclamations répondues dans le délai"
-OVERDUE = "Réclamations et demandes en retard"
+OVERDUE = "Demandes en retard"
 
 
 class Journey:
@@ -138,17 +138,18 @@ def accepted(template: bytes, column: str) -> list[str]:
 
 
 DASHBOARD_CELLS = """() => {
+  // The committee's grid: one row per indicator, one cell per site (the month's value, or the last one).
   const out = {};
-  for (const table of document.querySelectorAll("table.dashboard-table")) {
-    const sites = [...table.querySelectorAll("thead th")].slice(1).map(th => th.innerText.trim());
+  for (const table of document.querySelectorAll("table.cgrid")) {
+    const sites = [...table.querySelectorAll("thead th.cg-site")].map(th => th.innerText.trim());
     for (const tr of table.querySelectorAll("tbody tr")) {
-      const th = tr.querySelector("th[scope=row]");
-      if (!th) continue;
-      const link = th.querySelector("a");
-      const name = (link ? link.innerText : th.firstChild.textContent).trim();
-      [...tr.querySelectorAll("td")].forEach((td, i) => {
-        const value = td.querySelector("span");
-        out[name + " | " + sites[i]] = (value ? value.innerText : td.innerText).trim();
+      const link = tr.querySelector("th.cg-name a");
+      if (!link) continue;
+      const cells = [...tr.querySelectorAll("td.cg-cell")];
+      sites.forEach((site, i) => {
+        const td = cells.length === 1 ? cells[0] : cells[i];  // a département-wide row spans every site
+        const value = td && td.querySelector(".cg-val");
+        out[link.innerText.trim() + " | " + site] = value ? value.innerText.trim() : null;
       });
     }
   }
@@ -316,7 +317,7 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
 
     # ---- 7. the committee dashboard of December ------------------------------------------------------------
     j.menu("Indicateurs", "Tableau de bord du COPIL")
-    j.fill(page.get_by_label("Mois"), f"{year}-12")
+    j.fill(page.get_by_role("textbox", name="Mois"), f"{year}-12")
     j.click(page.get_by_role("button", name="Afficher"))
     page.wait_for_url(re.compile(rf"month={year}-12"))
     j.shot("tableau-de-bord")
@@ -327,12 +328,20 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
         expected[f"{ON_TIME} | {name}"] = data.fr_percent(
             data.latest_complaint_share(rows, code, december, today)
         )
-        expected[f"{OVERDUE} | {name}"] = str(data.overdue_now(rows, code, today))
         for label, n in zip(criteria, satisfied[code], strict=True):
             key = f"{SATISFACTION}{label[0].lower()}{label[1:]} | {name}"
             expected[key] = data.fr_percent(round(100 * n / data.CONCERNED, 1))
     shown = {key: cells.get(key) for key in expected}
-    assert shown == expected
+    assert shown == expected, sorted(cells)
+    # the « À décider » strip: the requests late today, per site (a site with none is not listed)
+    card = page.locator(".cm-card").filter(has=page.get_by_role("heading", name=re.compile(OVERDUE)))
+    late = dict(
+        re.fullmatch(r"(.+) : (\d+)", li.strip()).groups() for li in card.locator("li").all_inner_texts()
+    )
+    expected_late = {
+        name: str(n) for code, name, *_ in data.SITES if (n := data.overdue_now(rows, code, today))
+    }
+    assert late == expected_late
 
     # ---- 8. the annual report (PDF) ------------------------------------------------------------------------
     j.menu("Rapports", "Bilan annuel")
@@ -385,21 +394,24 @@ def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_
         assert re.findall(r"\d+(?:,\d+)? %", unit_line) == rates, unit_line
     assert campaign_name in flat
     # IV. the indicators: the on-time answers to complaints over the year per site, and the months at target
-    lines = text.splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.strip() == ON_TIME and "Cible" in lines[i + 1])
+    lines = [ln.strip() for ln in text.splitlines()]
+    header = next(ln for ln in lines if ln.startswith("Indicateur Cible "))  # the table of the year
+    names = sorted((name for _code, name, *_ in data.SITES), key=header.index)  # its site columns, in order
+    at = next(
+        i
+        for i, ln in enumerate(lines)
+        if ln.startswith(ON_TIME.split(" dans")[0]) and i > lines.index(header)
+    )
+    target, *values = re.findall(r"\d+(?:,\d+)? %|—", lines[at])
+    months = dict(zip(names, re.findall(r"(\d+) / (\d+) à la cible", lines[at + 1]), strict=False))
     for code, name, *_ in data.SITES:
-        row = next(
-            m
-            for ln in lines[start:]
-            if (m := re.match(rf"{name} (\S+ %) (\d+) % (\d+) / (\d+)$", ln.strip()))
-        )
-        target = int(row.group(2))
+        target_value = int(target.removesuffix(" %"))
         monthly = [v for v in data.monthly_complaint_shares(rows, code, year, today) if v is not None]
-        assert (row.group(1), int(row.group(3)), int(row.group(4))) == (
+        shown = (values[names.index(name)], tuple(int(n) for n in months[name]))
+        assert shown == (
             data.fr_percent(data.complaint_figures(rows, code, today)["on_time_share"]),
-            sum(1 for v in monthly if v >= target),
-            len(monthly),
-        ), row.group(0)
+            (sum(1 for v in monthly if v >= target_value), len(monthly)),
+        ), (name, lines[at], lines[at + 1])
 
     kinds = {resolve(path).view_name for path in j.screens}
     print(

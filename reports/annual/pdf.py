@@ -16,8 +16,9 @@ from django.utils.safestring import SafeString
 
 from qualipref import charts
 from qualipref.pdf import RenderedPdf, html_to_pdf
+from reports.annual.tables import labelled_indicator, overview_columns, value_label
 
-from .typography import NBSP, month_short, number_fr, percent_fr
+from .typography import NBSP, month_short
 
 _DESC = re.compile(r"<desc\b.*?</desc>", re.DOTALL)
 
@@ -27,14 +28,6 @@ def _as_image(svg: str, alt: str) -> SafeString:
     than inline SVG, and the charts' ids no longer clash. Tooltip texts (<desc>) have no use on paper."""
     data = base64.b64encode(_DESC.sub("", str(svg)).encode()).decode()
     return format_html('<img class="chart-image" alt="{}" src="data:image/svg+xml;base64,{}">', alt, data)
-
-
-def _value_label(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "%":
-        return percent_fr(value)
-    return number_fr(value) if unit in ("", "nombre") else f"{number_fr(value)}{NBSP}{unit}"
 
 
 def _campaign_with_chart(campaign: dict) -> dict:
@@ -81,24 +74,14 @@ def _drawing(indicator: dict) -> str:
 
 
 def _indicator_with_chart(indicator: dict, year: int) -> dict:
-    indicator = dict(indicator)
+    indicator = labelled_indicator(indicator)
     unit = indicator.get("unit", "")
     chart_unit = unit if unit in ("%", "") else ""
-    indicator["target_label"] = _value_label(indicator.get("target"), unit)
-    indicator["has_site_targets"] = any(s.get("target") is not None for s in indicator["sites"])
-    indicator["sites"] = [
-        {
-            **s,
-            "year_label": _value_label(s.get("year_value"), unit),
-            "target_label": _value_label(s.get("target"), unit),
-        }
-        for s in indicator["sites"]
-    ]
     indicator["year"] = year
     indicator["drawing"] = _drawing(indicator)
     if indicator["drawing"] == "flat":
         value = next(v for s in indicator["sites"] for v in s["values"] if v is not None)
-        indicator["flat_label"] = _value_label(value, unit)
+        indicator["flat_label"] = value_label(value, unit)
         return indicator
     if indicator["drawing"] == "bars":
         # One value a site (a yearly survey): a dot per site against the target line.
@@ -157,10 +140,7 @@ def _indicators_part(context: dict) -> dict:
     with data, several a page), the flat ones in words and those without data listed."""
     year = context["year"]
     indicators = [_indicator_with_chart(i, year) for i in context.get("indicators") or []]
-    keys = {s["site_id"] for i in indicators for s in i["sites"]}
-    columns = [(s["id"], s["name"]) for s in context["sites"] if s["id"] in keys]
-    if None in keys:
-        columns.append((None, "Tout le département"))
+    columns = overview_columns(indicators, context["sites"])
     return {
         "indicators": indicators,
         "total": len(indicators) + len(context.get("indicators_without_data") or []),

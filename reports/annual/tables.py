@@ -7,6 +7,7 @@ declared here too, for the workbook only (`on="xlsx"`).
 from __future__ import annotations
 
 from qualipref.excel import workbook_bytes
+from reports.annual.typography import NBSP, number_fr, percent_fr
 from reports.tables import Col, Table, sheet, table_sheet
 
 
@@ -365,9 +366,41 @@ def _overview_rows(source) -> list[dict]:
     ]
 
 
-INDICATORS_OVERVIEW = Table(  # the PDF's part IV: every indicator with data, its year's figure per site
+def value_label(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return percent_fr(value)
+    return number_fr(value) if unit in ("", "nombre") else f"{number_fr(value)}{NBSP}{unit}"
+
+
+def labelled_indicator(indicator: dict) -> dict:
+    """An indicator of part IV with its values written as the report prints them (PDF and workbook)."""
+    unit = indicator.get("unit", "")
+    return {
+        **indicator,
+        "target_label": value_label(indicator.get("target"), unit),
+        "has_site_targets": any(s.get("target") is not None for s in indicator["sites"]),
+        "sites": [
+            {
+                **s,
+                "year_label": value_label(s.get("year_value"), unit),
+                "target_label": value_label(s.get("target"), unit),
+            }
+            for s in indicator["sites"]
+        ],
+    }
+
+
+def overview_columns(indicators: list, sites: list) -> list[tuple]:
+    """The sites (and « Tout le département ») that have a value in part IV's table of the year."""
+    keys = {s["site_id"] for i in indicators for s in i["sites"]}
+    columns = [(s["id"], s["name"]) for s in sites if s["id"] in keys]
+    return columns + ([(None, "Tout le département")] if None in keys else [])
+
+
+INDICATORS_OVERVIEW = Table(  # part IV: every indicator with data, its year's figure per site
     sheet="Indicateurs de l'année",
-    on="pdf",
     css="indicator-overview",
     columns=_overview_columns,
     rows=_overview_rows,
@@ -524,6 +557,16 @@ def annual_report_xlsx(ctx: dict) -> bytes:
         _findings_sheet(groups),
         table_sheet(GENERAL_FINDINGS, ctx),
         table_sheet(COMPLAINTS, ctx["evaluation"].get("complaints") or {}),
+        *(
+            [
+                table_sheet(
+                    INDICATORS_OVERVIEW,
+                    {"indicators": [labelled_indicator(i) for i in indicators], "columns": columns},
+                )
+            ]
+            if (columns := overview_columns(indicators, ctx["sites"]))
+            else []
+        ),
         _indicator_sheet(indicators, ctx["year"]),
         table_sheet(INDICATOR_MONTHS, ctx),
         table_sheet(PLANNED, ctx, title=f"Perspectives {ctx['next_year']}"),
