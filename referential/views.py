@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from qualipref import french
 from sites.access import WRITE, scope_for, writable
 from sites.models import Entity, Role
 
@@ -97,7 +98,7 @@ def referential_switch(request):
             else:
                 messages.success(
                     request,
-                    f"{len(selected)} entité{'s' if len(selected) > 1 else ''} "
+                    f"{len(selected)} {french.plural(len(selected), 'entité', 'entités')} "
                     f"désormais sous « {target} » (en préparation). L'historique est conservé.",
                 )
                 return redirect("home")
