@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from floor import QueryCounter, floor_ratio, install_floor, interleaved  # noqa: E402
+from national import build_departments  # noqa: E402
 
-DEPARTMENTS, ENTITIES_PER_DEPARTMENT, SITES_PER_ENTITY = 100, 2, 2
+DEPARTMENTS = 100
 DUE = 1000
 KINDS = ["complaint"] * 6 + ["suggestion", "letter", "email", "elected_request"]
 DEADLINES = {"complaint": 15, "suggestion": 15, "letter": 21, "email": 7, "elected_request": 12}
@@ -90,50 +91,9 @@ def setup(db: str, host: str, fresh: bool) -> None:
 
 def build_organisation():
     from referential.loader import DEFAULT_FILE, load_referential
-    from sites.models import Department, Entity, Membership, Site, User
 
     load_referential(DEFAULT_FILE)
-    departments = Department.objects.bulk_create(
-        [Department(code=f"{i + 1:03d}", name=f"Département {i + 1}") for i in range(DEPARTMENTS)]
-    )
-    entities = Entity.objects.bulk_create(
-        [
-            Entity(department=d, code=f"e-{d.code}-{j}", name=f"Entité {d.code}-{j}", kind="subprefecture")
-            for d in departments
-            for j in range(ENTITIES_PER_DEPARTMENT)
-        ]
-    )
-    sites = Site.objects.bulk_create(
-        [
-            Site(entity=e, code=f"s-{e.code}-{k}", name=f"Site {e.code}-{k}")
-            for e in entities
-            for k in range(SITES_PER_ENTITY)
-        ]
-    )
-    managers = User.objects.bulk_create(
-        [User(username=f"qm-{d.code}", email=f"qm-{d.code}@bench.example") for d in departments]
-    )
-    agents = User.objects.bulk_create(
-        [User(username=f"agent-{s.code}", email=f"agent-{s.code}@bench.example") for s in sites]
-    )
-    entity_by_id = {e.pk: e for e in entities}
-    Membership.objects.bulk_create(
-        [
-            Membership(user=u, role="quality_manager", department=d)
-            for u, d in zip(managers, departments, strict=True)
-        ]
-        + [
-            Membership(
-                user=a,
-                role="agent",
-                department_id=entity_by_id[s.entity_id].department_id,
-                entity_id=s.entity_id,
-                site=s,
-            )
-            for a, s in zip(agents, sites, strict=True)
-        ]
-    )
-    return departments, sites, {s.pk: a.pk for s, a in zip(sites, agents, strict=True)}
+    return build_departments([f"{i + 1:03d}" for i in range(DEPARTMENTS)])
 
 
 def generate(n: int, sites, agent_of_site) -> float:

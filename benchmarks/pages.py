@@ -39,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from floor import install_floor, interleaved, print_table  # noqa: E402
+from national import build_departments  # noqa: E402
 
-BENCH_DEPARTMENTS, ENTITIES_PER_DEPARTMENT, SITES_PER_ENTITY = 98, 2, 2
+BENCH_DEPARTMENTS = 98
 DUE = 1000
 KINDS = ["complaint"] * 6 + ["suggestion", "letter", "email", "elected_request"]
 DEADLINES = {"complaint": 15, "suggestion": 15, "letter": 21, "email": 7, "elected_request": 12}
@@ -88,48 +89,7 @@ def setup(db: str, host: str) -> None:
 
 def build_organisation():
     """98 benchmark départements beside the demo's two: (site id, département code, agent id) per site."""
-    from sites.models import Department, Entity, Membership, Site, User
-
-    departments = Department.objects.bulk_create(
-        [Department(code=f"B{i + 1:02d}", name=f"Département {i + 1}") for i in range(BENCH_DEPARTMENTS)]
-    )
-    entities = Entity.objects.bulk_create(
-        [
-            Entity(department=d, code=f"e-{d.code}-{j}", name=f"Entité {d.code}-{j}", kind="subprefecture")
-            for d in departments
-            for j in range(ENTITIES_PER_DEPARTMENT)
-        ]
-    )
-    sites = Site.objects.bulk_create(
-        [
-            Site(entity=e, code=f"s-{e.code}-{k}", name=f"Site {e.code}-{k}")
-            for e in entities
-            for k in range(SITES_PER_ENTITY)
-        ]
-    )
-    managers = User.objects.bulk_create(
-        [User(username=f"qm-{d.code}", email=f"qm-{d.code}@bench.example") for d in departments]
-    )
-    agents = User.objects.bulk_create(
-        [User(username=f"agent-{s.code}", email=f"agent-{s.code}@bench.example") for s in sites]
-    )
-    entity_by_id = {e.pk: e for e in entities}
-    Membership.objects.bulk_create(
-        [
-            Membership(user=u, role="quality_manager", department=d)
-            for u, d in zip(managers, departments, strict=True)
-        ]
-        + [
-            Membership(
-                user=a,
-                role="agent",
-                department_id=entity_by_id[s.entity_id].department_id,
-                entity_id=s.entity_id,
-                site=s,
-            )
-            for a, s in zip(agents, sites, strict=True)
-        ]
-    )
+    build_departments([f"B{i + 1:02d}" for i in range(BENCH_DEPARTMENTS)])
 
 
 def department_sites():
