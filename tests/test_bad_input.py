@@ -717,3 +717,17 @@ def test_read_only_urls_ignore_hostile_posts(demo, client):
             assert response.status_code < 500, f"POST {url}: {response.status_code}"
             h.assert_safe_html(response, f"POST {url}")
             assert h.table_checksums() == before, f"POST {url} changed the database"
+
+
+def test_the_checksums_see_a_write_and_forget_it_when_rolled_back(demo):
+    """The checksums re-read only the tables written since they were taken: a write is seen, and a
+    rollback to a savepoint brings the earlier checksums back."""
+    from sites.models import Site
+
+    before = h.table_checksums()
+    point = h.savepoint()
+    Site.objects.filter(pk=Site.objects.order_by("pk").values("pk")[:1]).update(name="Autre nom")
+    after = h.table_checksums()
+    assert sorted(t for t in after if after[t] != before[t]) == ["sites_site"]
+    h.rollback(point)
+    assert h.table_checksums() == before
