@@ -3,14 +3,17 @@
 - the clock: `QUALIPREF_TEST_TODAY` moves the whole session (time-machine, ticking) to a moment read as
   Europe/Paris local time; the run's header prints it;
 - one broker queue per test process, so that a worker's Celery thread never takes another's tasks;
-- the demo data, built once per session (per worker) in a database of its own: modules marked
-  `pytest.mark.demo` run against it, each test in a transaction rolled back as usual; the browser tests
-  (transactional: the live server reads committed rows) get a fresh copy of it before each test.
+- the demo data, built once per run by the first test process that needs it (the others wait for it,
+  then copy it: a database copy takes a second, a build twenty), each process on its own copy: modules
+  marked `pytest.mark.demo` run against it, each test in a transaction rolled back as usual; the browser
+  tests (transactional: the live server reads committed rows) get a fresh copy of it before each test.
 """
 
 import datetime as dt
+import fcntl
 import io
 import os
+import re
 import shutil
 import tempfile
 import zoneinfo
@@ -64,6 +67,20 @@ def pytest_configure(config):
     _sqlite_test_database_in_a_file(config)
     _no_persistent_connections()
     _flush_by_delete()
+
+
+def pytest_sessionfinish(session):
+    """The run's demo database goes with the run (dropped by the main process, after every worker)."""
+    config = session.config
+    if hasattr(config, "workerinput"):
+        return
+    marker = config._tmp_path_factory.getbasetemp() / SHARED_MARKER
+    if marker.exists():
+        from pytest_django.plugin import blocking_manager_key
+
+        with config.stash[blocking_manager_key].unblock():
+            drop_database(marker.read_text())
+        marker.unlink()
 
 
 def pytest_unconfigure(config):
@@ -205,12 +222,33 @@ def _closed_connection_kept_on(name):
         use_database(previous)
 
 
+SHARED_MARKER = "demo-database"
+
+
+def _shared_demo_name(main: str, shared: Path) -> str:
+    """The run's one demo database, beside the processes' own (named without the `_gwN` of a process)."""
+    if _connection().vendor == "postgresql":
+        return re.sub(r"_gw\d+$", "", main) + "_demo_shared"
+    return str(shared / "demo_shared.sqlite3")
+
+
+@contextmanager
+def _locked(path: Path):
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class DemoDatabase:
-    def __init__(self, main: str, media: Path):
+    def __init__(self, main: str, media: Path, shared: Path):
         self.main = main
         self.template = _derived_name(main, "demo")
         self.copies = []
         self.media = media
+        self.shared = shared  # the folder every process of the run sees (the run's base temporary folder)
         self.loaded = False
 
     def fresh_copy(self) -> str:
@@ -227,16 +265,26 @@ class DemoDatabase:
         self.copies = []
 
     def load(self):
-        """Builds the demo data once, committed, in the demo database (a copy of the empty test database)."""
+        """This process's demo database: a copy of the run's one, which the first process to get here
+        builds (committed, in a copy of its empty test database) while the others wait."""
         from django.core.management import call_command
         from django.test import override_settings
 
-        copy_database(self.main, self.template)
-        with (
-            _closed_connection_kept_on(self.template),
-            override_settings(MEDIA_ROOT=self.media, PASSWORD_HASHERS=FAST_HASHERS),
-        ):
-            call_command("load_demo", stdout=io.StringIO())
+        marker = self.shared / SHARED_MARKER
+        media = self.shared / "demo-media"
+        with _locked(self.shared / "demo.lock"):
+            if not marker.exists():
+                name = _shared_demo_name(self.main, self.shared)
+                copy_database(self.main, name)
+                with (
+                    _closed_connection_kept_on(name),
+                    override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS),
+                ):
+                    call_command("load_demo", stdout=io.StringIO())
+                marker.write_text(name)
+            copy_database(marker.read_text(), self.template)
+            if media.exists():
+                shutil.copytree(media, self.media, dirs_exist_ok=True)
         self.loaded = True
 
     @contextmanager
@@ -256,7 +304,9 @@ class DemoDatabase:
 @pytest.fixture(scope="session")
 def demo_database(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo database of this session (worker), loaded on first use."""
-    demo = DemoDatabase(_connection().settings_dict["NAME"], tmp_path_factory.mktemp("demo-media"))
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    demo = DemoDatabase(_connection().settings_dict["NAME"], tmp_path_factory.mktemp("demo-media"), shared)
     yield demo
     with django_db_blocker.unblock():
         demo.drop()

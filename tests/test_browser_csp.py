@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.browser import page  # noqa: F401 - fixture
@@ -36,7 +37,7 @@ def test_bootstrap_and_htmx_work_under_the_policy_and_inline_scripts_are_blocked
     assert page.evaluate("() => document.querySelectorAll('style').length") == 0
     # Bootstrap's dropdown opens the user menu
     page.locator("a.dropdown-toggle:has(.bi-person-circle)").click()
-    assert page.get_by_text("Vos affectations").is_visible()
+    expect(page.get_by_text("Vos affectations")).to_be_visible()
     assert not [m for m in console if "Content Security Policy" in m], console
     assert errors == []
 

@@ -62,6 +62,7 @@ def test_record_a_finding_and_print_its_gap_sheet(
 
     page.get_by_role("link", name="Fiche d'écart imprimable").click()
     sheet = page.get_by_role("article", name="Fiche d'écart")
+    sheet.wait_for()  # the click only starts the navigation
     assert sheet.get_by_role("heading", name="Fiche d'écart n° 1 — Non-conformité mineure").is_visible()
     assert sheet.get_by_text("Badges jamais commandés.").is_visible()
     assert page.get_by_role("button", name="Imprimer").is_visible()

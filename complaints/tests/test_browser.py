@@ -40,7 +40,7 @@ def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_ser
     # The model answer is inserted by a script: wait for it (Playwright's assertion retries).
     expect(page.locator("#id_answer")).to_have_value(re.compile("Nous avons bien reçu votre réclamation"))
     page.get_by_role("button", name="Enregistrer la réponse").click()
-    assert page.get_by_text(f"Réponse à {reference} enregistrée.").is_visible()
+    expect(page.get_by_text(f"Réponse à {reference} enregistrée.")).to_be_visible()
     assert page.get_by_text("Répondue dans le délai", exact=True).is_visible()
     correspondence.refresh_from_db()
     assert correspondence.status == Status.ANSWERED and correspondence.answered_on_time is True

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import page  # noqa: F401 - fixture
 
@@ -20,7 +21,7 @@ def test_the_quality_manager_generates_the_2015_report_and_downloads_it(page, li
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server.url}/reports/")
     page.get_by_role("button", name="Rapports").click()
-    assert page.get_by_role("link", name="Bilan annuel").is_visible()
+    expect(page.get_by_role("link", name="Bilan annuel")).to_be_visible()
     page.get_by_label("Département").select_option(label="Bouches-du-Rhône (13)")
     page.get_by_label("Année").select_option("2015")
     page.get_by_label("PDF", exact=True).check()

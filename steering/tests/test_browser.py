@@ -6,6 +6,7 @@ meeting and decision pages); its journey is tested there once Action.origin_deci
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from steering.models import Decision
 from tests.browser import page  # noqa: F401 - fixture
@@ -43,4 +44,4 @@ def test_the_quality_manager_records_a_copil_decision(page, live_server, org):  
     )
     assert page.get_by_role("link", name="Former avant septembre").is_visible()
     page.get_by_role("link", name="Former avant septembre").click()
-    assert page.get_by_role("heading", name="Décision du 7 juillet 2015").is_visible()
+    expect(page.get_by_role("heading", name="Décision du 7 juillet 2015")).to_be_visible()

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from referential.demo import load as load_referential
 from sites.demo import load as load_sites
@@ -56,7 +57,7 @@ def test_a_phone_answer_changes_the_rate_the_referent_sees(page, live_server):  
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, "survey_phone.png"), full_page=True)
     page.get_by_role("button", name="Envoyer mon avis").click()
-    assert page.get_by_role("heading", name="Merci pour votre avis").is_visible()
+    expect(page.get_by_role("heading", name="Merci pour votre avis")).to_be_visible()
 
     # The Arles referent logs in on a desktop and sees the new rates of the Arles unit.
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -78,7 +79,7 @@ def test_a_phone_answer_changes_the_rate_the_referent_sees(page, live_server):  
     for index in range(7):
         phone.get_by_role("group").nth(index).get_by_label("Pas du tout satisfait(e)", exact=True).check()
     phone.get_by_role("button", name="Envoyer mon avis").click()
-    assert phone.get_by_role("heading", name="Merci pour votre avis").is_visible()
+    expect(phone.get_by_role("heading", name="Merci pour votre avis")).to_be_visible()
     context.close()
     assert _arles_telephone_cell(page, campaign_url).startswith("50\u00a0%")
     if SCREENSHOTS:
