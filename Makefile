@@ -19,9 +19,15 @@ run: install migrate demo
 
 # The suite across the cores (one database per worker, a module's tests on one worker), the 25 slowest
 # steps in the log. QUALIPREF_TEST_TODAY=2027-01-05 (or 2027-03-28T02:30, Paris time) moves its clock.
+# The dependency audit runs beside the tests (it mostly waits on the network) and its verdict is printed
+# after them; either failing fails `make test`.
 TEST_WORKERS ?= auto
-test: install audit
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+test: install
+	@audit_log=$$(mktemp); $(PY) scripts/audit.py >"$$audit_log" 2>&1 & audit=$$!; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS); tests=$$?; \
+	wait $$audit; audited=$$?; \
+	echo "== Audit des dépendances (pip-audit) =="; cat "$$audit_log"; rm -f "$$audit_log"; \
+	if [ $$tests -ne 0 ]; then exit $$tests; fi; exit $$audited
 
 # The suite at each moment where dates go wrong (month starts, leap day, new year in Paris and in UTC,
 # daylight-saving changes, public holidays, a weekend, ten years on): for a release, not every CI run.

@@ -4,6 +4,7 @@ worker records each scheduled task it runs, and Ctrl-C stops every process it st
 
 The processes read the test database, so it must be one other processes can open (PostgreSQL)."""
 
+import contextlib
 import json
 import os
 import signal
@@ -41,6 +42,16 @@ def _session_processes(sid):
     return [line for line in out.splitlines() if line.split()[1] == str(sid) and "Z" not in line.split()[2]]
 
 
+def _default_interrupt():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _kill_session(sid):
+    for line in _session_processes(sid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+
+
 def _until(condition, seconds, what, log):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -65,10 +76,13 @@ def test_make_run_serves_the_site_runs_the_scheduled_jobs_and_ctrl_c_stops_every
     env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}  # the embedded broker
     env.update(DATABASE_URL=_database_url(), QUALIPREF_BROKER_DIR=str(broker), VENV=sys.prefix)
     with log.open("w") as out:
-        # start_new_session: the script leads a group of its own, like a shell's foreground job
+        # start_new_session: the script leads a group of its own, like a shell's foreground job, and like
+        # one it starts with Ctrl-C's default disposition: a signal ignored when bash starts cannot be
+        # trapped, and this test process may have inherited SIGINT ignored (a library's `signal.SIG_IGN`).
         process = subprocess.Popen(
             ["bash", "scripts/run.sh", "127.0.0.1", str(port)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_default_interrupt,
         )  # fmt: skip
     try:
         health = _until(lambda: _healthy(f"http://127.0.0.1:{port}/healthz"), 60, "the site answered", log)
@@ -92,5 +106,9 @@ def test_make_run_serves_the_site_runs_the_scheduled_jobs_and_ctrl_c_stops_every
         assert len(_session_processes(process.pid)) >= 4  # the script, runserver (×2), the worker
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground group
-        process.wait(timeout=40)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            _kill_session(process.pid)  # nothing left running after the test, whatever it found
+            pytest.fail(f"Ctrl-C did not stop scripts/run.sh within 40 s. Output:\n{log.read_text()[-3000:]}")
     _until(lambda: not _session_processes(process.pid), 10, "every process stopped", log)
