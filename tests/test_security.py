@@ -454,12 +454,27 @@ def load_audit():
     return module
 
 
-def test_make_test_runs_the_dependency_audit_first():
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^test: install audit$", makefile, re.MULTILINE)
-    assert re.search(r"^audit: install\n(?:\t.*\n)*\t\$\(PY\) scripts/audit.py$", makefile, re.MULTILINE)
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"pip-audit' in pyproject
+@pytest.mark.parametrize(
+    ("audit_status", "tests_status", "fails"), [(1, 0, True), (0, 1, True), (0, 0, False), (2, 0, True)]
+)
+def test_make_test_runs_the_dependency_audit_and_fails_with_it(tmp_path, audit_status, tests_status, fails):
+    """`make test` runs the audit beside the tests and prints it; either failing fails the build. The
+    interpreter is a stand-in that says what it was asked to run and answers the given status."""
+    stand_in = tmp_path / "python"
+    stand_in.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = scripts/audit.py ]; then echo audit-ran; exit {audit_status}; fi\n'
+        f'echo "tests-ran $*"; exit {tests_status}\n'
+    )
+    stand_in.chmod(0o755)
+    run = subprocess.run(
+        ["make", "-s", "-o", "install", "test", f"PY={stand_in}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "audit-ran" in run.stdout and "-m pytest -n" in run.stdout, run.stdout + run.stderr
+    assert run.stdout.index("tests-ran") < run.stdout.index("audit-ran")  # the verdict after the tests
+    assert (run.returncode != 0) is fails
+    assert '"pip-audit' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_a_known_vulnerability_fails_the_audit_with_its_fix():
