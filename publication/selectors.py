@@ -209,19 +209,30 @@ def can_write(user, snapshot) -> bool:
 def stale_publications(user, today=None) -> list:
     """The user's writable sites whose published results are older than the referential allows
     (Services Publics+ engagement 6: at least once a year), each with `last_period_end` (None: never
-    published). One query for the sites, one for the parameter."""
+    published). One query for the sites, one for the parameter of every département."""
     from dateutil.relativedelta import relativedelta
 
-    from referential.params import parameter_value
+    from referential.params import parameter_values
     from referential.selectors import current_referential
 
     today = today or timezone.localdate()
-    months = int(parameter_value(current_referential(), "results_max_age_months", default=12) or 12)
-    limit = today - relativedelta(months=months)
-    sites = (
+    sites = list(
         writable(user, Site.objects)
         .select_related("entity")
         .annotate(last_period_end=Max("snapshot__period_end", filter=Q(snapshot__status=PUBLISHED)))
         .order_by("entity__order", "order", "name")
     )
-    return [s for s in sites if s.last_period_end is None or s.last_period_end < limit]
+    # each département's value (its own edited version of the referential, or its override) in one query
+    months = parameter_values(
+        current_referential(today),
+        "results_max_age_months",
+        {s.entity.department_id for s in sites},
+        default=12,
+        on=today,
+    )
+    return [
+        s
+        for s in sites
+        if s.last_period_end is None
+        or s.last_period_end < today - relativedelta(months=int(months[s.entity.department_id] or 12))
+    ]

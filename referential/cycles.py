@@ -61,8 +61,9 @@ LABEL_AUDIT_KINDS = ("external", "follow_up", "renewal")
 AUDIT_DONE_STATUSES = ("report_issued", "closed")
 
 
-def next_audits(scopes) -> dict[int, NextAudit | None]:
-    """{scope id: next audit} for label scopes (with `module` loaded), in two queries.
+def next_audits(scopes, *, until: dt.date | None = None) -> dict[int, NextAudit | None]:
+    """{scope id: next audit} for label scopes (with `module` loaded), in two queries; with `until`, as
+    it stood that day (the audits finished after it do not count: the annual report of a past year).
 
     The last audit of a module counts under every version of its referential (a département's version
     edited in the app continues the published one: same module numbers). A scope whose referential has
@@ -92,6 +93,7 @@ def next_audits(scopes) -> dict[int, NextAudit | None]:
             audits__kind__in=LABEL_AUDIT_KINDS,
             audits__status__in=AUDIT_DONE_STATUSES,
         )
+        .filter(**({"audits__end_on__lte": until} if until else {}))
         .values_list(
             "audits__entity_id", "referential_id", "referential__adapts_id", "number", "audits__end_on"
         )

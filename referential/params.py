@@ -43,36 +43,53 @@ def parameter_value(referential, key: str, *, department=None, default=None, on=
     `referential.editing`), else the département's override, else the referential's default.
 
     A département's version passed as `referential` is read as it is (a report of its year)."""
+    department_id = getattr(department, "pk", department)
+    return parameter_values(referential, key, [department_id], default=default, on=on)[department_id]
+
+
+def parameter_values(referential, key: str, department_ids, *, default=None, on=None) -> dict:
+    """{département id: the value of `key` in force for it} (see `parameter_value`), in one query
+    whatever the number of départements; `None` among the ids stands for the referential's own value."""
     import datetime as dt
 
     from django.utils import timezone
 
     from .models import Parameter
 
+    department_ids = list(dict.fromkeys(department_ids))
     if referential is None:
-        return default
+        return dict.fromkeys(department_ids, default)
     on = on or timezone.localdate()
-    department_id = getattr(department, "pk", department)
-    scope = Q(referential=referential) & (Q(department__isnull=True) | Q(department_id=department_id))
-    if department_id is not None:
+    named = [d for d in department_ids if d is not None]
+    scope = Q(referential=referential) & (Q(department__isnull=True) | Q(department_id__in=named))
+    if named:
         scope |= Q(
             referential__adapts=referential,
-            referential__department_id=department_id,
+            referential__department_id__in=named,
             referential__valid_from__lte=on,
             department__isnull=True,
         )
     rows = list(
         Parameter.objects.filter(scope, key=key).values_list(
-            "referential_id", "referential__valid_from", "department_id", "value_type", "value", "choices"
+            "referential_id",
+            "referential__valid_from",
+            "department_id",
+            "value_type",
+            "value",
+            "choices",
+            "referential__department_id",
         )
     )
-    adapted = [r for r in rows if r[0] != referential.pk]
-    if adapted:
-        row = max(adapted, key=lambda r: (r[1] or dt.date.min, r[0]))
-    else:
-        own = {r[2]: r for r in rows}
-        row = own.get(department_id) if department_id is not None else None
-        row = row or own.get(None)
-    if row is None:
-        return default
-    return cast_value(row[3], row[4], row[5])
+    values = {}
+    for department_id in department_ids:
+        adapted = [
+            r for r in rows if department_id is not None and r[0] != referential.pk and r[6] == department_id
+        ]
+        if adapted:
+            row = max(adapted, key=lambda r: (r[1] or dt.date.min, r[0]))
+        else:
+            own = {r[2]: r for r in rows if r[0] == referential.pk}
+            row = own.get(department_id) if department_id is not None else None
+            row = row or own.get(None)
+        values[department_id] = default if row is None else cast_value(row[3], row[4], row[5])
+    return values

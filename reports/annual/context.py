@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from qualipref import french
+from referential.cycles import next_audits
 from referential.models import LabelScope, Referential
 from sites.models import Department, Membership, Role, Site
 
@@ -141,6 +142,12 @@ def _label(department: Department, year: int, entities: list[dict]) -> dict:
     by_entity: dict[int, list[LabelScope]] = defaultdict(list)
     for scope in scopes:
         by_entity[scope.entity_id].append(scope)
+    # The next audit as it stood at the year's end: the date recorded at the time when there is one (the
+    # 2015 report prints the renewal planned then), else the referential's cycle computes it.
+    computed = next_audits(scopes, until=end)
+    next_audit_on = {
+        s.pk: s.next_audit_on or (computed[s.pk].date if computed.get(s.pk) else None) for s in scopes
+    }
     rows = []
     for entity in entities:
         held = by_entity.get(entity["id"], [])
@@ -156,7 +163,7 @@ def _label(department: Department, year: int, entities: list[dict]) -> dict:
                 "labelled": bool(labelled),
                 "awarded_on": min((s.awarded_on for s in labelled), default=None),
                 "valid_until": max((s.valid_until for s in labelled if s.valid_until), default=None),
-                "next_audit_on": min((s.next_audit_on for s in held if s.next_audit_on), default=None),
+                "next_audit_on": min(filter(None, (next_audit_on[s.pk] for s in held)), default=None),
                 "referential": labelled[0].module.referential.name if labelled else None,
             }
         )
