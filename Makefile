@@ -9,7 +9,7 @@ PORT ?= 8000
 # WeasyPrint's libraries, Chromium for browser tests, poppler to read PDFs, gettext for translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
 
-.PHONY: run test test-dates audit install sysdeps migrate demo serve assets lint worker beat clean
+.PHONY: run test test-dates audit install sysdeps migrate demo demo-reset serve assets lint worker beat clean
 
 # The web server, a Celery worker and its scheduler (beat) together, on an embedded broker (files under
 # var/broker/, no Redis) unless CELERY_BROKER_URL is set; Ctrl-C stops all three (scripts/run.sh).
@@ -64,6 +64,10 @@ migrate: install
 
 demo: install
 	$(PY) manage.py load_demo
+
+# The demo rebuilt at today's date on an emptied database (everything in it goes, the demo's and yours).
+demo-reset: install migrate
+	$(PY) manage.py load_demo --reset
 
 worker: install
 	$(VENV)/bin/celery -A qualipref worker -l info

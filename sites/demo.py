@@ -266,6 +266,16 @@ def load(stdout=None):
     return {"départements": len(departments), "utilisateurs": len(USERS)}
 
 
+def built_on():
+    """The day the demo was first built in this database (its quality manager's account was made then), or
+    None: its recent life is dated from that day."""
+    from django.utils import timezone
+
+    manager = next(u[0] for u in USERS if u[4] == Role.QUALITY_MANAGER)
+    joined = User.objects.filter(username=manager).values_list("date_joined", flat=True).first()
+    return timezone.localdate(joined) if joined else None
+
+
 def logins():
     """(username, role, scope) of each demo account, for the command's output and the README."""
     sites = {s["code"]: s["name"] for entities in ORGANISATION.values() for e in entities for s in e["sites"]}

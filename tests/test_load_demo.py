@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -105,3 +107,50 @@ def test_the_demo_prefecture_is_set_up_so_its_quality_manager_sees_no_first_run_
     from reports.setup import checklist
 
     assert checklist(User.objects.get(username="qualite")) is None
+
+
+def test_loaded_again_another_day_the_demo_is_kept_as_it_is_with_a_notice(capsys):
+    """Its recent life is dated from the day it was built: a second one beside it would double the recent
+    audits, campaigns and plans. It is kept (with what users typed) and the notice says how to rebuild."""
+    import datetime as dt
+
+    import time_machine
+
+    from sites.demo import built_on
+
+    built = built_on()
+    assert built is not None
+    before = table_counts()
+    with time_machine.travel(dt.datetime.combine(built + dt.timedelta(days=40), dt.time(10)), tick=False):
+        call_command("load_demo")
+    assert table_counts() == before
+    output = capsys.readouterr().out
+    assert f"La démo a été chargée le {built:%d/%m/%Y} : elle est gardée telle quelle" in output
+    assert "make demo-reset" in output and "referent.arles" in output
+
+
+def test_reset_rebuilds_the_demo_at_todays_date_on_an_emptied_database():
+    import datetime as dt
+
+    import time_machine
+
+    from audits.models import Audit
+    from referential.demo import spplus_calendar
+    from sites.demo import built_on
+
+    later = built_on() + dt.timedelta(days=75)
+    with time_machine.travel(dt.datetime.combine(later, dt.time(10)), tick=False):
+        call_command("load_demo", "--reset", stdout=io.StringIO())
+        calendar = spplus_calendar()
+    assert built_on() == later
+    scopes = LabelScope.objects.filter(
+        entity__department__code="13", module__referential__code="services-publics-plus"
+    )
+    assert set(scopes.values_list("started_on", flat=True)) == {calendar["moved_on"]}
+    # only the certification audits of the new calendar: none left from the first build's
+    certification = Audit.objects.filter(
+        entity__department__code="13", kind=Audit.Kind.EXTERNAL, referential__code="services-publics-plus"
+    )
+    assert set(certification.values_list("entity__code", "end_on")) == {
+        (code, end) for code, (_start, end) in calendar["audits"].items()
+    }
