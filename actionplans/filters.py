@@ -34,7 +34,9 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["entity"].queryset = visible(user, Entity.objects)
         self.filters["site"].queryset = visible(user, Site.objects)
         departments = visible(user, Department.objects).values_list("pk", flat=True)
-        self.filters["module"].queryset = current_modules(departments)
+        # the modules in force, and those of past cycles the listed actions still point to
+        used = self.queryset.exclude(module=None).values("module_id") if self.queryset is not None else ()
+        self.filters["module"].queryset = current_modules(departments, keep=used)
         self.filters["owner"].queryset = department_users(user)
 
     def filter_site(self, queryset, name, value):

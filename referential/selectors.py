@@ -233,7 +233,12 @@ def finding_types_in_force(department_ids, *, keep=(), today: dt.date | None = N
     ).order_by("order", "pk")
 
 
-def _ids(keep) -> list[int]:
+def _ids(keep):
+    """The ids of `keep`: a list (falsy ids dropped) or a queryset of ids, kept as a subquery."""
+    from django.db.models import QuerySet
+
+    if isinstance(keep, QuerySet):
+        return keep
     return [pk for pk in keep if pk]
 
 

@@ -217,3 +217,25 @@ def test_evidence_and_comments(client, arles_referent, arles_action):
     assert arles_action.comments.get().text == "Devis reçu"
     page = client.get(arles_action.get_absolute_url()).content.decode()
     assert "Devis reçu" in page and "photo.pdf" in page
+
+
+def test_the_module_filter_offers_the_modules_of_past_cycles_the_actions_point_to(
+    client, org, quality_manager, modules
+):
+    """Under Services Publics+, an action of the Qualipref 2.0 years keeps its module: the register's module
+    filter offers it beside the eight engagements' module, and filters by it."""
+    from referential.loader import SPPLUS_FILE, load_referential
+    from referential.models import Module
+
+    spplus = load_referential(SPPLUS_FILE).referential
+    old = ActionFactory(plan__entity=org.arles_entity, module=modules[1], title="Action du cycle Qualipref")
+    ActionFactory(plan__entity=org.arles_entity, title="Action sans module")
+    client.force_login(quality_manager)
+    response = client.get(reverse("actionplans:action_list"))
+    offered = set(response.context["filter"].form.fields["module"].queryset)
+    assert modules[1] in offered
+    assert set(Module.objects.filter(referential=spplus)) <= offered
+    assert modules[2] not in offered  # a past module no action points to
+    listed = client.get(reverse("actionplans:action_list"), {"module": modules[1].pk})
+    assert [a.title for a in listed.context["page_obj"]] == [old.title]
+    assert not list(listed.context["messages"])
