@@ -1,7 +1,7 @@
 """Filters of the list pages, the same everywhere (issue 21).
 
 - A site, an entity or any row with a `code` is named in the query string by the code people read
-  (`?site=istres`, `?entity=sp-arles`, any case) or by its number (`?site=3`): `CodeOrPkFilter` for the
+  (`?site=accueil-nord`, `?entity=sp-nord`, any case) or by its number (`?site=3`): `CodeOrPkFilter` for the
   django-filter FilterSets, `object_param` for the views that read their query string themselves. The
   row is looked up among those the caller passes (the user's visible rows): another département's code or
   number is unknown, never a way in.

@@ -16,7 +16,7 @@ def public_url() -> str:
 
 
 def absolute(path: str) -> str:
-    """`path` (/public/arles/avis/) at the public address; an address that is already absolute is
+    """`path` (/public/accueil-nord/avis/) at the public address; an address that is already absolute is
     returned as it is."""
     if path.startswith(("http://", "https://")):
         return path

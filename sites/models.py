@@ -42,13 +42,18 @@ class TimeZone(models.TextChoices):
 
 
 class Department(TimeStampedModel):
-    code = models.CharField("code", max_length=3, unique=True, help_text="Code INSEE, par exemple 13.")
+    code = models.CharField(
+        "code",
+        max_length=3,
+        unique=True,
+        help_text="Code INSEE du département (2 ou 3 caractères : 01 à 95, 2A, 2B, 971…).",
+    )
     name = models.CharField("nom", max_length=100)
     prefecture_name = models.CharField(
         "nom de la préfecture",
         max_length=150,
         blank=True,
-        help_text="Par exemple « Préfecture des Bouches-du-Rhône ».",
+        help_text="Tel qu’il figure sur les courriers et le bilan annuel : « Préfecture de … ».",
     )
     time_zone = models.CharField(
         "fuseau horaire",
