@@ -118,7 +118,14 @@ AGENTS = {
         ("Arnaud", "Lucie", D(2012, 9, 1), True, [("reception", D(2015, 3, 10)), ("reception", 400)]),
         ("Blanc", "Éric", D(2010, 1, 4), True, [("reception", D(2015, 3, 10)), ("reception", 700)]),
         ("Chabert", "Inès", D(2014, 2, 3), True, [("reception", D(2015, 6, 2)), ("reception", 300)]),
-        ("Durand", "Paul", D(2008, 5, 12), True, [("reception", D(2015, 3, 10))]),
+        # renewed nearly four years ago: due again within the month
+        (
+            "Durand",
+            "Paul",
+            D(2008, 5, 12),
+            True,
+            [("reception", D(2015, 3, 10)), ("reception", 4 * 365 - 20)],
+        ),
         (
             "Estève",
             "Mona",
@@ -133,7 +140,15 @@ AGENTS = {
     "saint-sebastien": [
         ("Imbert", "Claire", D(2011, 4, 1), True, [("reception", D(2015, 5, 19)), ("reception", 500)]),
         ("Jourdan", "Malik", D(2007, 9, 3), True, [("reception", D(2015, 5, 19)), ("reception", 500)]),
-        ("Kieffer", "Sonia", D(2009, 1, 5), True, [("reception", D(2009, 3, 2))]),
+        # untrained since 2009 in the 2015 report; today, her renewal is late by a fortnight (the demo's
+        # deliberate late training)
+        (
+            "Kieffer",
+            "Sonia",
+            D(2009, 1, 5),
+            True,
+            [("reception", D(2009, 3, 2)), ("reception", 4 * 365 + 14)],
+        ),
         ("Lambert", "Hugo", D(2013, 6, 17), True, [("reception", D(2015, 5, 19)), ("reception", 600)]),
         ("Marchand", "Élodie", D(2012, 10, 1), True, [("reception", D(2015, 9, 8)), ("reception", 350)]),
         ("Nguyen", "Bao", D(2014, 9, 1), True, [("reception", D(2015, 9, 8)), ("reception", 350)]),

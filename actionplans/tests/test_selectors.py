@@ -108,3 +108,20 @@ def test_overdue_action_counts_match_action_figures_per_site_entity_and_total(or
         "entities": {},
         "total": 0,
     }
+
+
+def test_a_finding_of_a_past_cycle_no_longer_asks_for_an_action(org, quality_manager, make_finding, modules):
+    """Arles moved to another referential in 2024: its 2015 finding stays in its audit and its year's
+    report, but leaves the loop panel, the readiness and the inbox; a finding of the new cycle is there."""
+    from actionplans.selectors import findings_without_action_queryset
+    from referential.models import LabelScope
+
+    old = make_finding(code="minor_nonconformity", title="Constat de 2015")
+    new = make_finding(code="minor_nonconformity", title="Constat du nouveau cycle")
+    new.observed_on = dt.date(2025, 3, 4)
+    new.save()
+    assert set(findings_without_action_queryset(quality_manager)) == {old, new}
+    LabelScope.objects.create(
+        entity=org.arles_entity, module=modules[1], status="preparing", started_on=dt.date(2024, 6, 1)
+    )
+    assert list(findings_without_action_queryset(quality_manager)) == [new]
