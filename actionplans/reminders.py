@@ -177,7 +177,7 @@ def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | Non
         )
     findings = (
         findings_late_queryset(user)
-        .select_related("finding_type", "entity", "site")
+        .select_related("finding_type", "entity", "site", "department")
         .order_by("observed_on", "pk")[:limit]
     )
     plan = reverse("actionplans:action_create")
@@ -191,7 +191,13 @@ def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | Non
                 level=inbox.TODO,
                 action_url=f"{plan}?origin_kind=finding&origin_id={finding.pk}",
                 action_label="Planifier une action",
-                group=finding.site.name if finding.site_id else finding.entity.name,
+                # a finding names a site, or an entity, or only its département (a finding of the whole
+                # département's organisation)
+                group=finding.site.name
+                if finding.site_id
+                else finding.entity.name
+                if finding.entity_id
+                else str(finding.department),
                 detail=f"Constaté le {long_date(finding.observed_on, today)}, sans action",
             )
         )

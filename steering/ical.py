@@ -153,7 +153,9 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
             )
         )
 
-    findings = list(action_reminders.findings_late_queryset(user).select_related("entity")[:MAX_ITEMS])
+    findings = list(
+        action_reminders.findings_late_queryset(user).select_related("entity", "department")[:MAX_ITEMS]
+    )
     dates = _finding_dates(findings, today)
     for f in findings:
         if f.pk not in dates:
@@ -164,7 +166,8 @@ def feed_for_user(user, *, today: dt.date | None = None) -> bytes:
                 stamp=stamp,
                 day=dates[f.pk],
                 summary=f"Constat sans action : {f.title}",
-                description=f"{f.entity} · à traiter avant le prochain audit (planifier une action)",
+                description=f"{f.entity or f.department} · à traiter avant le prochain audit (planifier une "
+                "action)",
                 url=absolute(f.get_absolute_url()),
                 category="Constats",
             )

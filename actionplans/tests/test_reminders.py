@@ -87,3 +87,23 @@ def test_the_reminder_sweep_through_a_real_worker(celery_worker_app, org, qualit
     )
     send_daily_reminders.delay().get(timeout=30)
     assert Notice.objects.filter(object_id=action.pk, level="overdue", recipient=quality_manager).count() == 1
+
+
+def test_a_finding_of_the_whole_departement_is_listed_under_the_departement(
+    client, org, quality_manager, finding_types
+):
+    """A finding may name no site and no entity (the département's organisation): the inbox groups it under
+    the département, the calendar feed names it too."""
+    from actionplans.reminders import due_items
+    from audits.models import Finding
+
+    finding = Finding.objects.create(
+        department=org.bdr,
+        finding_type=finding_types["minor_nonconformity"],
+        title="Organisation départementale des accueils",
+        observed_on=dt.date(2026, 3, 2),
+    )
+    rows = [r for r in due_items(quality_manager, dt.date(2026, 4, 1)) if r.kind == "finding"]
+    assert [(r.title, r.group) for r in rows] == [(finding.title, str(org.bdr))]
+    client.force_login(quality_manager)
+    assert finding.title in client.get("/").content.decode()
