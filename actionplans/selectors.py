@@ -101,17 +101,19 @@ def findings_without_action_queryset(user, perm: str = READ):
     """The findings of the user's scope (`perm` held on them) whose type requires an action and that have
     none, not closed yet, of the entity's current label cycle: the one rule of the loop panel, the
     readiness, the inbox and its badge. A finding observed before its entity moved to another referential
-    (a label scope started after it) belongs to a past cycle: kept in its audit and its year's report, it
-    no longer asks for an action."""
+    (a label scope started after it; for a finding of the whole département, one of its entities) belongs
+    to a past cycle: kept in its audit and its year's report, it no longer asks for an action."""
     from audits.models import Finding
     from referential.models import LabelScope
 
     queryset = visible(user, Finding.objects, perm).filter(finding_type__requires_action=True)
     queryset = queryset.exclude(status=Finding.Status.VERIFIED_CLOSED)
-    moved_since = LabelScope.objects.filter(entity=OuterRef("entity"), started_on__gt=OuterRef("observed_on"))
-    return queryset.filter(
-        ~Exists(Action.objects.filter(origin_finding=OuterRef("pk"))), ~Exists(moved_since)
+    later = LabelScope.objects.filter(started_on__gt=OuterRef("observed_on"))
+    # an entity's finding: its entity moved; a finding of the whole département: one of its entities did
+    past_cycle = Exists(later.filter(entity=OuterRef("entity"))) | Q(entity__isnull=True) & Exists(
+        later.filter(entity__department=OuterRef("department"))
     )
+    return queryset.filter(~Exists(Action.objects.filter(origin_finding=OuterRef("pk")))).exclude(past_cycle)
 
 
 def findings_without_action(user, *, entity=None, limit=50):

@@ -125,3 +125,23 @@ def test_a_finding_of_a_past_cycle_no_longer_asks_for_an_action(org, quality_man
         entity=org.arles_entity, module=modules[1], status="preparing", started_on=dt.date(2024, 6, 1)
     )
     assert list(findings_without_action_queryset(quality_manager)) == [new]
+
+
+def test_a_departement_finding_of_a_past_cycle_no_longer_asks_for_an_action(
+    org, quality_manager, finding_types, modules
+):
+    from actionplans.selectors import findings_without_action_queryset
+    from audits.models import Finding
+    from referential.models import LabelScope
+
+    finding = Finding.objects.create(
+        department=org.bdr,
+        finding_type=finding_types["sensitive_point"],
+        title="Organisation départementale des accueils",
+        observed_on=dt.date(2015, 9, 18),
+    )
+    assert list(findings_without_action_queryset(quality_manager)) == [finding]
+    LabelScope.objects.create(
+        entity=org.arles_entity, module=modules[1], status="preparing", started_on=dt.date(2024, 6, 1)
+    )
+    assert list(findings_without_action_queryset(quality_manager)) == []
