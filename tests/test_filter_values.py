@@ -51,6 +51,7 @@ def bad_values():
         ("year", "-5", False),
         ("annee", "99999", False),
         ("annee", "-5", False),
+        ("type", "type-inconnu", False),
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, notify
 from qualipref.links import absolute_reverse
 from qualipref.lists import month_param, year_param
 from qualipref.timeline import timeline_for
@@ -35,8 +36,10 @@ def _month_from(request, today):
 
 def _filtered_deadlines(request):
     deadlines = selectors.deadlines_for_user(request.user)
-    kind = request.GET.get("type", "")
-    if kind in Deadline.Kind.values:
+    notices = []
+    kind = choice_param(request, "type", Deadline.Kind.choices, "Type", notices)
+    notify(request, notices)  # an unknown type is ignored, and said
+    if kind:
         deadlines = deadlines.filter(kind=kind)
     return deadlines, kind
 

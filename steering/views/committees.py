@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from qualipref.attachments.services import attachment_add, attachments_for
 from qualipref.excel import Column, xlsx_response
+from qualipref.filters import choice_param, notify
 from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
@@ -139,10 +140,12 @@ def member_remove(request, pk, member_pk):
 def meeting_list(request):
     meetings = selectors.meetings_for_user(request.user)
     year = year_param(request, "annee")
-    kind = request.GET.get("type", "")
+    notices = []
+    kind = choice_param(request, "type", Committee.Kind.choices, "Type", notices)
+    notify(request, notices)  # an unknown type is ignored, and said
     if year:
         meetings = meetings.filter(held_on__year=year)
-    if kind in Committee.Kind.values:
+    if kind:
         meetings = meetings.filter(committee__kind=kind)
     meetings, sort = sort_queryset(
         request, meetings, {"date": "held_on", "comite": "committee__name"}, "-date"
