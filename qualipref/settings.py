@@ -153,6 +153,8 @@ TEMPLATES = [
                 "sites.context_processors.navigation",
                 "reports.context_processors.inbox_badges",
             ],
+            # `pluralize` under the French rule in every template (« 0 jour », « 2 jours »)
+            "builtins": ["qualipref.templatetags.french"],
         },
     },
 ]
