@@ -222,16 +222,8 @@ def login(page, base_url, username="qualite"):
 
 
 def _settle(page):
-    """Scroll through the page so what loads on view (the dashboard's trend charts) is there, then wait."""
-    page.evaluate(
-        """async () => {
-          for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
-            window.scrollTo(0, y);
-            await new Promise(r => setTimeout(r, 30));
-          }
-          window.scrollTo(0, 0);
-        }"""
-    )
+    """A page whose parts load after it (htmx: `hx-trigger`) is checked once they are in. Nothing loads on
+    scroll (no `revealed` / `intersect` trigger, no lazy image), so the page is not scrolled through."""
     if page.locator("[hx-trigger]").count():
         with contextlib.suppress(PlaywrightError):  # a page still polling is checked as it stands
             page.wait_for_load_state("networkidle", timeout=5000)

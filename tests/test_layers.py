@@ -110,3 +110,15 @@ def test_no_app_looks_another_up_at_run_time():
         )
     ]
     assert offenders == []
+
+
+def test_nothing_loads_on_scroll_so_axe_checks_pages_without_scrolling_them():
+    """tests/axe.py checks a page as it stands once its htmx parts are in: no template loads a part when
+    it scrolls into view (`revealed`, `intersect`) nor an image lazily, which axe would then miss."""
+    found = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in [*(ROOT / "templates").rglob("*.html"), *(ROOT / "static" / "js").rglob("*.js")]
+        for word in ("revealed", "intersect", 'loading="lazy"', "IntersectionObserver")
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert not found, found
