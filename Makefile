@@ -25,6 +25,7 @@ TEST_WORKERS ?= auto
 test: install
 	@audit_log=$$(mktemp); $(PY) scripts/audit.py >"$$audit_log" 2>&1 & audit=$$!; \
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS); tests=$$?; \
+	if [ $$tests -eq 5 ]; then echo "pytest n'a collecté aucun test (code 5) : la suite est cassée." >&2; fi; \
 	wait $$audit; audited=$$?; \
 	echo "== Audit des dépendances (pip-audit) =="; cat "$$audit_log"; rm -f "$$audit_log"; \
 	if [ $$tests -ne 0 ]; then exit $$tests; fi; exit $$audited

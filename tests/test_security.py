@@ -455,7 +455,8 @@ def load_audit():
 
 
 @pytest.mark.parametrize(
-    ("audit_status", "tests_status", "fails"), [(1, 0, True), (0, 1, True), (0, 0, False), (2, 0, True)]
+    ("audit_status", "tests_status", "fails"),
+    [(1, 0, True), (0, 1, True), (0, 0, False), (2, 0, True), (0, 5, True)],
 )
 def test_make_test_runs_the_dependency_audit_and_fails_with_it(tmp_path, audit_status, tests_status, fails):
     """`make test` runs the audit beside the tests and prints it; either failing fails the build. The
@@ -474,6 +475,7 @@ def test_make_test_runs_the_dependency_audit_and_fails_with_it(tmp_path, audit_s
     assert "audit-ran" in run.stdout and "-m pytest -n" in run.stdout, run.stdout + run.stderr
     assert run.stdout.index("tests-ran") < run.stdout.index("audit-ran")  # the verdict after the tests
     assert (run.returncode != 0) is fails
+    assert ("aucun test (code 5)" in run.stderr) is (tests_status == 5)
     assert '"pip-audit' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
