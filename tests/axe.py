@@ -81,6 +81,7 @@ def internal_pages():
         # lists
         ("organisation", reverse("sites:organisation")),
         ("référentiel", reverse("referential:index")),
+        ("correspondances entre référentiels", reverse("referential:crosswalk")),
         ("audits", reverse("audits:audit_list")),
         ("constats", reverse("audits:finding_list")),
         ("préparation du label", reverse("audits:readiness")),
