@@ -80,6 +80,8 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
             "referential__department_id",
         )
     )
+    # the referential's own rows, by département (None: its default value)
+    own = {r[2]: r for r in rows if r[0] == referential.pk}
     values = {}
     for department_id in department_ids:
         adapted = [
@@ -88,8 +90,6 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
         if adapted:
             row = max(adapted, key=lambda r: (r[1] or dt.date.min, r[0]))
         else:
-            own = {r[2]: r for r in rows if r[0] == referential.pk}
-            row = own.get(department_id) if department_id is not None else None
-            row = row or own.get(None)
+            row = own.get(department_id) or own.get(None)
         values[department_id] = default if row is None else cast_value(row[3], row[4], row[5])
     return values
