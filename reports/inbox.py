@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db import connections
 from django.db.models import F, Func, IntegerField, Subquery
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -123,8 +125,9 @@ class Badges:
     def total(self) -> int:
         return sum(self.by_kind.values())
 
-    @property
+    @cached_property
     def by_url(self) -> dict[str, int]:
+        """Read by every menu entry (16 on a page): the URLs are reversed once per request."""
         out = {}
         for kind, n in self.by_kind.items():
             if n:
@@ -136,12 +139,47 @@ class Badges:
         return ", ".join(f"{n} {ngettext(*BADGE_WORDS[k], n)}" for k, n in self.by_kind.items() if n)
 
 
+# The badges' SQL, compiled once per (user, day, persona, scope) in each process: the menu reads the badges on
+# every page, and building and compiling the five apps' querysets cost more than running their one query.
+# Only the SQL is kept, never a count: the query runs on every page, so a write shows at once. What the SQL
+# depends on is the whole key (the rules are code; the user's id, the day and the scope's ids are its only
+# parameters), so a user whose memberships change gets a new key.
+_COMPILED_BADGES: dict[tuple, tuple[str, tuple, list[str], str]] = {}
+_COMPILED_BADGES_MAX = 2048
+
+
+def _compiled_badges(user, today: dt.date, persona: str):
+    key = (user.pk, today, persona, scope_for(user).key)
+    compiled = _COMPILED_BADGES.get(key)
+    if compiled is None:
+        from django.contrib.auth import get_user_model
+
+        querysets = _late_querysets(user, today, persona)
+        kinds = list(querysets)
+        queryset = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .order_by()
+            .annotate(**{f"n_{k}": _count(q) for k, q in querysets.items()})
+            .values(*[f"n_{k}" for k in kinds])[:1]
+        )
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+        if len(_COMPILED_BADGES) >= _COMPILED_BADGES_MAX:
+            _COMPILED_BADGES.clear()
+        compiled = _COMPILED_BADGES[key] = (sql, tuple(params), kinds, queryset.db)
+    return compiled
+
+
 def badges_for(user, today: dt.date) -> Badges:
     """One query; nothing for a committee member, an auditor or a user without role (no late item)."""
     persona = persona_of(user)
     if persona in (COMMITTEE, READER) or not user.is_authenticated:
         return Badges()
-    return Badges(counts(_late_querysets(user, today, persona), user))
+    sql, params, kinds, alias = _compiled_badges(user, today, persona)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone() or (0,) * len(kinds)
+    return Badges({kind: n or 0 for kind, n in zip(kinds, row, strict=True)})
 
 
 @dataclass

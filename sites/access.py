@@ -188,6 +188,21 @@ class AccessScope:
     def is_empty(self) -> bool:
         return not self.can(READ)
 
+    @property
+    def key(self) -> tuple:
+        """Everything the compiled filters depend on, hashable: two scopes with the same key compile the
+        same SQL (a caller may reuse a query compiled for one with the other)."""
+
+        def frozen(ids):
+            return tuple(sorted((perm, tuple(sorted(v))) for perm, v in ids.items()))
+
+        return (
+            frozen(self.sites),
+            frozen(self.entities),
+            frozen(self.departments),
+            tuple(sorted(self.roles)),
+        )
+
 
 def _fk_to(through, model) -> str:
     for f in through._meta.get_fields():

@@ -161,3 +161,34 @@ def test_the_badges_cost_one_query_on_any_page(client, arles_referent, items, dj
     badge_queries = [q for q in page.captured_queries if q["sql"].count("COUNT(") >= 5]
     assert len(badge_queries) == 1, [q["sql"][:200] for q in page.captured_queries]
     assert 'rounded-pill text-bg-danger">3<' in html
+
+
+def test_the_badges_sql_is_compiled_once_but_every_page_counts_afresh(org, arles_referent, items, today):
+    """The badges' SQL is kept per (user, day, scope); the counts are not: a new late item, and a scope
+    that grows, show on the next page."""
+    from reports import inbox
+    from sites.access import scope_for
+    from sites.models import Membership, Role
+
+    inbox._COMPILED_BADGES.clear()
+    before = badges_for(arles_referent, today)
+    assert len(inbox._COMPILED_BADGES) == 1
+    make_correspondence(org.arles, received_on=today - dt.timedelta(days=40), subject="Deuxième retard")
+    again = badges_for(arles_referent, today)
+    assert len(inbox._COMPILED_BADGES) == 1  # the same SQL…
+    assert again.by_kind["requests"] == before.by_kind["requests"] + 1  # …counted again
+
+    # Istres joins the referent's scope: another key, another SQL, Istres's late request counted.
+    Membership.objects.create(
+        user=arles_referent,
+        role=Role.SITE_REFERENT,
+        department=org.bdr,
+        entity=org.istres.entity,
+        site=org.istres,
+    )
+    narrower = scope_for(arles_referent).key
+    del arles_referent._qualipref_scope
+    assert scope_for(arles_referent).key != narrower
+    wider = badges_for(arles_referent, today)
+    assert len(inbox._COMPILED_BADGES) == 2
+    assert wider.by_kind["requests"] == again.by_kind["requests"] + 1
