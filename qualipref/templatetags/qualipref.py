@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from qualipref.french import plural
 
@@ -67,3 +68,95 @@ def absolute_url(name, *args, **kwargs):
     from qualipref.links import absolute_reverse
 
     return absolute_reverse(name, *args, **kwargs)
+
+
+# The Bootstrap 5 class of a widget's control, after the widget's own name (crispy-forms' classes).
+_CONTROL_CLASS = {
+    "select": "form-select",
+    "selectmultiple": "form-select",
+    "checkboxinput": "form-check-input",
+}
+
+
+@register.filter
+def filter_fields(form):
+    """A register's filter form in Bootstrap 5's markup (crispy-forms' markup for a plain form: label,
+    control, error, help text), written in Python once: the registers render it on every page, and a
+    template per field made it the costliest part of a register page."""
+    parts = []
+    if form.non_field_errors():
+        items = format_html_join("", "<li>{}</li>", ((e,) for e in form.non_field_errors()))
+        parts.append(
+            format_html('<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>', items)
+        )
+    for field in form:
+        if field.is_hidden:
+            parts.append(str(field))
+            continue
+        widget = field.field.widget
+        kind = type(widget).__name__.lower()
+        attrs = {
+            "class": " ".join(
+                c for c in (widget.attrs.get("class"), kind, _CONTROL_CLASS.get(kind, "form-control")) if c
+            )
+        }
+        described = [f"{field.auto_id}_helptext"] if field.help_text else []
+        if field.errors:
+            attrs["class"] += " is-invalid"
+            attrs["aria-invalid"] = "true"
+            described.append(f"{field.auto_id}_error")
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        control = field.as_widget(attrs=attrs)
+        errors = ""
+        if field.errors:
+            errors = format_html(
+                '<div id="{}_error" class="invalid-feedback">{}</div>',
+                field.auto_id,
+                format_html_join(
+                    "",
+                    '<p id="error_{}_{}"><strong>{}</strong></p>',
+                    ((i, field.auto_id, e) for i, e in enumerate(field.errors, 1)),
+                ),
+            )
+        help_text = (
+            # help texts are the developers' words, shown as Django and crispy-forms show them (not escaped)
+            format_html(
+                '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, mark_safe(field.help_text)
+            )
+            if field.help_text
+            else ""
+        )
+        required = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
+        label_class = " requiredField" if field.field.required else ""
+        if kind == "checkboxinput":
+            parts.append(
+                format_html(
+                    '<div class="mb-3"><div id="div_{}" class="form-check">{}'
+                    '<label for="{}" class="form-check-label{}">{}{}</label>{}{}</div></div>',
+                    field.auto_id,
+                    control,
+                    field.id_for_label,
+                    label_class,
+                    field.label,
+                    required,
+                    errors,
+                    help_text,
+                )
+            )
+        else:
+            parts.append(
+                format_html(
+                    '<div id="div_{}" class="mb-3">'
+                    '<label for="{}" class="form-label{}">{}{}</label>{}{}{}</div>',
+                    field.auto_id,
+                    field.id_for_label,
+                    label_class,
+                    field.label,
+                    required,
+                    control,
+                    errors,
+                    help_text,
+                )
+            )
+    return mark_safe("\n".join(str(p) for p in parts))
