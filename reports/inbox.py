@@ -99,19 +99,24 @@ def _late_querysets(user, today: dt.date, persona: str) -> dict:
     return {}
 
 
-def counts(querysets: dict, user) -> dict[str, int]:
-    """Every count in one query (scalar subqueries over the user's row)."""
-    if not querysets:
-        return {}
+def _counts_queryset(querysets: dict, user):
+    """Every count in one query (scalar subqueries over the user's row): `n_<kind>` columns."""
     from django.contrib.auth import get_user_model
 
-    row = (
+    return (
         get_user_model()
         .objects.filter(pk=user.pk)
+        .order_by()
         .annotate(**{f"n_{k}": _count(q) for k, q in querysets.items()})
-        .values(*[f"n_{k}" for k in querysets])
-        .first()
-    ) or {}
+        .values(*[f"n_{k}" for k in querysets])[:1]
+    )
+
+
+def counts(querysets: dict, user) -> dict[str, int]:
+    """Every count in one query."""
+    if not querysets:
+        return {}
+    row = next(iter(_counts_queryset(querysets, user)), {})
     return {k: row.get(f"n_{k}") or 0 for k in querysets}
 
 
@@ -152,17 +157,9 @@ def _compiled_badges(user, today: dt.date, persona: str):
     key = (user.pk, today, persona, scope_for(user).key)
     compiled = _COMPILED_BADGES.get(key)
     if compiled is None:
-        from django.contrib.auth import get_user_model
-
         querysets = _late_querysets(user, today, persona)
         kinds = list(querysets)
-        queryset = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .order_by()
-            .annotate(**{f"n_{k}": _count(q) for k, q in querysets.items()})
-            .values(*[f"n_{k}" for k in kinds])[:1]
-        )
+        queryset = _counts_queryset(querysets, user)
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
         if len(_COMPILED_BADGES) >= _COMPILED_BADGES_MAX:
             _COMPILED_BADGES.clear()

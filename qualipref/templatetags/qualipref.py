@@ -127,19 +127,22 @@ def filter_fields(form):
             if field.help_text
             else ""
         )
-        required = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
-        label_class = " requiredField" if field.field.required else ""
-        if kind == "checkboxinput":
+        check_box = kind == "checkboxinput"
+        label = format_html(
+            '<label for="{}" class="{}{}">{}{}</label>',
+            field.id_for_label,
+            "form-check-label" if check_box else "form-label",
+            " requiredField" if field.field.required else "",
+            field.label,
+            mark_safe('<span class="asteriskField">*</span>') if field.field.required else "",
+        )
+        if check_box:  # the box before its label, in a form-check
             parts.append(
                 format_html(
-                    '<div class="mb-3"><div id="div_{}" class="form-check">{}'
-                    '<label for="{}" class="form-check-label{}">{}{}</label>{}{}</div></div>',
+                    '<div class="mb-3"><div id="div_{}" class="form-check">{}{}{}{}</div></div>',
                     field.auto_id,
                     control,
-                    field.id_for_label,
-                    label_class,
-                    field.label,
-                    required,
+                    label,
                     errors,
                     help_text,
                 )
@@ -147,13 +150,9 @@ def filter_fields(form):
         else:
             parts.append(
                 format_html(
-                    '<div id="div_{}" class="mb-3">'
-                    '<label for="{}" class="form-label{}">{}{}</label>{}{}{}</div>',
+                    '<div id="div_{}" class="mb-3">{}{}{}{}</div>',
                     field.auto_id,
-                    field.id_for_label,
-                    label_class,
-                    field.label,
-                    required,
+                    label,
                     control,
                     errors,
                     help_text,
