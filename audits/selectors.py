@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from referential import cycles
 from referential import selectors as referential_selectors
-from referential.models import Criterion, Engagement, FindingType, LabelScope
+from referential.models import Engagement, FindingType, LabelScope
 from sites.access import READ, get_for_user, visible
 from sites.models import Entity
 
@@ -188,7 +188,8 @@ def readiness_overview(
     """Readiness of each entity of the user's scope (or of `entity_ids` within it), per module of its
     label scope. About nine queries, whatever the number of entities, findings and self-assessments.
     A caller that already holds the user's visible entities (in their default order) passes them as
-    `entities`, sparing their query."""
+    `entities`, sparing their query; from `label_overview` of the same day, sparing their label scopes'
+    and next audits' too."""
     today = today or timezone.localdate()
     if entities is None:
         entities = visible(user, Entity.objects).order_by("department__code", "order", "name")
@@ -198,12 +199,18 @@ def readiness_overview(
         entities = [e for e in entities if e.pk in set(entity_ids)]
     entities = list(entities)
     ids = [e.pk for e in entities]
-    scopes = list(
-        LabelScope.objects.filter(entity_id__in=ids)
-        .current(today)
-        .select_related("module__referential")
-        .order_by("module__number")
-    )
+    # Entities from `referential.selectors.label_overview` (same day) carry their label scopes in force and
+    # each scope's next audit: they are not read again.
+    overview = bool(entities) and all(hasattr(e, "label_scopes") for e in entities)
+    if overview:
+        scopes = sorted((s for e in entities for s in e.label_scopes), key=lambda s: (s.module.number, s.pk))
+    else:
+        scopes = list(
+            LabelScope.objects.filter(entity_id__in=ids)
+            .current(today)
+            .select_related("module__referential")
+            .order_by("module__number", "pk")
+        )
     module_ids = {s.module_id for s in scopes}
 
     # A département's version of the referential (edited in the app, `referential.editing`) continues the
@@ -235,25 +242,15 @@ def readiness_overview(
     for (entity_id, module_id), n in links.overdue_actions_by_entity_module(ids, today).items():
         overdue[(entity_id, held_module(entity_id, module_id))] += n
 
-    # The items a self-assessment checks: criteria, or engagements without criteria.
-    engagements = list(
-        Engagement.objects.filter(module_id__in=module_ids)
-        .order_by("order", "code")
-        .values("pk", "code", "module_id")
-    )
-    criteria = defaultdict(list)
-    for c in (
-        Criterion.objects.filter(engagement__module_id__in=module_ids)
-        .order_by("order", "code")
-        .values("pk", "code", "engagement_id")
-    ):
-        criteria[c["engagement_id"]].append(c)
+    # The items a self-assessment checks: criteria, or engagements without criteria (one row each, the
+    # criterion left empty).
     items_by_module = defaultdict(list)  # module id -> [(engagement code, criterion code, code)]
-    for e in engagements:
-        for c in criteria.get(e["pk"]) or [None]:
-            items_by_module[e["module_id"]].append(
-                (e["code"], c["code"] if c else None, c["code"] if c else e["code"])
-            )
+    for module_id, e_code, c_code in (
+        Engagement.objects.filter(module_id__in=module_ids)
+        .order_by("order", "code", "criteria__order", "criteria__code")
+        .values_list("module_id", "code", "criteria__code")
+    ):
+        items_by_module[module_id].append((e_code, c_code, c_code or e_code))
 
     # Last answer per entity and item over the finished self-assessments (oldest first: the last wins),
     # an item known by its codes so that an answer given under another version of the lineage counts.
@@ -277,7 +274,7 @@ def readiness_overview(
     next_audit: dict[tuple[int, int], dt.date] = {}
     passed: dict[tuple[int, int], dt.date] = {}
     # The label scope's date comes from the referential's cycle and the last audit (referential.cycles).
-    due = cycles.next_audits(scopes)
+    due = {s.pk: s.next_audit for s in scopes} if overview else cycles.next_audits(scopes)
     candidates = [((s.entity_id, s.module_id), due[s.pk].date) for s in scopes if due[s.pk]]
     candidates += [
         ((entity_id, module_id), start_on)

@@ -25,11 +25,16 @@ def label_scopes_prefetch(today: dt.date | None = None):
 
 def label_overview(user, today: dt.date | None = None) -> list:
     """Entities of the user's scope, each with its sites, its label status per module of its current
-    referential, and its next audit computed from the referential's cycle (`entity.next_audit`)."""
-    entities = list(entities_for_user(user).prefetch_related(label_scopes_prefetch(today)))
+    referential (`entity.label_scopes`, each with its `next_audit`), and its next audit computed from the
+    referential's cycle (`entity.next_audit`, the earliest of its scopes')."""
+    entities = list(
+        entities_for_user(user, reception_points=False).prefetch_related(label_scopes_prefetch(today))
+    )
     due = cycles.next_audits(s for e in entities for s in e.label_scopes)
     for entity in entities:
-        dates = [due[s.pk] for s in entity.label_scopes if due.get(s.pk)]
+        for scope in entity.label_scopes:
+            scope.next_audit = due.get(scope.pk)
+        dates = [s.next_audit for s in entity.label_scopes if s.next_audit]
         entity.next_audit = min(dates, key=lambda n: n.date) if dates else None
     return entities
 

@@ -23,7 +23,7 @@ from .setup import checklist
 @require_safe
 def home(request):
     today = timezone.localdate()
-    entities = list(label_overview(request.user))
+    entities = list(label_overview(request.user, today))
     return render(
         request,
         "home.html",
@@ -33,7 +33,7 @@ def home(request):
             "entities": entities,
             "checklist": checklist(request.user),
             "site_count": sum(len(e.sites.all()) for e in entities),
-            "readiness": readiness_overview(request.user, entities=entities) if entities else [],
+            "readiness": readiness_overview(request.user, today=today, entities=entities) if entities else [],
             "stale_publications": stale_publications(request.user)
             if Role.QUALITY_MANAGER in scope_for(request.user).roles
             else [],

@@ -206,24 +206,36 @@ def inbox_for(user, today: dt.date, *, badges: Badges | None = None) -> Inbox:
     if persona == AGENT:
         box.items = inbox.by_date(request_reminders.due_items(user, today, mine=True))
     elif persona == REFERENT:
+        calendar = steering_selectors.Calendar(user, today, steering_reminders.window(today))
         box.items = inbox.by_date(
             [
                 *request_reminders.due_items(user, today),
                 *action_reminders.due_items(user, today),
-                *steering_reminders.due_items(user, today),
+                *steering_reminders.due_items(user, today, calendar=calendar),
             ]
         )
     elif persona == MANAGER:
+        # one reading of the calendar for the late deadlines, the missed committees and the cycle
+        calendar = steering_selectors.Calendar(
+            user,
+            today,
+            steering_reminders.window(today),
+            steering_selectors.missed_window(today),
+            steering_selectors.cycle_window(today),
+        )
         late = [
             *request_reminders.due_items(user, today, late_only=True),
             *action_reminders.due_items(user, today, late_only=True),
-            *steering_reminders.due_items(user, today, late_only=True),
+            *steering_reminders.due_items(user, today, late_only=True, calendar=calendar),
         ]
         box.groups = inbox.grouped(late)
-        box.missed_meetings = steering_selectors.missed_meetings(user, today=today)
-        box.cycle = steering_selectors.upcoming_cycle_deadlines(user, today=today)
+        box.missed_meetings = steering_selectors.missed_meetings(user, today=today, calendar=calendar)
+        box.cycle = steering_selectors.upcoming_cycle_deadlines(user, today=today, calendar=calendar)
     elif persona == COMMITTEE:
+        calendar = steering_selectors.Calendar(
+            user, today, steering_selectors.missed_window(today), steering_selectors.cycle_window(today)
+        )
         box.figures = counts(_late_querysets(user, today, COMMITTEE), user)
-        box.missed_meetings = steering_selectors.missed_meetings(user, today=today)
-        box.cycle = steering_selectors.upcoming_cycle_deadlines(user, today=today, limit=3)
+        box.missed_meetings = steering_selectors.missed_meetings(user, today=today, calendar=calendar)
+        box.cycle = steering_selectors.upcoming_cycle_deadlines(user, today=today, limit=3, calendar=calendar)
     return box

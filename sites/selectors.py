@@ -17,19 +17,18 @@ def memberships_of(user):
     )
 
 
-def entities_for_user(user):
-    """The user's readable entities with their readable sites and reception points (3 queries)."""
+def entities_for_user(user, *, reception_points: bool = True):
+    """The user's readable entities with their readable sites and, unless told not to, the sites' reception
+    points (3 queries, 2 without)."""
+    sites = visible(user, Site.objects)
+    if reception_points:
+        sites = sites.prefetch_related(
+            Prefetch("reception_points", queryset=ReceptionPoint.objects.order_by("order", "name"))
+        )
     return (
         visible(user, Entity.objects)
         .select_related("department")
-        .prefetch_related(
-            Prefetch(
-                "sites",
-                queryset=visible(user, Site.objects).prefetch_related(
-                    Prefetch("reception_points", queryset=ReceptionPoint.objects.order_by("order", "name"))
-                ),
-            )
-        )
+        .prefetch_related(Prefetch("sites", queryset=sites))
     )
 
 

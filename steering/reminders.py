@@ -17,7 +17,7 @@ from sites.responsibles import Responsibles
 
 from . import recurrence, training_rules
 from .models import Agent, Deadline, Document
-from .selectors import calendar_items
+from .selectors import Calendar, calendar_items
 
 DOCUMENT_REMIND_DAYS = 30
 MAX_REMIND_DAYS = 90
@@ -39,12 +39,9 @@ def _recipients(obj, responsible_id, responsibles: Responsibles) -> list[int]:
 
 
 def deadline_notices(today: dt.date):
-    start = today - dt.timedelta(days=recurrence.OVERDUE_LOOKBACK_DAYS)
     items = [
         i
-        for i in calendar_items(
-            Deadline.objects.all(), start, today + dt.timedelta(days=MAX_REMIND_DAYS), today=today
-        )
+        for i in calendar_items(Deadline.objects.all(), *window(today), today=today)
         if i.status in (recurrence.DUE_SOON, recurrence.OVERDUE)
     ]
     if not items:
@@ -150,9 +147,26 @@ def late_documents_queryset(user, today: dt.date):
     )
 
 
-def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | None = None):
+def window(today: dt.date):
+    """The calendar's days the reminders look at: a month back (what is still late), the longest horizon
+    ahead."""
+    return (
+        today - dt.timedelta(days=recurrence.OVERDUE_LOOKBACK_DAYS),
+        today + dt.timedelta(days=MAX_REMIND_DAYS),
+    )
+
+
+def due_items(
+    user,
+    today: dt.date,
+    *,
+    late_only: bool = False,
+    limit: int | None = None,
+    calendar: Calendar | None = None,
+):
     """Trainings to renew, documents to review and calendar deadlines of the user's scope, late or within
-    the reminders' horizons (`late_only`: late), as inbox rows. Four queries."""
+    the reminders' horizons (`late_only`: late), as inbox rows. Four queries, two when the page's
+    `calendar` (`selectors.Calendar`, covering `window`) is given."""
     from qualipref import inbox
     from sites.access import WRITE, visible
 
@@ -210,14 +224,10 @@ def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | Non
                 group=d.scope_label,
             )
         )
+    calendar = calendar or Calendar(user, today, window(today))
     calendar = [
         i
-        for i in calendar_items(
-            visible(user, Deadline.objects, WRITE),
-            today - dt.timedelta(days=recurrence.OVERDUE_LOOKBACK_DAYS),
-            today + dt.timedelta(days=MAX_REMIND_DAYS),
-            today=today,
-        )
+        for i in calendar.within(window(today), perm=WRITE)
         if i.status == recurrence.OVERDUE or (i.status == recurrence.DUE_SOON and not late_only)
     ]
     for i in calendar[:limit]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import sites_scope, visible
+from sites.access import READ, scope_for, sites_scope, visible
 from sites.models import Site
 
 from . import recurrence, training_rules
@@ -124,6 +125,43 @@ def calendar_items(
             items.append(CalendarItem(deadline, occ, status, completion))
     items.sort(key=lambda i: (i.occurrence.starts_on, i.deadline.title))
     return items
+
+
+Window = tuple[dt.date, dt.date]
+
+
+class Calendar:
+    """The occurrences of the deadlines a user may read over the union of some windows, read once (two
+    queries) for the panels of one page that each look at a part of it: the home page's late deadlines
+    (`reminders.window`), missed committees (`missed_window`) and next deadlines of the label cycle
+    (`cycle_window`). `within` gives exactly what `calendar_items` would over a window the reading covers."""
+
+    def __init__(self, user, today: dt.date, *windows: Window):
+        self.user, self.today = user, today
+        self.start = min(start for start, _ in windows)
+        self.end = max(end for _, end in windows)
+
+    @cached_property
+    def items(self) -> list[CalendarItem]:
+        return calendar_items(visible(self.user, Deadline.objects), self.start, self.end, today=self.today)
+
+    def within(self, window: Window, *, kinds=None, perm: str = READ) -> list[CalendarItem]:
+        """The occurrences meeting `window` (a window given when the reading was made), of the deadlines
+        of `kinds` on which the user holds `perm`, in date order."""
+        start, end = window
+        if end < start:
+            return []
+        if start < self.start or end > self.end:
+            raise ValueError(f"Calendar read over {self.start}..{self.end}, asked {start}..{end}.")
+        scope = scope_for(self.user)
+        return [
+            i
+            for i in self.items
+            if i.occurrence.starts_on <= end
+            and i.occurrence.ends_on >= start
+            and (kinds is None or i.deadline.kind in kinds)
+            and (perm == READ or scope.allows(i.deadline, perm))
+        ]
 
 
 def deadlines_for_user(user):
@@ -289,25 +327,33 @@ class MissedMeeting:
         )
 
 
-def missed_meetings(user, *, today: dt.date | None = None, months: int = MISSED_LOOKBACK_MONTHS):
+def missed_window(today: dt.date, months: int = MISSED_LOOKBACK_MONTHS) -> Window:
+    """The days `missed_meetings` looks at: the last `months` months, up to yesterday."""
+    return today - relativedelta(months=months), today - dt.timedelta(days=1)
+
+
+def missed_meetings(
+    user,
+    *,
+    today: dt.date | None = None,
+    months: int = MISSED_LOOKBACK_MONTHS,
+    calendar: Calendar | None = None,
+):
     """The steering committee's or the users' committee's expected meetings (their deadlines in the
     calendar: « COPIL mensuel », « Comité local des usagers » yearly) whose date has passed, that nobody
     marked done and in whose month no meeting of such a committee of the département is recorded, over the
-    last `months` months, latest first. Three queries."""
+    last `months` months, latest first. Three queries, one when the page's `calendar` is given."""
     today = today or timezone.localdate()
-    start = today - relativedelta(months=months)
+    window = missed_window(today, months)
+    calendar = calendar or Calendar(user, today, window)
     expected = [
         i
-        for i in calendar_items(
-            visible(user, Deadline.objects).filter(kind__in=list(COMMITTEE_OF_DEADLINE)),
-            start,
-            today - dt.timedelta(days=1),
-            today=today,
-        )
+        for i in calendar.within(window, kinds=COMMITTEE_OF_DEADLINE)
         if i.completion is None and i.occurrence.starts_on < today
     ]
     if not expected:
         return []
+    start = window[0]
     held = set(
         visible(user, Meeting.objects)
         .filter(committee__kind__in=list(COMMITTEE_OF_DEADLINE.values()), held_on__gte=start.replace(day=1))
@@ -338,17 +384,28 @@ CYCLE_KINDS = (
 )
 
 
-def upcoming_cycle_deadlines(user, *, today: dt.date | None = None, days: int = 120, limit: int = 6):
-    """The next occurrences of the label cycle's deadlines the user may read, not done. Two queries."""
+CYCLE_DAYS = 120
+
+
+def cycle_window(today: dt.date, days: int = CYCLE_DAYS) -> Window:
+    return today, today + dt.timedelta(days=days)
+
+
+def upcoming_cycle_deadlines(
+    user,
+    *,
+    today: dt.date | None = None,
+    days: int = CYCLE_DAYS,
+    limit: int = 6,
+    calendar: Calendar | None = None,
+):
+    """The next occurrences of the label cycle's deadlines the user may read, not done. Two queries, none
+    when the page's `calendar` is given."""
     today = today or timezone.localdate()
-    items = calendar_items(
-        visible(user, Deadline.objects).filter(kind__in=list(CYCLE_KINDS)),
-        today,
-        today + dt.timedelta(days=days),
-        today=today,
-    )
+    window = cycle_window(today, days)
+    calendar = calendar or Calendar(user, today, window)
     upcoming, seen = [], set()
-    for i in items:  # the next occurrence of each deadline (not every month of a monthly one)
+    for i in calendar.within(window, kinds=CYCLE_KINDS):  # the next occurrence of each deadline
         if i.completion is None and i.occurrence.ends_on >= today and i.deadline.pk not in seen:
             seen.add(i.deadline.pk)
             upcoming.append(i)

@@ -140,6 +140,14 @@ def test_readiness_counts_the_last_self_assessment_and_the_next_audit(
         "Date du prochain audit dépassée depuis le 26 mai 2017 : à replanifier"
     ]
     assert (m1.status, m4.status, arles.status) == ("not_ready", "at_risk", "not_ready")
+    # The home page passes the entities of its label overview (their label scopes and next audits read
+    # already): the same readiness.
+    from referential.selectors import label_overview
+
+    overview = [e for e in label_overview(quality_manager, dt.date(2026, 4, 1)) if e == org.arles_entity]
+    assert selectors.readiness_overview(quality_manager, today=dt.date(2026, 4, 1), entities=overview) == [
+        arles
+    ]
     # Without any finished self-assessment, every criterion is "never self-assessed".
     [istres] = selectors.readiness_overview(
         quality_manager, today=dt.date(2026, 4, 1), entity_ids=[org.istres_entity.pk]

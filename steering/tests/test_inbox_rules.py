@@ -194,3 +194,64 @@ def test_the_feed_carries_requests_actions_and_document_reviews_with_alarms(
     token = services.feed_token_regenerate(user=outsider)
     body = client.get(reverse("steering_public:calendar_feed", args=[token.token])).content.decode()
     assert "Horaires faux" not in body and "Afficher les horaires" not in body
+
+
+# ---- one reading of the calendar for the home page's panels ---------------------------------------------
+
+
+def test_one_reading_of_the_calendar_gives_each_panel_what_its_own_reading_gives(
+    org, quality_manager, arles_referent, django_assert_num_queries
+):
+    from sites.access import READ, WRITE, scope_for, visible
+    from steering import reminders
+    from steering.models import Deadline, DeadlineCompletion
+
+    copil = DeadlineFactory(department=org.bdr, kind="copil", frequency="monthly", starts_on=D(2025, 1, 31))
+    DeadlineFactory(department=org.bdr, kind="users_committee", frequency="yearly", starts_on=D(2025, 5, 4))
+    DeadlineFactory(
+        department=org.bdr, entity=org.arles_entity, site=org.arles, kind="survey", frequency="quarterly",
+        starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 20),
+    )  # fmt: skip
+    DeadlineFactory(
+        department=org.bdr, entity=org.istres_entity, kind="renewal_audit", frequency="once",
+        starts_on=D(2026, 6, 15),
+    )  # fmt: skip
+    DeadlineFactory(
+        department=org.bdr, entity=org.arles_entity, kind="self_assessment", frequency="yearly",
+        starts_on=D(2024, 2, 29), until=D(2027, 12, 31),
+    )  # fmt: skip
+    DeadlineCompletion.objects.create(
+        deadline=copil, occurrence_on=D(2026, 1, 31), done_on=D(2026, 2, 2), done_by=quality_manager
+    )
+    for user in (quality_manager, arles_referent):
+        for today in (D(2026, 1, 1), D(2026, 2, 28), D(2026, 3, 1), D(2026, 6, 15), D(2026, 12, 31)):
+            windows = (reminders.window(today), selectors.missed_window(today), selectors.cycle_window(today))
+            calendar = selectors.Calendar(user, today, *windows)
+            scope_for(user)  # read once per request, before any panel
+            with django_assert_num_queries(2):  # the deadlines and their completions, once
+                calendar.items  # noqa: B018
+            for window in windows:
+                for kinds, perm in (
+                    (None, READ),
+                    (None, WRITE),
+                    (selectors.COMMITTEE_OF_DEADLINE, READ),
+                    (selectors.CYCLE_KINDS, READ),
+                ):
+                    own = visible(user, Deadline.objects, perm)
+                    if kinds is not None:
+                        own = own.filter(kind__in=list(kinds))
+                    expected = selectors.calendar_items(own, *window, today=today)
+                    with django_assert_num_queries(0):
+                        shared = calendar.within(window, kinds=kinds, perm=perm)
+                    assert shared == expected, (user, today, window, kinds, perm)
+            assert selectors.missed_meetings(
+                user, today=today, calendar=calendar
+            ) == selectors.missed_meetings(user, today=today)
+            assert selectors.upcoming_cycle_deadlines(
+                user, today=today, calendar=calendar
+            ) == selectors.upcoming_cycle_deadlines(user, today=today)
+    assert any(selectors.calendar_items(Deadline.objects.all(), *reminders.window(D(2026, 6, 15))))
+    with pytest.raises(ValueError):  # a window the reading does not cover is a programming error
+        selectors.Calendar(quality_manager, D(2026, 6, 15), reminders.window(D(2026, 6, 15))).within(
+            selectors.missed_window(D(2026, 6, 15))
+        )
