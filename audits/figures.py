@@ -60,18 +60,43 @@ def open_nonconformity_counts(*, entity_ids=None, site_ids=None, on: dt.date | N
     """Open non-conformities (minor and major, not verified closed): {"entities": {entity id: n},
     "sites": {site id: n}} (entity-wide findings count for the entity only). `on`: as of that date
     (findings observed until then). One query."""
+    qs = _open_nonconformities(entity_ids=entity_ids, site_ids=site_ids)
+    if on is not None:
+        qs = qs.filter(observed_on__lte=on)
+    return _tally(qs.values_list("entity_id", "site_id"))
+
+
+def open_nonconformity_counts_on(*, site_ids, dates) -> dict[dt.date, dict]:
+    """`open_nonconformity_counts` of these sites as of each of `dates`, in one query."""
+    dates = sorted(set(dates))
+    if not dates:
+        return {}
+    rows = list(
+        _open_nonconformities(site_ids=site_ids)
+        .filter(observed_on__lte=dates[-1])
+        .values_list("entity_id", "site_id", "observed_on")
+    )
+    return {
+        on: _tally((entity_id, site_id) for entity_id, site_id, observed_on in rows if observed_on <= on)
+        for on in dates
+    }
+
+
+def _open_nonconformities(*, entity_ids=None, site_ids=None):
     qs = Finding.objects.filter(finding_type__code__endswith="nonconformity", entity__isnull=False).exclude(
         status=Finding.Status.VERIFIED_CLOSED
     )
-    if on is not None:
-        qs = qs.filter(observed_on__lte=on)
     if entity_ids is not None:
         qs = qs.filter(entity_id__in=entity_ids)
     if site_ids is not None:
         site_entities = Site.objects.filter(pk__in=site_ids).values("entity_id")
         qs = qs.filter(Q(site_id__in=site_ids) | Q(site__isnull=True, entity_id__in=site_entities))
+    return qs
+
+
+def _tally(rows) -> dict:
     entities, sites = defaultdict(int), defaultdict(int)
-    for entity_id, site_id in qs.values_list("entity_id", "site_id"):
+    for entity_id, site_id in rows:
         entities[entity_id] += 1
         if site_id:
             sites[site_id] += 1

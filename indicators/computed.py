@@ -159,11 +159,13 @@ def _month_ends(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def training_compliance(site_ids, start, end, param="") -> Values:
-    from steering.figures import training_compliance as source
+    from steering.figures import training_compliance_on
 
+    ends = _month_ends(start, end)
+    by_date = training_compliance_on(site_ids, [on for _, on in ends])
     values: Values = {}
-    for month, on in _month_ends(start, end):
-        for row in source(site_ids, on):
+    for month, on in ends:
+        for row in by_date[on]:
             if row["rate"] is not None:
                 values[(row["site_id"], month)] = float(row["rate"])
     return values
@@ -264,11 +266,13 @@ register(
 
 
 def open_nonconformities(site_ids, start, end, param="") -> Values:
-    from audits.figures import open_nonconformity_counts
+    from audits.figures import open_nonconformity_counts_on
 
+    ends = _month_ends(start, end)
+    by_date = open_nonconformity_counts_on(site_ids=list(site_ids), dates=[on for _, on in ends])
     values: Values = {}
-    for month, on in _month_ends(start, end):
-        per_site = open_nonconformity_counts(site_ids=list(site_ids), on=on)["sites"]
+    for month, on in ends:
+        per_site = by_date[on]["sites"]
         for site_id in site_ids:
             values[(site_id, month)] = per_site.get(site_id, 0)
     return values
@@ -295,15 +299,19 @@ register(
 
 
 def actions_on_time_share(site_ids, start, end, param="") -> Values:
-    from actionplans.figures import action_figures
+    from actionplans.figures import done_on_time_by_site_and_month
 
-    values: Values = {}
-    for month in months_between(start, end):
-        figures = action_figures(start=month, end=rules.month_end(month), site_ids=list(site_ids))
-        for row in figures["by_site"]:
-            if row["key"] is not None and row["done"]:
-                values[(row["key"], month)] = round(100 * row["done_on_time"] / row["done"], 1)
-    return values
+    months = months_between(start, end)
+    if not months:
+        return {}
+    counts = done_on_time_by_site_and_month(
+        site_ids=list(site_ids), start=months[0], end=rules.month_end(months[-1])
+    )
+    return {
+        (site_id, month): round(100 * on_time / done, 1)
+        for (site_id, month), (done, on_time) in counts.items()
+        if site_id is not None and done
+    }
 
 
 def actions_on_time_period(site_ids, start, end, param="") -> dict[int, float]:

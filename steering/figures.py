@@ -26,7 +26,7 @@ from .models import (
     SocialMediaCount,
     Training,
 )
-from .selectors import _departments_of, calendar_items, compliance_by_site
+from .selectors import _departments_of, calendar_items, compliance_by_site_on
 
 
 def meetings_held(site_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[str, int]:
@@ -154,18 +154,26 @@ def documents_in_force(site_ids: Iterable[int]) -> list[dict]:
 def training_compliance(site_ids: Iterable[int], on: dt.date) -> list[dict]:
     """Per site on `on`: [{"site_id", "site", "reception_agents", "in_order", "rate" (percent or None),
     "due_soon", "overdue"}] — the 4-year rule read from the referential parameter."""
-    return [
-        {
-            "site_id": row.site.pk,
-            "site": row.site.name,
-            "reception_agents": row.reception_agents,
-            "in_order": row.in_order,
-            "rate": row.rate,
-            "due_soon": len(row.due_soon),
-            "overdue": len(row.overdue),
-        }
-        for row in compliance_by_site(site_ids, on)
-    ]
+    return training_compliance_on(site_ids, [on])[on]
+
+
+def training_compliance_on(site_ids: Iterable[int], dates: Iterable[dt.date]) -> dict[dt.date, list[dict]]:
+    """`training_compliance` on each of `dates`, in the queries of one date."""
+    return {
+        on: [
+            {
+                "site_id": row.site.pk,
+                "site": row.site.name,
+                "reception_agents": row.reception_agents,
+                "in_order": row.in_order,
+                "rate": row.rate,
+                "due_soon": len(row.due_soon),
+                "overdue": len(row.overdue),
+            }
+            for row in rows
+        ]
+        for on, rows in compliance_by_site_on(site_ids, dates).items()
+    }
 
 
 def trainings_held(site_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[str, int]:

@@ -3,6 +3,7 @@ live in `steering/figures.py`."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import READ, scope_for, sites_scope, visible
+from sites.access import READ, scope_for, visible
 from sites.models import Site
 
 from . import recurrence, training_rules
@@ -209,17 +210,18 @@ class SiteCompliance:
         return training_rules.Compliance(self.reception_agents, self.in_order).rate
 
 
-def _agents_on(site_ids, on: dt.date):
-    """Reception agents present on `on` (taken the post by then, not left), with their reception trainings."""
+def _agents_between(site_ids, first: dt.date, last: dt.date):
+    """Reception agents present on some day of [first, last] (taken the post by `last`, not left before
+    `first`), with their reception trainings followed by `last`."""
     return (
         Agent.objects.filter(site_id__in=site_ids, reception_duties=True)
-        .filter(Q(took_post_on__isnull=True) | Q(took_post_on__lte=on))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .filter(Q(took_post_on__isnull=True) | Q(took_post_on__lte=last))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=first))
         .select_related("site")
         .prefetch_related(
             Prefetch(
                 "trainings",
-                queryset=Training.objects.filter(topic=Training.Topic.RECEPTION, trained_on__lte=on),
+                queryset=Training.objects.filter(topic=Training.Topic.RECEPTION, trained_on__lte=last),
                 to_attr="reception_trainings",
             )
         )
@@ -230,30 +232,45 @@ def compliance_by_site(
     site_ids: Iterable[int], on: dt.date, *, years: int | None = None
 ) -> list[SiteCompliance]:
     """Per site, reception agents in order with the training rule on `on` (3 queries + the parameter)."""
-    site_ids = list(site_ids)
-    sites = list(Site.objects.filter(pk__in=site_ids).select_related("entity__department"))
+    return compliance_by_site_on(site_ids, [on], years=years)[on]
+
+
+def compliance_by_site_on(
+    site_ids: Iterable[int], dates: Iterable[dt.date], *, years: int | None = None
+) -> dict[dt.date, list[SiteCompliance]]:
+    """`compliance_by_site` on each of `dates` (the month ends of a dashboard), in the same queries as for
+    one date: the agents present on one of them and their trainings are read once, each date keeps the
+    agents present that day and the trainings followed by then. An agent listed as due soon or overdue
+    carries that day's `deadline`."""
+    site_ids, dates = list(site_ids), sorted(set(dates))
+    sites = list(Site.objects.filter(pk__in=site_ids).select_related("entity__department")) if dates else []
     if not sites:
-        return []
+        return {on: [] for on in dates}
     years = years or training_validity_years(sites[0].entity.department)
-    rows = {s.pk: SiteCompliance(s) for s in sites}
-    for agent in _agents_on(site_ids, on):
-        deadline = training_rules.training_deadline(
-            took_post_on=agent.took_post_on,
-            reception_trainings=[t.trained_on for t in agent.reception_trainings],
-            years=years,
-            on=on,
-        )
-        agent.deadline = deadline
-        row = rows[agent.site_id]
-        row.reception_agents += 1
-        status = training_rules.agent_status(deadline, on)
-        if status != training_rules.OVERDUE:
-            row.in_order += 1
-        if status == training_rules.DUE_SOON:
-            row.due_soon.append(agent)
-        elif status == training_rules.OVERDUE:
-            row.overdue.append(agent)
-    return [rows[s.pk] for s in sites]
+    agents = list(_agents_between(site_ids, dates[0], dates[-1]))
+    result = {}
+    for on in dates:
+        rows = {s.pk: SiteCompliance(s) for s in sites}
+        for agent in agents:
+            if (agent.took_post_on and agent.took_post_on > on) or (agent.left_on and agent.left_on <= on):
+                continue  # not in post that day
+            deadline = training_rules.training_deadline(
+                took_post_on=agent.took_post_on,
+                reception_trainings=[t.trained_on for t in agent.reception_trainings if t.trained_on <= on],
+                years=years,
+                on=on,
+            )
+            row = rows[agent.site_id]
+            row.reception_agents += 1
+            status = training_rules.agent_status(deadline, on)
+            if status != training_rules.OVERDUE:
+                row.in_order += 1
+            if status in (training_rules.DUE_SOON, training_rules.OVERDUE):
+                listed = copy.copy(agent)  # the same agent may be listed on other dates with another deadline
+                listed.deadline = deadline
+                (row.due_soon if status == training_rules.DUE_SOON else row.overdue).append(listed)
+        result[on] = [rows[s.pk] for s in sites]
+    return result
 
 
 def agents_for_user(user):
@@ -286,8 +303,9 @@ def register_for_user(model, user):
 # =========================================================================================================
 
 
-def _departments_of(site_ids) -> set[int]:
-    return sites_scope(site_ids).ids("department")
+def _departments_of(site_ids):
+    """The départements of these sites, as a subquery for `department_id__in` (no query of its own)."""
+    return Site.objects.filter(pk__in=sorted(set(site_ids))).values("entity__department_id")
 
 
 # ---- committees that did not meet ---------------------------------------------------------------------

@@ -44,3 +44,56 @@ def test_the_demo_tells_the_2015_story_and_stays_alive():
     assert demo.load()["mesures créées"] == 0
     assert (Indicator.objects.count(), Target.objects.count(), Measurement.objects.count(),
             Measurement.history.count()) == counts  # fmt: skip
+
+
+def test_the_stocks_read_once_for_every_month_give_each_months_own_figure():
+    """The per-month computations (training compliance, open non-conformities, actions done on time) read
+    a whole window in the queries of one month, and give for each month what the single-date figures of
+    their apps give (on the demo's 2015 and its last twelve months)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans.figures import action_figures
+    from audits.figures import open_nonconformity_counts
+    from indicators import computed, rules
+    from steering.figures import training_compliance
+
+    site_ids = sorted(Site.objects.filter(entity__department__code="13").values_list("pk", flat=True))
+    today = timezone.localdate()
+
+    def one_month(code, month):
+        return computed.get(code).compute(site_ids, month, rules.month_end(month), "")
+
+    def expected(code, month):
+        on = min(rules.month_end(month), today)
+        if code == "training_compliance":
+            return {
+                (r["site_id"], month): float(r["rate"])
+                for r in training_compliance(site_ids, on)
+                if r["rate"] is not None
+            }
+        if code == "open_nonconformities":
+            per_site = open_nonconformity_counts(site_ids=site_ids, on=on)["sites"]
+            return {(s, month): per_site.get(s, 0) for s in site_ids}
+        rows = action_figures(start=month, end=rules.month_end(month), site_ids=site_ids)["by_site"]
+        return {
+            (r["key"], month): round(100 * r["done_on_time"] / r["done"], 1)
+            for r in rows
+            if r["key"] is not None and r["done"]
+        }
+
+    recent = rules.add_months(today.replace(day=1), -11)
+    for code in ("training_compliance", "open_nonconformities", "actions_on_time_share"):
+        with CaptureQueriesContext(connection) as single:
+            one_month(code, recent)
+        for start in (dt.date(2015, 1, 1), recent):
+            end = rules.month_end(rules.add_months(start, 11))
+            with CaptureQueriesContext(connection) as window:
+                values = computed.get(code).compute(site_ids, start, end, "")
+            assert len(window) == len(single), code
+            want = {}
+            for month in computed.months_between(start, end):
+                if month <= today:
+                    want |= expected(code, month)
+            assert values == want, (code, start)
+            assert values, (code, start)  # the demo has figures there
