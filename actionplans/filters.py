@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from qualipref.filters import CodeOrPkFilter, YearFilter
 from referential.models import Module
-from sites.access import visible
-from sites.models import Department, Entity, Site
+from sites.access import ids, visible
+from sites.models import Entity, Site
 
 from .forms import current_modules, department_users
 from .models import Action
@@ -33,7 +33,7 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["entity"].queryset = visible(user, Entity.objects)
         self.filters["site"].queryset = visible(user, Site.objects)
-        departments = visible(user, Department.objects).values_list("pk", flat=True)
+        departments = ids(user, "department")
         # the modules in force, and those of past cycles the listed actions still point to
         used = self.queryset.exclude(module=None).values("module_id") if self.queryset is not None else ()
         self.filters["module"].queryset = current_modules(departments, keep=used)

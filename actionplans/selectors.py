@@ -8,7 +8,15 @@ from collections import OrderedDict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from sites.access import READ, WRITE, allows, entities_reached, get_for_user, scope_for, visible
+from sites.access import (
+    READ,
+    WRITE,
+    allows,
+    entity_ids_reached,
+    get_for_user,
+    scope_for,
+    visible,
+)
 from sites.models import Site
 
 from .models import ORIGIN_FIELDS, Action, ActionPlan
@@ -72,7 +80,7 @@ def can_write_action(user, action) -> bool:
 
 def writable_entity_ids(user) -> set[int]:
     """Entities where the user may create actions: held whole, or through one of their sites."""
-    return set(entities_reached(user).values_list("pk", flat=True))
+    return entity_ids_reached(user)
 
 
 def actions_for_origin(origin):

@@ -84,13 +84,17 @@ def department_version(published, department, today: dt.date | None = None):
     if published is None or department is None:
         return published
     today = today or timezone.localdate()
-    own = (
-        Referential.objects.filter(adapts=published, department=department)
+    department_id = getattr(department, "pk", department)  # a Department or its id
+    return _own_versions(published, [department_id], today).first() or published
+
+
+def _own_versions(published, department_ids, today: dt.date):
+    """The départements' versions of `published` in force on `today`, each département's newest first."""
+    return (
+        Referential.objects.filter(adapts=published, department_id__in=sorted(set(department_ids)))
         .exclude(valid_from__gt=today)
-        .order_by(F("valid_from").desc(nulls_last=True), "-pk")
-        .first()
+        .order_by("department_id", F("valid_from").desc(nulls_last=True), "-pk")
     )
-    return own or published
 
 
 @dataclass
@@ -191,15 +195,16 @@ def current_referential(today: dt.date | None = None, department=None):
 
 def versions_in_force(department_ids, today: dt.date | None = None) -> dict[int, Referential]:
     """{département id: the version in force for that département} — `current_referential(department=…)`,
-    its own edited version when it has one — for the pickers of modules, engagements and finding types."""
-    from sites.models import Department
-
+    its own edited version when it has one — for the pickers of modules, engagements and finding types.
+    Two queries, whatever the number of départements."""
     today = today or timezone.localdate()
+    department_ids = sorted(set(department_ids))
     published = current_referential(today)
-    return {
-        department.pk: department_version(published, department, today)
-        for department in Department.objects.filter(pk__in=list(department_ids))
-    }
+    versions = dict.fromkeys(department_ids, published)
+    if published is not None and department_ids:
+        for own in reversed(list(_own_versions(published, department_ids, today))):
+            versions[own.department_id] = own  # the newest of each département last, so it stays
+    return versions
 
 
 def _in_force_ids(department_ids, today=None) -> set[int]:

@@ -200,6 +200,7 @@ def documents_due_for_review(user, *, today: dt.date | None = None, within_days:
 @dataclass
 class SiteCompliance:
     site: Site
+    years: int  # the training's validity applied (the referential's parameter)
     reception_agents: int = 0
     in_order: int = 0
     due_soon: list = field(default_factory=list)
@@ -250,7 +251,7 @@ def compliance_by_site_on(
     agents = list(_agents_between(site_ids, dates[0], dates[-1]))
     result = {}
     for on in dates:
-        rows = {s.pk: SiteCompliance(s) for s in sites}
+        rows = {s.pk: SiteCompliance(s, years) for s in sites}
         for agent in agents:
             if (agent.took_post_on and agent.took_post_on > on) or (agent.left_on and agent.left_on <= on):
                 continue  # not in post that day

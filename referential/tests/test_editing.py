@@ -536,3 +536,21 @@ def test_an_action_on_the_national_engagement_after_the_edit_is_refused_in_frenc
     assert not Action.objects.exists()
     errors = response.context["form"].errors["engagement"]
     assert errors and "Sélectionnez un choix valide" in errors[0]
+
+
+def test_the_versions_in_force_of_many_departements_cost_two_queries(
+    client, quality_manager, org, spplus, django_assert_num_queries
+):
+    from referential.selectors import department_version, versions_in_force
+
+    new = _edit(client, quality_manager, org, spplus)
+    # a later version of the same département, not in force yet, is not taken
+    later = Referential.objects.get(pk=new.pk)
+    later.pk, later.code = None, f"{new.code}-later"
+    later.valid_from = timezone.localdate() + dt.timedelta(days=400)
+    later.save()
+    ids = [org.bdr.pk, org.vaucluse.pk]
+    with django_assert_num_queries(2):
+        versions = versions_in_force(ids)
+    assert versions == {org.bdr.pk: new, org.vaucluse.pk: spplus}
+    assert versions == {d.pk: department_version(spplus, d) for d in (org.bdr, org.vaucluse)}

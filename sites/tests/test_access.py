@@ -227,3 +227,21 @@ def test_an_api_client_reads_and_writes_its_sites_only(org, quality_manager):
     # the préfecture is read through Peytral, not changed: Saint-Sébastien is not the client's
     assert names(visible(client, Entity.objects)) == ["prefecture-13"]
     assert names(writable(client, Entity.objects)) == []
+
+
+def test_the_entities_reached_are_known_without_a_query(
+    org, quality_manager, arles_referent, peytral_referent, outsider, django_assert_num_queries
+):
+    from sites.access import entity_ids_reached
+
+    for user in (quality_manager, arles_referent, peytral_referent, outsider):
+        scope = scope_for(user)
+        for perm in (READ, WRITE, REQUESTS, FINDINGS):
+            # what it is: the entities held whole, and those of the sites held (one query to compare)
+            expected = scope.ids("entity", perm) | set(
+                Site.objects.filter(pk__in=scope.site_ids(perm)).values_list("entity_id", flat=True)
+            )
+            with django_assert_num_queries(0):
+                assert entity_ids_reached(user, perm) == expected, (user, perm)
+    assert entity_ids_reached(peytral_referent) == {org.prefecture.pk}
+    assert entity_ids_reached(outsider) == {org.vaucluse_entity.pk}

@@ -36,7 +36,7 @@ def training_list(request):
     today = timezone.localdate()
     site_ids = scope_for(request.user).site_ids()
     compliance = selectors.compliance_by_site(site_ids, today)
-    years = services.training_validity_years(compliance[0].site.entity.department) if compliance else 4
+    years = compliance[0].years if compliance else services.DEFAULT_TRAINING_YEARS
     agents = selectors.agents_for_user(request.user)
     sites = Site.objects.filter(pk__in=site_ids)
     notices = []
