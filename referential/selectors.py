@@ -200,11 +200,11 @@ def versions_in_force(department_ids, today: dt.date | None = None) -> dict[int,
     today = today or timezone.localdate()
     department_ids = sorted(set(department_ids))
     published = current_referential(today)
-    versions = dict.fromkeys(department_ids, published)
+    own: dict[int, Referential] = {}
     if published is not None and department_ids:
-        for own in reversed(list(_own_versions(published, department_ids, today))):
-            versions[own.department_id] = own  # the newest of each département last, so it stays
-    return versions
+        for version in _own_versions(published, department_ids, today):
+            own.setdefault(version.department_id, version)  # each département's newest comes first
+    return {pk: own.get(pk, published) for pk in department_ids}
 
 
 def _in_force_ids(department_ids, today=None) -> set[int]:
