@@ -40,6 +40,12 @@ class Computation:
     # The figure over a whole period (a year) per site, computed from the period's counts: a rate over a
     # year is never the mean of its monthly rates. None when the computation has no such figure.
     compute_period: Callable[[list[int], dt.date, dt.date, str], dict[int, float]] | None = None
+    # Computations that are figures of the same source rows (the complaints' monthly figures: the share
+    # answered on time and the mean answer time) name the same `reading` (sites, start, end -> rows) and
+    # take their values from its rows with `pick(rows, param)`: the dashboard reads those rows once for
+    # all of them (`indicators.selectors.monthly_values`). `compute` is then `pick(reading(...), param)`.
+    reading: Callable[[list[int], dt.date, dt.date], object] | None = None
+    pick: Callable[[object, str], Values] | None = None
 
 
 _registry: dict[str, Computation] = {}
@@ -97,20 +103,31 @@ def complaints_mean_days_period(site_ids, start, end, param="") -> dict[int, flo
     }
 
 
-def complaints_on_time_share(site_ids, start, end, param="") -> Values:
-    return {
-        (row["site_id"], _month(row["month"])): row["on_time_share"]
-        for row in _complaint_figures(site_ids, start, end)
-        if row["on_time_share"] is not None
-    }
+def _monthly_complaint_figures(site_ids, start, end) -> list[dict]:
+    """The complaints' figures per site and month: the one reading of both complaint computations."""
+    return _complaint_figures(site_ids, start, end)
 
 
-def complaints_mean_answer_days(site_ids, start, end, param="") -> Values:
-    return {
-        (row["site_id"], _month(row["month"])): row["mean_answer_days"]
-        for row in _complaint_figures(site_ids, start, end)
-        if row["mean_answer_days"] is not None
-    }
+def _picker(figure: str) -> Callable[[list[dict], str], Values]:
+    def pick(rows: list[dict], param: str = "") -> Values:
+        return {
+            (row["site_id"], _month(row["month"])): row[figure] for row in rows if row[figure] is not None
+        }
+
+    return pick
+
+
+def _from_reading(reading, pick) -> Callable[[list[int], dt.date, dt.date, str], Values]:
+    def compute(site_ids, start, end, param="") -> Values:
+        return pick(reading(site_ids, start, end), param)
+
+    return compute
+
+
+_pick_on_time_share = _picker("on_time_share")
+_pick_mean_answer_days = _picker("mean_answer_days")
+complaints_on_time_share = _from_reading(_monthly_complaint_figures, _pick_on_time_share)
+complaints_mean_answer_days = _from_reading(_monthly_complaint_figures, _pick_mean_answer_days)
 
 
 register(
@@ -127,6 +144,8 @@ register(
         source="complaints",
         compute=complaints_on_time_share,
         compute_period=complaints_on_time_period,
+        reading=_monthly_complaint_figures,
+        pick=_pick_on_time_share,
     )
 )
 register(
@@ -143,6 +162,8 @@ register(
         source="complaints",
         compute=complaints_mean_answer_days,
         compute_period=complaints_mean_days_period,
+        reading=_monthly_complaint_figures,
+        pick=_pick_mean_answer_days,
     )
 )
 

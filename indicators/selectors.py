@@ -127,6 +127,7 @@ def monthly_values(
         if computation.compute_many is not None and computation.level == "site":
             params = [param for c, param in groups if c == code]
             many[code] = computation.compute_many(site_ids, start, end, params)
+    readings: dict[tuple, object] = {}
     for (code, param), group in groups.items():
         computation = computed.get(code)
         if code in many:
@@ -142,7 +143,14 @@ def monthly_values(
                     for (_, month), value in computation.compute(own, first, end, param).items():
                         values[(indicator.pk, None, month)] = value
             continue
-        for (site_id, month), value in computation.compute(site_ids, first, end, param).items():
+        if computation.reading is not None:  # one reading for every computation of the same rows
+            key = (computation.reading, first, end)
+            if key not in readings:
+                readings[key] = computation.reading(site_ids, first, end)
+            computed_values = computation.pick(readings[key], param)
+        else:
+            computed_values = computation.compute(site_ids, first, end, param)
+        for (site_id, month), value in computed_values.items():
             for indicator in group:
                 values[(indicator.pk, site_id, month)] = value
     return values

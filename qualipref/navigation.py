@@ -1,7 +1,9 @@
 """The main menu follows the annual report's sections. Entries whose URL does not exist yet are left out,
 so each app's pages appear in the menu as soon as the app declares them."""
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 
 MENU = [
     (
@@ -56,8 +58,19 @@ def _url(name):
 
 
 def menu():
-    sections = []
-    for title, entries in MENU:
-        items = [(label, url) for label, name in entries if (url := _url(name))]
-        sections.append({"title": title, "items": items})
-    return sections
+    """The menu's sections, their URLs reversed once per process for a given URL configuration and prefix
+    (the context processor asks for it on every page; seventeen reversals each time otherwise). The key is
+    the resolver object: a changed URL configuration (tests' override_settings clear the URL caches) makes a
+    new one, hence a new menu."""
+    return [
+        {"title": title, "items": list(items)}
+        for title, items in _menu(get_resolver(get_urlconf()), get_script_prefix())
+    ]
+
+
+@lru_cache(maxsize=16)
+def _menu(resolver, script_prefix) -> tuple:
+    return tuple(
+        (title, tuple((label, url) for label, name in entries if (url := _url(name))))
+        for title, entries in MENU
+    )

@@ -70,6 +70,33 @@ def test_complaints_answered_on_time_and_mean_answer_time(org, referential):
     assert means[(org.arles.pk, dt.date(2015, 4, 1))] == 2  # the suggestion is not a complaint
 
 
+def test_the_complaint_figures_read_once_for_both_computations_give_each_its_own_values(org, referential):
+    """The share answered on time and the mean answer time are figures of the same rows: asked together,
+    the complaints are read once; each indicator gets what its computation gives on its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.tests.factories import make_correspondence
+
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 2), answered_on=dt.date(2015, 3, 6))
+    make_correspondence(org.peytral, received_on=dt.date(2015, 3, 4), answered_on=dt.date(2015, 4, 30))
+    make_correspondence(org.arles, received_on=dt.date(2015, 4, 1), answered_on=dt.date(2015, 4, 3))
+    make_correspondence(org.arles, received_on=dt.date(2015, 5, 1))
+    indicators = [
+        computed_indicator(org.bdr, "complaints_on_time_share"),
+        computed_indicator(org.bdr, "complaints_mean_answer_days"),
+    ]
+    site_ids = [org.peytral.pk, org.arles.pk]
+    with CaptureQueriesContext(connection) as queries:
+        together = monthly_values(indicators=indicators, site_ids=site_ids, start=START, end=END)
+    complaint_reads = [q for q in queries.captured_queries if "complaints_correspondence" in q["sql"]]
+    assert len(complaint_reads) == 1
+    for indicator in indicators:
+        alone = computed.get(indicator.computed_code).compute(site_ids, START, END, "")
+        assert alone  # the comparison holds figures
+        assert {(s, m): v for (i, s, m), v in together.items() if i == indicator.pk} == alone
+
+
 def test_share_of_reception_agents_trained_within_four_years(org, referential, settings):
     from steering.tests.factories import AgentFactory, TrainingFactory
 
