@@ -66,7 +66,16 @@ def my_actions(user):
 
 
 def action_for_user(user, pk):
-    related = ["entity__department", "owner", "module", "engagement", "plan", "verified_by", "created_by"]
+    # The plan's entity names the plan in the breadcrumbs; the engagement's module starts its counterparts.
+    related = [
+        "entity__department",
+        "owner",
+        "module",
+        "engagement__module",
+        "plan__entity",
+        "verified_by",
+        "created_by",
+    ]
     related += list(ORIGIN_FIELDS.values())
     return get_for_user(
         Action.objects.select_related(*related).prefetch_related("sites", "contributors"), user, pk=pk

@@ -54,8 +54,8 @@ def finding_for_user(user, pk, *, write: bool = False) -> Finding:
             "site",
             "finding_type",
             "module",
-            "engagement",
-            "criterion",
+            "engagement__module",  # the counterparts in the current referential start from its module
+            "criterion__engagement__module",
             "verified_by",
             "status_changed_by",
         ),

@@ -92,9 +92,10 @@ def audit_list(request, export=False):
             "columns": columns,
             "can_create": scope.can(WRITE),
             "can_write_general": bool(scope.ids("department", WRITE)),
-            "schedule_form": ScheduleForm(
-                entities=_writable_entities(request.user), initial={"year": timezone.localdate().year}
-            ),
+            # The quarterly self-assessments' form: the entities the user may write (read once, shown only
+            # when there is one).
+            "schedule_entities": list(_writable_entities(request.user)) if scope.can(WRITE) else [],
+            "schedule_year": timezone.localdate().year,
             "breadcrumbs": [("Audits et constats", None)],
         },
     )

@@ -214,7 +214,7 @@ def build(
     month: dt.date | None = None,
     entity_id: int | None = None,
     department_id: int | None = None,
-    indicator_ids: list[int] | None = None,
+    indicators: list[Indicator] | None = None,
     full_window: bool = False,
     costly_from: dt.date | None = None,
     today: dt.date | None = None,
@@ -225,7 +225,8 @@ def build(
     """The grid of the user's sites; `site_panels` ((key, title, fn) triples) and `deadline_sources`
     add the side figures of other apps (the committee dashboard passes its own). The costly per-month
     computations are asked for the month shown only, from `costly_from` on when given, or for the whole
-    window with `full_window`."""
+    window with `full_window`. `indicators`: only these (already read), else the active indicators of the
+    sites' départements."""
     today = today or timezone.localdate()
     month = (month or default_month(today)).replace(day=1)
     months = rules.month_window(month, WINDOW_MONTHS)
@@ -238,13 +239,14 @@ def build(
     sites = [s for s in all_sites if not entity_id or s.entity_id == entity_id]
     department_ids = {s.entity.department_id for s in sites}
 
-    indicators = list(
-        Indicator.objects.filter(department_id__in=department_ids, active=True)
-        .select_related("module")
-        .order_by("order", "name")
-    )
-    if indicator_ids is not None:
-        indicators = [i for i in indicators if i.pk in indicator_ids]
+    if indicators is None:
+        indicators = list(
+            Indicator.objects.filter(department_id__in=department_ids, active=True)
+            .select_related("module")
+            .order_by("order", "name")
+        )
+    else:  # the indicators asked for, read already (an indicator's page): kept as the query keeps them
+        indicators = [i for i in indicators if i.active and i.department_id in department_ids]
     site_ids = [s.pk for s in sites]
     # The table needs each indicator's latest value; the costly per-month computations (stocks read at
     # one date) are then asked for the month shown only. Charts and the pack ask for the whole window.

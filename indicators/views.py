@@ -70,7 +70,7 @@ def indicator_list(request):
 @require_safe
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
-    dashboard = build(request.user, indicator_ids=[indicator.pk])
+    dashboard = build(request.user, indicators=[indicator])
     dashboard.blocks = [b for b in dashboard.blocks if b.rows]
     charts = [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
     scope = scope_for(request.user)

@@ -1,7 +1,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sites.access import ids, visible
@@ -89,7 +90,8 @@ def department_version(published, department, today: dt.date | None = None):
 
 
 def _own_versions(published, department_ids, today: dt.date):
-    """The départements' versions of `published` in force on `today`, each département's newest first."""
+    """The départements' versions of `published` (a referential, or an expression giving its id) in force on
+    `today`, each département's newest first."""
     return (
         Referential.objects.filter(adapts=published, department_id__in=sorted(set(department_ids)))
         .exclude(valid_from__gt=today)
@@ -183,14 +185,21 @@ def referential_detail(pk):
 
 def current_referential(today: dt.date | None = None, department=None):
     """The newest published referential in force (valid from a date past); failing that, the newest one.
-    With `department`, that département's own version of it when it edited one (`department_version`)."""
+    With `department`, that département's own version of it when it edited one (`department_version`).
+    One query either way: the published version and the département's are read together."""
     today = today or timezone.localdate()
     published = Referential.objects.filter(department__isnull=True)
     in_force = published.exclude(valid_from__gt=today).order_by(
         F("valid_from").desc(nulls_last=True), "-published_on"
     )
-    current = in_force.first() or published.order_by("-valid_from", "-published_on").first()
-    return department_version(current, department, today) if department is not None else current
+    newest = published.order_by("-valid_from", "-published_on")
+    current_pk = Coalesce(Subquery(in_force.values("pk")[:1]), Subquery(newest.values("pk")[:1]))
+    if department is None:
+        return Referential.objects.filter(pk=current_pk).first()
+    department_id = getattr(department, "pk", department)  # a Department or its id
+    own_pk = Subquery(_own_versions(current_pk, [department_id], today).values("pk")[:1])
+    rows = list(Referential.objects.filter(Q(pk=current_pk) | Q(pk=own_pk)))
+    return next((r for r in rows if r.department_id is not None), None) or next(iter(rows), None)
 
 
 def versions_in_force(department_ids, today: dt.date | None = None) -> dict[int, Referential]:

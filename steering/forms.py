@@ -26,7 +26,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _department_users(department):
-    return User.objects.filter(memberships__department=department, is_active=True).distinct()
+    """The active users with a membership of the département (a Department or its id)."""
+    department_id = getattr(department, "pk", department)
+    return User.objects.filter(memberships__department_id=department_id, is_active=True).distinct()
 
 
 class DepartmentFormMixin:
@@ -67,7 +69,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, committee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = _department_users(committee.department)
+        self.fields["user"].queryset = _department_users(committee.department_id)
 
     def clean(self):
         data = super().clean()
@@ -105,7 +107,7 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
         self.instance.department_id = meeting.department_id
-        self.fields["owner"].queryset = _department_users(meeting.department)
+        self.fields["owner"].queryset = _department_users(meeting.department_id)
 
 
 class NarrowScopeFormMixin:

@@ -239,3 +239,31 @@ def test_the_module_filter_offers_the_modules_of_past_cycles_the_actions_point_t
     listed = client.get(reverse("actionplans:action_list"), {"module": modules[1].pk})
     assert [a.title for a in listed.context["page_obj"]] == [old.title]
     assert not list(listed.context["messages"])
+
+
+def test_the_action_page_costs_a_pinned_number_of_queries_whatever_its_comments_and_contributors(
+    client, org, quality_manager, arles_referent, modules, django_assert_max_num_queries
+):
+    """The action's page reads its plan with the plan's entity (named in the breadcrumbs) and its engagement
+    with its module (where its counterparts in the current referential start): no query of their own."""
+    from actionplans.models import ActionComment
+
+    engagement = modules[1].engagements.order_by("code").first()
+    action = ActionFactory(
+        plan=ActionPlanFactory(entity=org.arles_entity),
+        owner=arles_referent,
+        sites=[org.arles],
+        module=modules[1],
+        engagement=engagement,
+    )
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action_detail", args=[action.pk])
+    assert client.get(url).status_code == 200  # the content types' cache is warm from now on
+    with django_assert_max_num_queries(12) as few:  # 15 before
+        client.get(url)
+    for n in range(5):
+        ActionComment.objects.create(action=action, author=quality_manager, text=f"Point {n}")
+    action.contributors.add(quality_manager, arles_referent)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert "Point 4" in response.content.decode() and engagement.code in response.content.decode()

@@ -554,3 +554,43 @@ def test_the_versions_in_force_of_many_departements_cost_two_queries(
         versions = versions_in_force(ids)
     assert versions == {org.bdr.pk: new, org.vaucluse.pk: spplus}
     assert versions == {d.pk: department_version(spplus, d) for d in (org.bdr, org.vaucluse)}
+
+
+def _current_referential_in_two_steps(today, department=None):
+    """The former definition: the published version in force (else the newest), then the département's."""
+    from django.db.models import F
+
+    from referential.selectors import department_version
+
+    published = Referential.objects.filter(department__isnull=True)
+    in_force = published.exclude(valid_from__gt=today).order_by(
+        F("valid_from").desc(nulls_last=True), "-published_on"
+    )
+    current = in_force.first() or published.order_by("-valid_from", "-published_on").first()
+    return department_version(current, department, today) if department is not None else current
+
+
+def test_the_current_referential_of_a_departement_is_read_in_one_query(
+    client, quality_manager, org, spplus, django_assert_num_queries
+):
+    """The version in force for a département (its own edited one, else the published one in force, else the
+    newest published) in one query, the same as reading the published version and then the département's,
+    on dates before, between and after the versions' starts."""
+    from referential.selectors import current_referential
+
+    new = _edit(client, quality_manager, org, spplus)
+    later = Referential.objects.get(pk=new.pk)
+    later.pk, later.code = None, f"{new.code}-later"
+    later.valid_from = timezone.localdate() + dt.timedelta(days=400)
+    later.save()
+    starts = sorted({r.valid_from for r in Referential.objects.all() if r.valid_from})
+    days = [starts[0] - dt.timedelta(days=1)] + [d + dt.timedelta(days=k) for d in starts for k in (-1, 0, 1)]
+    days.append(timezone.localdate())
+    seen = set()
+    for day in days:
+        for department in (None, org.bdr, org.vaucluse, org.bdr.pk):
+            with django_assert_num_queries(1):
+                found = current_referential(day, department=department)
+            assert found == _current_referential_in_two_steps(day, department), (day, department)
+            seen.add(found.pk if found else None)
+    assert {spplus.pk, new.pk, later.pk} <= seen  # the comparison went through every version

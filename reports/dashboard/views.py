@@ -66,7 +66,7 @@ def history(request, indicator_pk, site_code):
         request.user,
         month=month,
         entity_id=site.entity_id,
-        indicator_ids=[indicator.pk],
+        indicators=[indicator],
         full_window=True,
         sites=sites,
     )
@@ -120,7 +120,8 @@ def _trend(request, indicator_pk, sites, *, department: bool):
         request.user,
         month=month,
         entity_id=None if department else sites[0].entity_id,
-        indicator_ids=[indicator_pk],
+        # the asked indicator only (the grid keeps it when it is active and of the sites' départements)
+        indicators=list(Indicator.objects.filter(pk=indicator_pk).select_related("module")),
         full_window=True,
         sites=sites,
     )
