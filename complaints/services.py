@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from referential.params import parameter_value
+from referential.params import CURRENT, parameter_value
 from referential.selectors import current_referential
 
 from . import deadlines
@@ -137,10 +137,8 @@ def _take_rule(correspondence: Correspondence, department) -> None:
 
 
 def department_parameter(department, key: str, default):
-    referential = current_referential()
-    if referential is None:
-        return default
-    return parameter_value(referential, key, department=department, default=default)
+    """The parameter's value for the département in the referential in force (one query)."""
+    return parameter_value(CURRENT, key, department=department, default=default)
 
 
 def _pauses(correspondence: Correspondence) -> list[deadlines.Pause]:

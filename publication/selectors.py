@@ -212,8 +212,7 @@ def stale_publications(user, today=None) -> list:
     published). One query for the sites, one for the parameter of every département."""
     from dateutil.relativedelta import relativedelta
 
-    from referential.params import parameter_values
-    from referential.selectors import current_referential
+    from referential.params import CURRENT, parameter_values
 
     today = today or timezone.localdate()
     sites = list(
@@ -222,9 +221,10 @@ def stale_publications(user, today=None) -> list:
         .annotate(last_period_end=Max("snapshot__period_end", filter=Q(snapshot__status=PUBLISHED)))
         .order_by("entity__order", "order", "name")
     )
-    # each département's value (its own edited version of the referential, or its override) in one query
+    # each département's value (its own edited version of the referential in force, or its override) in
+    # one query, the referential in force read within it
     months = parameter_values(
-        current_referential(today),
+        CURRENT,
         "results_max_age_months",
         {s.entity.department_id for s in sites},
         default=12,

@@ -47,19 +47,29 @@ def parameter_value(referential, key: str, *, department=None, default=None, on=
     return parameter_values(referential, key, [department_id], default=default, on=on)[department_id]
 
 
+# For `referential`: the published referential in force on the date asked (`current_referential`), read
+# within the parameters' one query instead of by a query of its own.
+CURRENT = "current"
+
+
 def parameter_values(referential, key: str, department_ids, *, default=None, on=None) -> dict:
     """{département id: the value of `key` in force for it} (see `parameter_value`), in one query
-    whatever the number of départements; `None` among the ids stands for the referential's own value."""
+    whatever the number of départements; `None` among the ids stands for the referential's own value.
+    `referential` may be `CURRENT`: the published referential in force on `on`, in the same query."""
     import datetime as dt
 
     from django.utils import timezone
 
-    from .models import Parameter
+    from .models import Parameter, Referential
 
     department_ids = list(dict.fromkeys(department_ids))
     if referential is None:
         return dict.fromkeys(department_ids, default)
     on = on or timezone.localdate()
+    if referential == CURRENT:
+        from .selectors import current_referential_id
+
+        referential = current_referential_id(on)
     named = [d for d in department_ids if d is not None]
     scope = Q(referential=referential) & (Q(department__isnull=True) | Q(department_id__in=named))
     if named:
@@ -80,12 +90,18 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
             "referential__department_id",
         )
     )
-    # the referential's own rows, by département (None: its default value)
-    own = {r[2]: r for r in rows if r[0] == referential.pk}
+    # the referential's own rows, by département (None: its default value); the others are the rows of the
+    # départements' versions adapting it. The current referential (an expression) is a published one: its
+    # rows are those of a referential without département.
+    if isinstance(referential, Referential):
+        own_rows = [r for r in rows if r[0] == referential.pk]
+    else:
+        own_rows = [r for r in rows if r[6] is None]
+    own = {r[2]: r for r in own_rows}
     values = {}
     for department_id in department_ids:
         adapted = [
-            r for r in rows if department_id is not None and r[0] != referential.pk and r[6] == department_id
+            r for r in rows if department_id is not None and r not in own_rows and r[6] == department_id
         ]
         if adapted:
             row = max(adapted, key=lambda r: (r[1] or dt.date.min, r[0]))

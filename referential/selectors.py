@@ -183,17 +183,23 @@ def referential_detail(pk):
     )
 
 
-def current_referential(today: dt.date | None = None, department=None):
-    """The newest published referential in force (valid from a date past); failing that, the newest one.
-    With `department`, that département's own version of it when it edited one (`department_version`).
-    One query either way: the published version and the département's are read together."""
-    today = today or timezone.localdate()
+def current_referential_id(today: dt.date):
+    """The id of the published referential in force on `today` (else the newest), as an SQL expression: what
+    `current_referential(today)` reads, for a query that needs it without reading it first."""
     published = Referential.objects.filter(department__isnull=True)
     in_force = published.exclude(valid_from__gt=today).order_by(
         F("valid_from").desc(nulls_last=True), "-published_on"
     )
     newest = published.order_by("-valid_from", "-published_on")
-    current_pk = Coalesce(Subquery(in_force.values("pk")[:1]), Subquery(newest.values("pk")[:1]))
+    return Coalesce(Subquery(in_force.values("pk")[:1]), Subquery(newest.values("pk")[:1]))
+
+
+def current_referential(today: dt.date | None = None, department=None):
+    """The newest published referential in force (valid from a date past); failing that, the newest one.
+    With `department`, that département's own version of it when it edited one (`department_version`).
+    One query either way: the published version and the département's are read together."""
+    today = today or timezone.localdate()
+    current_pk = current_referential_id(today)
     if department is None:
         return Referential.objects.filter(pk=current_pk).first()
     department_id = getattr(department, "pk", department)  # a Department or its id

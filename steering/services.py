@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qualipref.attachments.validators import validate_upload
-from referential.params import parameter_value
-from referential.selectors import current_referential
+from referential.params import CURRENT, parameter_value
 
 from . import recurrence, training_rules
 from .models import (
@@ -231,12 +230,11 @@ def version_make_current(*, version: DocumentVersion, by) -> DocumentVersion:
 
 
 def training_validity_years(department=None) -> int:
-    referential = current_referential()
-    if referential is None:
-        return DEFAULT_TRAINING_YEARS
+    """The years a reception training stays valid for the département, in the referential in force (one
+    query: the referential is read within the parameter's query)."""
     return int(
         parameter_value(
-            referential, "training_validity_years", department=department, default=DEFAULT_TRAINING_YEARS
+            CURRENT, "training_validity_years", department=department, default=DEFAULT_TRAINING_YEARS
         )
     )
 

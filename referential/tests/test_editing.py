@@ -594,3 +594,33 @@ def test_the_current_referential_of_a_departement_is_read_in_one_query(
             assert found == _current_referential_in_two_steps(day, department), (day, department)
             seen.add(found.pk if found else None)
     assert {spplus.pk, new.pk, later.pk} <= seen  # the comparison went through every version
+
+
+def test_a_parameter_of_the_referential_in_force_is_read_in_one_query(
+    client, quality_manager, org, spplus, django_assert_num_queries
+):
+    """`parameter_values(CURRENT, …)`: the referential in force read within the parameters' query gives
+    what reading it first and then its parameters gives — the published value, a département's override,
+    a département's own version — on dates before and after each version's start."""
+    from referential.models import Parameter
+    from referential.params import CURRENT, parameter_values
+    from referential.selectors import current_referential
+
+    new = _edit(client, quality_manager, org, spplus)
+    key = "results_max_age_months"
+    base = Parameter.objects.get(referential=spplus, key=key, department__isnull=True)
+    Parameter.objects.filter(referential=new, key=key).update(value="6")  # the version's own value
+    override = Parameter.objects.get(pk=base.pk)
+    override.pk, override.department, override.value = None, org.vaucluse, "9"  # an override
+    override.save()
+    starts = sorted({r.valid_from for r in Referential.objects.all() if r.valid_from})
+    days = [d + dt.timedelta(days=k) for d in starts for k in (-1, 0, 1)] + [timezone.localdate()]
+    departments = [org.bdr.pk, org.vaucluse.pk, None]
+    seen = set()
+    for day in days:
+        with django_assert_num_queries(1):
+            found = parameter_values(CURRENT, key, departments, default=99, on=day)
+        expected = parameter_values(current_referential(day), key, departments, default=99, on=day)
+        assert found == expected, day
+        seen |= set(found.values())
+    assert {6, 9, int(base.value)} <= seen  # the version's, the override's and the published value

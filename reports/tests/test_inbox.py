@@ -128,7 +128,7 @@ def test_the_outsider_sees_nothing_of_another_departement(client, outsider, item
 
 @pytest.mark.parametrize(
     ("persona", "limit"),
-    [("istres_agent", 14), ("arles_referent", 24), ("quality_manager", 24), ("committee_member", 14)],
+    [("istres_agent", 13), ("arles_referent", 22), ("quality_manager", 23), ("committee_member", 14)],
 )
 def test_the_home_page_of_each_persona_runs_a_bounded_constant_number_of_queries(
     request, client, items, org, today, persona, limit, django_assert_max_num_queries
