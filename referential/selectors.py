@@ -211,13 +211,20 @@ def current_referential(today: dt.date | None = None, department=None):
 def versions_in_force(department_ids, today: dt.date | None = None) -> dict[int, Referential]:
     """{département id: the version in force for that département} — `current_referential(department=…)`,
     its own edited version when it has one — for the pickers of modules, engagements and finding types.
-    Two queries, whatever the number of départements."""
+    One query, whatever the number of départements: the published version in force and the départements'
+    own versions of it are read together."""
     today = today or timezone.localdate()
     department_ids = sorted(set(department_ids))
-    published = current_referential(today)
-    own: dict[int, Referential] = {}
-    if published is not None and department_ids:
-        for version in _own_versions(published, department_ids, today):
+    current_pk = current_referential_id(today)
+    own_pks = _own_versions(current_pk, department_ids, today).values("pk")
+    versions = Referential.objects.filter(Q(pk=current_pk) | Q(pk__in=own_pks)).order_by(
+        F("department_id").asc(nulls_last=True), F("valid_from").desc(nulls_last=True), "-pk"
+    )
+    published, own = None, {}
+    for version in versions:
+        if version.department_id is None:
+            published = version
+        else:
             own.setdefault(version.department_id, version)  # each département's newest comes first
     return {pk: own.get(pk, published) for pk in department_ids}
 

@@ -538,7 +538,7 @@ def test_an_action_on_the_national_engagement_after_the_edit_is_refused_in_frenc
     assert errors and "Sélectionnez un choix valide" in errors[0]
 
 
-def test_the_versions_in_force_of_many_departements_cost_two_queries(
+def test_the_versions_in_force_of_many_departements_cost_one_query(
     client, quality_manager, org, spplus, django_assert_num_queries
 ):
     from referential.selectors import department_version, versions_in_force
@@ -550,10 +550,17 @@ def test_the_versions_in_force_of_many_departements_cost_two_queries(
     later.valid_from = timezone.localdate() + dt.timedelta(days=400)
     later.save()
     ids = [org.bdr.pk, org.vaucluse.pk]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         versions = versions_in_force(ids)
     assert versions == {org.bdr.pk: new, org.vaucluse.pk: spplus}
     assert versions == {d.pk: department_version(spplus, d) for d in (org.bdr, org.vaucluse)}
+    # on every version's start (and the days around it), each département's current referential
+    from referential.selectors import current_referential
+
+    starts = sorted({r.valid_from for r in Referential.objects.all() if r.valid_from})
+    for day in [d + dt.timedelta(days=k) for d in starts for k in (-1, 0, 1)]:
+        assert versions_in_force(ids, day) == {pk: current_referential(day, department=pk) for pk in ids}, day
+    assert versions_in_force([]) == {}
 
 
 def _current_referential_in_two_steps(today, department=None):
