@@ -252,6 +252,10 @@ STORAGES = {
 # Cache (rate limits of the public forms…): in-process by default, Redis in production (CACHE_URL).
 CACHES = {"default": _read("CACHE_URL", env.cache_url, "locmemcache://")}
 
+# Widgets (inputs, the options of a select) rendered by Django's own Jinja2 templates, the same markup as its
+# template-language ones without their cost per option: a register's filter form is a tenth of its page
+# (issue 22). Forms, crispy's field wrappers and pages stay in Django templates.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
