@@ -47,7 +47,8 @@ def audit_for_user(user, pk, *, perm: str = READ) -> Audit:
 def finding_for_user(user, pk, *, write: bool = False) -> Finding:
     # Not the engagement's module nor the criterion's engagement (the counterparts read them when the
     # finding names them): joined here too, the query reached 16 tables, which PostgreSQL took 18 ms to
-    # plan for 1 ms of work (EXPLAIN ANALYZE on benchmarks/pages.py's data; 7 ms with 10 tables).
+    # plan for 1 ms of work (EXPLAIN ANALYZE on benchmarks/pages.py's data, PostgreSQL's default
+    # join_collapse_limit; 7 ms with 10 tables).
     finding = get_object_or_404(
         visible(user, Finding.objects).select_related(
             "audit__entity",

@@ -179,9 +179,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = _read("DJANGO_CONN_MAX_AGE", env.int, 0 i
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL plans the explicit joins of a query in the order they are written, as Django writes them: the
     # row's table first, then the rows it points to (select_related), which is how they are best read here.
-    # Left free to reorder them (its default, 8), it spent 54 ms planning the findings register's query of
-    # 9 tables for 2 ms of work, 43 ms for the action page's: most of those pages' time (issue 22). A
-    # deployment can give it back its freedom with QUALIPREF_PG_JOIN_COLLAPSE_LIMIT=8.
+    # Left free to reorder them (its default, 8), it spent 67 to 85 ms planning the findings register's query
+    # of 9 tables for 2 ms of work, 43 ms for the action page's: most of those pages' time (issue 22,
+    # benchmarks/README.md). A deployment can give it its freedom back: QUALIPREF_PG_JOIN_COLLAPSE_LIMIT=8.
     _join_collapse_limit = _read("QUALIPREF_PG_JOIN_COLLAPSE_LIMIT", env.int, 1)
     if _join_collapse_limit < 1:
         raise SettingsError(
