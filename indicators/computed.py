@@ -79,6 +79,8 @@ def _month(value) -> dt.date:
 def _complaint_figures(
     site_ids: Iterable[int], start: dt.date, end: dt.date, group_by=("site", "month")
 ) -> list[dict]:
+    """The complaints' figures per site and month (by default): the one reading both complaint computations
+    pick their figures from."""
     from complaints.figures import correspondence_figures
     from complaints.models import Kind
 
@@ -103,11 +105,6 @@ def complaints_mean_days_period(site_ids, start, end, param="") -> dict[int, flo
     }
 
 
-def _monthly_complaint_figures(site_ids, start, end) -> list[dict]:
-    """The complaints' figures per site and month: the one reading of both complaint computations."""
-    return _complaint_figures(site_ids, start, end)
-
-
 def _picker(figure: str) -> Callable[[list[dict], str], Values]:
     def pick(rows: list[dict], param: str = "") -> Values:
         return {
@@ -126,8 +123,8 @@ def _from_reading(reading, pick) -> Callable[[list[int], dt.date, dt.date, str],
 
 _pick_on_time_share = _picker("on_time_share")
 _pick_mean_answer_days = _picker("mean_answer_days")
-complaints_on_time_share = _from_reading(_monthly_complaint_figures, _pick_on_time_share)
-complaints_mean_answer_days = _from_reading(_monthly_complaint_figures, _pick_mean_answer_days)
+complaints_on_time_share = _from_reading(_complaint_figures, _pick_on_time_share)
+complaints_mean_answer_days = _from_reading(_complaint_figures, _pick_mean_answer_days)
 
 
 register(
@@ -144,7 +141,7 @@ register(
         source="complaints",
         compute=complaints_on_time_share,
         compute_period=complaints_on_time_period,
-        reading=_monthly_complaint_figures,
+        reading=_complaint_figures,
         pick=_pick_on_time_share,
     )
 )
@@ -162,7 +159,7 @@ register(
         source="complaints",
         compute=complaints_mean_answer_days,
         compute_period=complaints_mean_days_period,
-        reading=_monthly_complaint_figures,
+        reading=_complaint_figures,
         pick=_pick_mean_answer_days,
     )
 )
