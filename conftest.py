@@ -4,8 +4,9 @@ import pytest
 
 from tests import factories as f
 
-# The session's clock (QUALIPREF_TEST_TODAY), one broker queue per test process, the demo database.
-pytest_plugins = ["tests.session"]
+# The session's clock (QUALIPREF_TEST_TODAY), one broker queue per test process, the demo database;
+# the browser tests' Chromium (one per process) and their `page`.
+pytest_plugins = ["tests.session", "tests.browser"]
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +94,8 @@ def stray_connections_ended(django_db_setup, django_db_blocker):
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # on a connection of its own: the one kept may have been ended with a demo database it read
+        connection.close()
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

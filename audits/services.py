@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from referential.models import Criterion, Engagement, FindingType, LabelScope, Module
 from sites.access import FINDINGS, WRITE, allows, scope_for
@@ -412,6 +413,10 @@ def self_assessment_generate_rows(*, audit: Audit) -> int:
     return len(new_rows)
 
 
+# What answering a row of the checklist changes.
+ANSWER_FIELDS = ["answer", "comment", "evidence"]
+
+
 @transaction.atomic
 def self_assessment_answer(*, audit: Audit, answers: dict[int, dict], by) -> int:
     """Record answers {row id: {answer, comment, evidence}}; starts the self-assessment if planned."""
@@ -420,7 +425,7 @@ def self_assessment_answer(*, audit: Audit, answers: dict[int, dict], by) -> int
     if audit.status in (Audit.Status.REPORT_ISSUED, Audit.Status.CLOSED):
         raise ValidationError(ERR_CHECKLIST_CLOSED)
     rows = {r.pk: r for r in SelfAssessmentRow.objects.filter(audit=audit, pk__in=list(answers))}
-    changed = 0
+    changed = []
     for pk, values in answers.items():
         row = rows.get(pk)
         if row is None:
@@ -432,11 +437,17 @@ def self_assessment_answer(*, audit: Audit, answers: dict[int, dict], by) -> int
         )
         if new != (row.answer, row.comment, row.evidence):
             row.answer, row.comment, row.evidence = new
-            _save(row, by)
-            changed += 1
+            # only these three fields change: the row's links and its uniqueness stay as they were
+            row.clean_fields(
+                exclude=[f.name for f in SelfAssessmentRow._meta.fields if f.name not in ANSWER_FIELDS]
+            )
+            row._history_user = by
+            changed.append(row)
+    # one UPDATE and one insert of history rows for the whole checklist, not a save per row
+    bulk_update_with_history(changed, SelfAssessmentRow, ANSWER_FIELDS, default_user=by)
     if changed and audit.status == Audit.Status.PLANNED:
         audit_set_status(audit=audit, status=Audit.Status.IN_PROGRESS, by=by)
-    return changed
+    return len(changed)
 
 
 @transaction.atomic

@@ -461,7 +461,16 @@ IGNORED_TABLES = ("django_session", "axes_")
 
 
 def _tables() -> list[str]:
-    return [t for t in connection.introspection.table_names() if not t.startswith(IGNORED_TABLES)]
+    """The tables compared (read from the catalogue once per database: the suite makes no table)."""
+    name = connection.settings_dict["NAME"]
+    if name not in _TABLES:
+        _TABLES[name] = [
+            t for t in connection.introspection.table_names() if not t.startswith(IGNORED_TABLES)
+        ]
+    return _TABLES[name]
+
+
+_TABLES: dict[str, list[str]] = {}
 
 
 def checksums_of(tables) -> dict[str, str]:

@@ -7,12 +7,11 @@ import pytest
 from django.urls import reverse
 
 from tests.axe import AXE, PASSWORD, axe_failures, check, public_pages
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 
-def test_axe_finds_no_serious_or_critical_violation_on_the_public_pages(page, live_server):  # noqa: F811
+def test_axe_finds_no_serious_or_critical_violation_on_the_public_pages(page, live_server):
     base = live_server.url
     page.context.add_init_script(path=str(AXE))
 
@@ -53,11 +52,11 @@ FOCUSED = """() => {
 }"""
 
 
-def focused(page):  # noqa: F811
+def focused(page):
     return page.evaluate(FOCUSED)
 
 
-def tab_to(page, wanted, limit=80):  # noqa: F811
+def tab_to(page, wanted, limit=80):
     """Press Tab until the focused element satisfies `wanted`; each element on the way must show its focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -68,7 +67,7 @@ def tab_to(page, wanted, limit=80):  # noqa: F811
     raise AssertionError(f"{limit} presses of Tab never reached the element looked for")
 
 
-def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page, live_server):  # noqa: F811
+def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page, live_server):
     from complaints.models import Correspondence
 
     base = live_server.url
@@ -122,7 +121,7 @@ def test_the_keyboard_alone_reaches_the_main_actions_and_files_a_complaint(page,
     assert page.get_by_role("heading", name=created.reference).count() or created.reference in page.content()
 
 
-def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, live_server):  # noqa: F811
+def test_a_member_of_the_public_files_a_complaint_with_the_keyboard_alone(page, live_server):
     from complaints.models import Correspondence
 
     page.goto(f"{live_server.url}{reverse('complaints_public:request_form', args=['istres'])}")

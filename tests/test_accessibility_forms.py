@@ -5,12 +5,11 @@ import pytest
 from django.urls import reverse
 
 from tests.axe import AXE, axe_failures, check, login, more_forms
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 
-def test_axe_finds_no_serious_or_critical_violation_on_the_forms_and_states(page, live_server):  # noqa: F811
+def test_axe_finds_no_serious_or_critical_violation_on_the_forms_and_states(page, live_server):
     base = live_server.url
     page.context.add_init_script(path=str(AXE))
     login(page, base)

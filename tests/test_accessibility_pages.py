@@ -4,12 +4,11 @@ pages — home, every list, one detail page of each main object, the dashboard, 
 import pytest
 
 from tests.axe import AXE, axe_failures, internal_pages, login
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 
-def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_server):  # noqa: F811
+def test_axe_finds_no_serious_or_critical_violation_on_the_main_pages(page, live_server):
     base = live_server.url
     page.context.add_init_script(path=str(AXE))
     login(page, base)

@@ -5,12 +5,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_bootstrap_and_htmx_work_under_the_policy_and_inline_scripts_are_blocked(page, live_server):  # noqa: F811
+def test_bootstrap_and_htmx_work_under_the_policy_and_inline_scripts_are_blocked(page, live_server):
     from referential.loader import DEFAULT_FILE, load_referential
 
     load_referential(DEFAULT_FILE)

@@ -4,14 +4,12 @@ import os
 
 import pytest
 
-from tests.browser import page  # noqa: F401 - fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
-def test_the_quality_manager_logs_in_and_sees_the_five_sites(page, live_server):  # noqa: F811
+def test_the_quality_manager_logs_in_and_sees_the_five_sites(page, live_server):
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
     page.get_by_label("Nom d’utilisateur").fill("qualite")
@@ -27,7 +25,7 @@ def test_the_quality_manager_logs_in_and_sees_the_five_sites(page, live_server):
         page.screenshot(path=os.path.join(SCREENSHOTS, "home.png"), full_page=True)
 
 
-def test_a_wrong_password_is_refused_with_a_french_message(page, live_server):  # noqa: F811
+def test_a_wrong_password_is_refused_with_a_french_message(page, live_server):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill("qualite")
     page.get_by_label("Mot de passe").fill("mauvais")

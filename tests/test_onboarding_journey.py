@@ -34,7 +34,6 @@ from openpyxl import load_workbook
 
 from tests import factories as f
 from tests import journey_data as data
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -158,7 +157,7 @@ DASHBOARD_CELLS = """() => {
 
 
 def test_a_new_department_reaches_its_dashboard_and_annual_report_from_the_apps_screens(
-    page,  # noqa: F811
+    page,
     live_server,
     settings,
 ):

@@ -6,7 +6,6 @@ One browser for the module (launching Chromium is the slow part); each test gets
 fresh copy of the demo database (the module is transactional, see tests/session.py).
 """
 
-import os
 import re
 
 import pytest
@@ -14,7 +13,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.axe import AXE, PASSWORD, check
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
@@ -69,30 +67,13 @@ TARGETS = """() => [...document.querySelectorAll(
   })"""
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def new_page(chromium, live_server):
+def new_page(browser_of_test, live_server):
     """A page at a given viewport, in a context of its own (cookies, axe injected)."""
-    from django.db import connections
-
-    # The test's database is a fresh copy: connections opened before it must not be reused.
-    connections.close_all()
-    contexts = []
 
     def make(viewport, username):
-        context = chromium.new_context(locale="fr-FR", viewport=viewport, has_touch=viewport == PHONE)
+        context = browser_of_test.new_context(locale="fr-FR", viewport=viewport, has_touch=viewport == PHONE)
         context.add_init_script(path=str(AXE))
-        contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
         page.goto(f"{live_server.url}/accounts/login/")
@@ -102,10 +83,7 @@ def new_page(chromium, live_server):
         page.wait_for_url(f"{live_server.url}/")
         return page
 
-    yield make
-    connections.close_all()
-    for context in contexts:
-        context.close()
+    return make
 
 
 def measure(page, base, name):

@@ -10,13 +10,12 @@ from django.core import mail
 
 from sites.models import Department, Membership, Role
 from tests import factories as f
-from tests.browser import page  # noqa: F401 - fixture
 from tests.test_accessibility import AXE, check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_department_is_set_up_from_the_apps_own_screens(page, live_server):  # noqa: F811
+def test_a_new_department_is_set_up_from_the_apps_own_screens(page, live_server):
     settings.PUBLIC_URL = live_server.url
     mail.outbox = []
     f.UserFactory(username="plateforme", is_staff=True, is_superuser=True)

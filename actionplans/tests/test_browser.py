@@ -7,17 +7,16 @@ import pytest
 from django.urls import reverse
 
 from actionplans.models import Action
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
 def test_the_quality_manager_creates_an_action_from_a_finding_and_marks_it_done(
-    page,  # noqa: F811
+    page,
     live_server,
     quality_manager,
-    make_finding,  # noqa: F811
+    make_finding,
 ):
     finding = make_finding(code="minor_nonconformity", title="Horaires d'ouverture non affichés à l'entrée")
     page.goto(f"{live_server.url}/accounts/login/")

@@ -7,14 +7,13 @@ import pytest
 
 from audits import services
 from audits.models import Finding, GapSheet
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
-def login(page, live_server, username):  # noqa: F811
+def login(page, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill("qualipref2015")
@@ -23,7 +22,7 @@ def login(page, live_server, username):  # noqa: F811
 
 
 def test_record_a_finding_and_print_its_gap_sheet(
-    page,  # noqa: F811
+    page,
     live_server,
     org,
     referential,

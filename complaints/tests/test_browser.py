@@ -6,12 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from complaints.models import Correspondence, Status
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 
-def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_server):  # noqa: F811
+def test_a_complaint_filed_online_is_answered_by_the_istres_agent(page, live_server):
     page.goto(f"{live_server.url}/public/istres/reclamation/")
     page.get_by_label("Objet").fill("Guichet fermé sans affichage")
     page.get_by_label("Votre message").fill(

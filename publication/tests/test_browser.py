@@ -5,14 +5,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser import page  # noqa: F401 - fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
-def _violations(page):  # noqa: F811
+def _violations(page):
     # axe comes in through add_init_script (see the test): an inline <script> would be refused by the CSP.
     assert page.evaluate("typeof axe") == "object", "axe-core was not injected"
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -24,7 +22,7 @@ def _violations(page):  # noqa: F811
     ]
 
 
-def test_the_public_pages_pass_axe_and_work_on_a_phone(page, live_server, arles_published):  # noqa: F811
+def test_the_public_pages_pass_axe_and_work_on_a_phone(page, live_server, arles_published):
     page.context.add_init_script(path=str(AXE))
     for path in (
         "/public/",

@@ -5,8 +5,6 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import page  # noqa: F401 - fixture
-
 from .conftest import pdf_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
@@ -14,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
-def test_the_quality_manager_generates_the_2015_report_and_downloads_it(page, live_server):  # noqa: F811
+def test_the_quality_manager_generates_the_2015_report_and_downloads_it(page, live_server):
     page.goto(f"{live_server.url}/accounts/login/?next=/reports/")
     page.get_by_label("Nom d’utilisateur").fill("qualite")
     page.get_by_label("Mot de passe").fill("qualipref2015")

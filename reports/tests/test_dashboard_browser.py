@@ -4,14 +4,12 @@ import os
 
 import pytest
 
-from tests.browser import page  # noqa: F401 - fixture
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
-def test_the_committee_member_opens_the_dashboard_and_downloads_the_months_pack(page, live_server, tmp_path):  # noqa: F811
+def test_the_committee_member_opens_the_dashboard_and_downloads_the_months_pack(page, live_server, tmp_path):
     page.goto(f"{live_server.url}/accounts/login/?next=/reports/dashboard/")
     page.get_by_label("Nom d’utilisateur").fill("copil")
     page.get_by_label("Mot de passe").fill("qualipref2015")

@@ -7,26 +7,11 @@ import os
 import pytest
 
 from tests.axe import AXE, PASSWORD, RUN_AXE
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.demo]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 WIDTH, HEIGHT = 1366, 768
-
-
-@pytest.fixture
-def chromium_browser(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        connections.close_all()
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        connections.close_all()
-        chromium.close()
 
 
 def _open(browser, base, width, height, path="/reports/dashboard/"):
@@ -53,8 +38,8 @@ def _open(browser, base, width, height, path="/reports/dashboard/"):
     return page
 
 
-def test_the_committees_month_fits_on_two_screens_without_an_axe_violation(chromium_browser, live_server):
-    page = _open(chromium_browser, live_server.url, WIDTH, HEIGHT)
+def test_the_committees_month_fits_on_two_screens_without_an_axe_violation(browser_of_test, live_server):
+    page = _open(browser_of_test, live_server.url, WIDTH, HEIGHT)
     height = page.evaluate("document.body.scrollHeight")
     print(f"dashboard scrollHeight at {WIDTH}x{HEIGHT}: {height}")  # noqa: T201 - the measure, in -s runs
     if SCREENSHOTS:
@@ -77,7 +62,7 @@ def test_the_committees_month_fits_on_two_screens_without_an_axe_violation(chrom
     violations = page.evaluate(RUN_AXE)
     assert not violations, violations
 
-    phone = _open(chromium_browser, live_server.url, 390, 844)
+    phone = _open(browser_of_test, live_server.url, 390, 844)
     if SCREENSHOTS:
         phone.screenshot(path=os.path.join(SCREENSHOTS, "dashboard-390.png"), full_page=True)
         phone.screenshot(path=os.path.join(SCREENSHOTS, "dashboard-390-first-screen.png"))

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from steering.models import Decision
-from tests.browser import page  # noqa: F401 - fixture
 from tests.factories import persona
 
 from .factories import CommitteeFactory, MeetingFactory
@@ -17,7 +16,7 @@ from .factories import CommitteeFactory, MeetingFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_quality_manager_records_a_copil_decision(page, live_server, org):  # noqa: F811
+def test_the_quality_manager_records_a_copil_decision(page, live_server, org):
     manager = persona("qualite", "quality_manager", org.bdr, first_name="Claire", last_name="Martin")
     copil = CommitteeFactory(department=org.bdr, name="Comité de pilotage qualité")
     meeting = MeetingFactory(committee=copil, held_on=dt.date(2015, 7, 7), title="COPIL de juillet 2015")

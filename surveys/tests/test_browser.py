@@ -10,20 +10,19 @@ from referential.demo import load as load_referential
 from sites.demo import load as load_sites
 from surveys import demo
 from surveys.models import Campaign
-from tests.browser import page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("QUALIPREF_SCREENSHOTS")
 
 
-def _arles_telephone_cell(page, campaign_url):  # noqa: F811
+def _arles_telephone_cell(page, campaign_url):
     page.goto(campaign_url)
     row = page.get_by_role("row", name="Sous-préfecture d'Arles")
     return row.get_by_role("cell").nth(0).inner_text().strip()
 
 
-def test_a_phone_answer_changes_the_rate_the_referent_sees(page, live_server):  # noqa: F811
+def test_a_phone_answer_changes_the_rate_the_referent_sees(page, live_server):
     load_sites()
     load_referential()
     demo.load()
