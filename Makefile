@@ -21,10 +21,12 @@ run: install migrate demo
 # steps in the log. QUALIPREF_TEST_TODAY=2027-01-05 (or 2027-03-28T02:30, Paris time) moves its clock.
 # The dependency audit runs beside the tests (it mostly waits on the network) and its verdict is printed
 # after them; either failing fails `make test`.
+# Python keeps the byte-code of the project's modules (PYTHONDONTWRITEBYTECODE emptied for the run): the
+# test processes and the commands they start do not each compile them again.
 TEST_WORKERS ?= auto
 test: install
 	@audit_log=$$(mktemp); $(PY) scripts/audit.py >"$$audit_log" 2>&1 & audit=$$!; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS); tests=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS); tests=$$?; \
 	if [ $$tests -eq 5 ]; then echo "pytest n'a collecté aucun test (code 5) : la suite est cassée." >&2; fi; \
 	wait $$audit; audited=$$?; \
 	echo "== Audit des dépendances (pip-audit) =="; cat "$$audit_log"; rm -f "$$audit_log"; \
@@ -44,12 +46,10 @@ audit: install
 
 install: sysdeps $(VENV)/.installed
 
-# `--no-compile`: Python compiles the modules it imports when it first imports them, instead of pip compiling
-# every module of every package at install (17 s instead of 26 s for a new virtualenv, measured on CI's machine).
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet --no-compile -e '.[test]'
+	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
 # Installs only what is missing (idempotent); needs root or sudo the first time.
