@@ -23,10 +23,13 @@ run: install migrate demo
 # after them; either failing fails `make test`.
 # Python keeps the byte-code of the project's modules (PYTHONDONTWRITEBYTECODE emptied for the run): the
 # test processes and the commands they start do not each compile them again.
+# `--no-loadscope-reorder`: the modules go to the workers in collection order (tests/ first, whose long
+# browser and migration modules then start early, the apps' short ones filling the end), not by number of
+# tests (which sent the one-test browser modules last: one worker ran alone for 9 s at the end).
 TEST_WORKERS ?= auto
 test: install
 	@audit_log=$$(mktemp); $(PY) scripts/audit.py >"$$audit_log" 2>&1 & audit=$$!; \
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS); tests=$$?; \
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25 $(PYTEST_ARGS); tests=$$?; \
 	if [ $$tests -eq 5 ]; then echo "pytest n'a collecté aucun test (code 5) : la suite est cassée." >&2; fi; \
 	wait $$audit; audited=$$?; \
 	echo "== Audit des dépendances (pip-audit) =="; cat "$$audit_log"; rm -f "$$audit_log"; \

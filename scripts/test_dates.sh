@@ -31,7 +31,7 @@ failed=0
 for moment in "${moments[@]}"; do
   log="$logs/${moment//:/-}.log"
   start=$(date +%s)
-  QUALIPREF_TEST_TODAY="$moment" PYTHONDONTWRITEBYTECODE= "$PY" -m pytest -n "$TEST_WORKERS" --dist loadfile >"$log" 2>&1
+  QUALIPREF_TEST_TODAY="$moment" PYTHONDONTWRITEBYTECODE= "$PY" -m pytest -n "$TEST_WORKERS" --dist loadfile --no-loadscope-reorder >"$log" 2>&1
   rc=$?
   summary=$(grep -E "^(=+ )?[0-9]+ (passed|failed)|error" "$log" | tail -1 | sed 's/=//g')
   clock=$(grep -m1 "^test clock:" "$log" || echo "test clock: ?")
