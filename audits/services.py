@@ -425,6 +425,7 @@ def self_assessment_answer(*, audit: Audit, answers: dict[int, dict], by) -> int
     if audit.status in (Audit.Status.REPORT_ISSUED, Audit.Status.CLOSED):
         raise ValidationError(ERR_CHECKLIST_CLOSED)
     rows = {r.pk: r for r in SelfAssessmentRow.objects.filter(audit=audit, pk__in=list(answers))}
+    unchanged = [f.name for f in SelfAssessmentRow._meta.fields if f.name not in ANSWER_FIELDS]
     changed = []
     for pk, values in answers.items():
         row = rows.get(pk)
@@ -438,9 +439,7 @@ def self_assessment_answer(*, audit: Audit, answers: dict[int, dict], by) -> int
         if new != (row.answer, row.comment, row.evidence):
             row.answer, row.comment, row.evidence = new
             # only these three fields change: the row's links and its uniqueness stay as they were
-            row.clean_fields(
-                exclude=[f.name for f in SelfAssessmentRow._meta.fields if f.name not in ANSWER_FIELDS]
-            )
+            row.clean_fields(exclude=unchanged)
             row._history_user = by
             changed.append(row)
     # one UPDATE and one insert of history rows for the whole checklist, not a save per row

@@ -2,8 +2,8 @@
 horizontal scrolling on a computer (1366×768) and becomes a list of cards on a phone (390×844); axe-core
 finds no serious or critical violation on them; an agent logs a request and answers it on a phone.
 
-One browser for the module (launching Chromium is the slow part); each test gets a fresh context on a
-fresh copy of the demo database (the module is transactional, see tests/session.py).
+The worker's one Chromium (tests/browser.py: launching it is the slow part); each test gets a fresh
+context on a fresh copy of the demo database (the module is transactional, see tests/session.py).
 """
 
 import re
