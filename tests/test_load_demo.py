@@ -129,28 +129,95 @@ def test_loaded_again_another_day_the_demo_is_kept_as_it_is_with_a_notice(capsys
     assert "make demo-reset" in output and "referent.arles" in output
 
 
-def test_reset_rebuilds_the_demo_at_todays_date_on_an_emptied_database():
+OPEN = ["received", "acknowledged", "in_progress", "waiting"]
+
+
+def test_reset_three_years_on_at_new_years_night_rebuilds_a_demo_current_there(client):
+    """`--reset` empties the database and builds the demo again at its own date, and the demo is current
+    whatever day it is built: here three years after the session's first build, half an hour into
+    1 January (still 31 December in UTC), when the current year has only begun. The label, the next audit,
+    the requests and the published results follow `timezone.localdate()`, 2015 stays as the seed has it,
+    and last year's annual report is complete (the session's own demo checks it at the session's date:
+    reports/tests/test_annual_demo.py). One build checks both: load_demo is the suite's slowest command."""
     import datetime as dt
+    import zoneinfo
 
     import time_machine
+    from dateutil.relativedelta import relativedelta
+    from django.urls import reverse
 
     from audits.models import Audit
+    from audits.selectors import readiness_overview
+    from complaints.models import Correspondence
+    from publication.models import Snapshot
     from referential.demo import spplus_calendar
+    from referential.selectors import current_referential, label_overview
+    from reports.models import ReportRun
     from sites.demo import built_on
+    from tests.annual_sections import assert_every_section_has_figures
 
-    later = built_on() + dt.timedelta(days=75)
-    with time_machine.travel(dt.datetime.combine(later, dt.time(10)), tick=False):
+    ahead = built_on() + relativedelta(years=3)
+    new_years_night = dt.datetime(ahead.year, 1, 1, 0, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    with time_machine.travel(new_years_night, tick=False):
+        today = timezone.localdate()
+        assert today == dt.date(ahead.year, 1, 1)
         call_command("load_demo", "--reset", stdout=io.StringIO())
         calendar = spplus_calendar()
-    assert built_on() == later
-    scopes = LabelScope.objects.filter(
-        entity__department__code="13", module__referential__code="services-publics-plus"
-    )
-    assert set(scopes.values_list("started_on", flat=True)) == {calendar["moved_on"]}
-    # only the certification audits of the new calendar: none left from the first build's
-    certification = Audit.objects.filter(
-        entity__department__code="13", kind=Audit.Kind.EXTERNAL, referential__code="services-publics-plus"
-    )
-    assert set(certification.values_list("entity__code", "end_on")) == {
-        (code, end) for code, (_start, end) in calendar["audits"].items()
-    }
+        assert built_on() == today
+
+        # Emptied first: the label scopes and certification audits are the new calendar's only.
+        scopes = LabelScope.objects.filter(
+            entity__department__code="13", module__referential__code="services-publics-plus"
+        )
+        assert set(scopes.values_list("started_on", flat=True)) == {calendar["moved_on"]}
+        certification = Audit.objects.filter(
+            entity__department__code="13", kind=Audit.Kind.EXTERNAL, referential__code="services-publics-plus"
+        )
+        assert set(certification.values_list("entity__code", "end_on")) == {
+            (code, end) for code, (_start, end) in calendar["audits"].items()
+        }
+
+        qualite = User.objects.get(username="qualite")
+        assert current_referential().code == "services-publics-plus"
+
+        # Under Services Publics+ for two and a half years; the next audit is a surveillance audit to come.
+        entities = [e for e in label_overview(qualite) if e.department.code == "13"]
+        assert len(entities) == 4
+        for entity in entities:
+            assert [s.module.referential.code for s in entity.label_scopes] == ["services-publics-plus"]
+            assert entity.next_audit.kind == "surveillance"
+            assert today < entity.next_audit.date <= today + relativedelta(months=4)
+        assert LabelScope.objects.filter(
+            ended_on__isnull=False, module__referential__code="qualipref"
+        ).count()
+
+        # Readiness speaks of no audit date passed, and nothing is thousands of days late.
+        for row in readiness_overview(qualite):
+            assert all("dépassée" not in reason.text for _, reason in row.reasons)
+        oldest_open = Correspondence.objects.filter(status__in=OPEN).order_by("received_on").first()
+        assert oldest_open is not None and (today - oldest_open.received_on).days <= 30
+        answered = Correspondence.objects.filter(
+            received_on__gte=today - relativedelta(years=1), answered_on__isnull=False
+        )
+        assert answered.count() >= 40
+
+        # Results published this month for the last twelve months, 2015 kept.
+        recent = Snapshot.objects.filter(status="published", period_end__gte=today - relativedelta(months=2))
+        assert recent.count() == 5
+        assert Snapshot.objects.filter(period_start=dt.date(2015, 1, 1)).count() == 5
+
+        client.force_login(qualite)
+        page = client.get("/").content.decode()
+        assert "dépassée depuis" not in page
+        assert "Services Publics+" in page
+
+        # Last year's annual report (Services Publics+), finished in both formats, for the quality manager.
+        runs = ReportRun.objects.filter(department__code="13", kind="annual", params__year=today.year - 1)
+        assert sorted(runs.values_list("output_format", "status")) == [("pdf", "done"), ("xlsx", "done")]
+        pdf = runs.get(output_format="pdf")
+        response = client.get(reverse("reports:run_download", args=[pdf.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+        # Though this year is half an hour old, last year's report has figures in every section.
+        assert_every_section_has_figures(Department.objects.get(code="13"), today.year - 1)

@@ -1,5 +1,5 @@
 """Last year's annual report of the demo is complete: every section has figures, whatever the day the demo
-is loaded (here, the session's clock; `tests/test_demo_current.py` loads it on 1 January at 00:30)."""
+is loaded (here, the session's clock; `tests/test_load_demo.py` rebuilds it on 1 January at 00:30)."""
 
 import pytest
 from django.utils import timezone
