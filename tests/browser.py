@@ -5,7 +5,10 @@ import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's headless build of Chromium (package chromium-headless-shell, from the same sources as chromium):
+# the browser without its windowing layer, as Playwright itself runs headless tests. Measured on this suite's
+# two axe tests: 22.3 CPU-s against 29.4 with the full browser in headless mode. CHROMIUM_PATH picks another.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium-headless-shell")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -26,7 +29,9 @@ def chromium():
     would refuse database calls from it without DJANGO_ALLOW_ASYNC_UNSAFE, and a second `sync_playwright()`
     would refuse to start, so every browser test takes this one."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium package (make sysdeps).")
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: install Debian's chromium-headless-shell package (make sysdeps)."
+        )
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
