@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from referential.params import CURRENT, parameter_value
+from referential.params import CURRENT, parameter_value, parameters_in_force
 from referential.selectors import current_referential
 
 from . import deadlines
@@ -56,27 +56,31 @@ def deadline_rule(department, kind: str) -> tuple[int, str]:
 def deadline_rule_in_force(department, kind: str, *, referential=None) -> DeadlineRule:
     """The whole rule for a kind of request (days, which days, whether waiting for the requester pauses
     it), from the département's parameters in force, else the referential's, else the defaults."""
-    default_days, default_kind = DEFAULT_DEADLINE[Kind(kind)]
-    referential = referential or current_referential()
-    if referential is None:
-        return DeadlineRule(kind, default_days, default_kind, True)
-    keys = rule_keys(kind)
-
-    def value(key, default):
-        return parameter_value(referential, keys[key], department=department, default=default)
-
-    return DeadlineRule(
-        kind,
-        int(value("days", default_days)),
-        str(value("days_kind", default_kind)),
-        bool(value("pauses", True)),
-    )
+    return _rules_in_force(department, [kind], referential=referential)[0]
 
 
 def deadline_rules(department) -> list[DeadlineRule]:
     """The rule in force for every kind of request, in the order of `Kind`."""
-    referential = current_referential()
-    return [deadline_rule_in_force(department, kind, referential=referential) for kind in Kind.values]
+    return _rules_in_force(department, Kind.values)
+
+
+def _rules_in_force(department, kinds, *, referential=None) -> list[DeadlineRule]:
+    """The rules of these kinds in one query, the referential in force (when none is given) included."""
+    defaults = {}
+    for kind in kinds:
+        days, days_kind = DEFAULT_DEADLINE[Kind(kind)]
+        keys = rule_keys(kind)
+        defaults.update({keys["days"]: days, keys["days_kind"]: days_kind, keys["pauses"]: True})
+    values = parameters_in_force(referential or CURRENT, defaults, department=department)
+    return [
+        DeadlineRule(
+            kind,
+            int(values[rule_keys(kind)["days"]]),
+            str(values[rule_keys(kind)["days_kind"]]),
+            bool(values[rule_keys(kind)["pauses"]]),
+        )
+        for kind in kinds
+    ]
 
 
 def deadline_rules_set(*, department, rules: list[DeadlineRule], by) -> int:

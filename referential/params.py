@@ -56,15 +56,27 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
     """{département id: the value of `key` in force for it} (see `parameter_value`), in one query
     whatever the number of départements; `None` among the ids stands for the referential's own value.
     `referential` may be `CURRENT`: the published referential in force on `on`, in the same query."""
-    import datetime as dt
+    return parameters_values(referential, {key: default}, department_ids, on=on)[key]
+
+
+def parameters_in_force(referential, defaults: dict, *, department=None, on=None) -> dict:
+    """{key: its value in force for `department`} for each key of `defaults` (its default when no row
+    gives it), in one query whatever the number of keys (see `parameter_value`)."""
+    department_id = getattr(department, "pk", department)
+    values = parameters_values(referential, defaults, [department_id], on=on)
+    return {key: by_department[department_id] for key, by_department in values.items()}
+
+
+def parameters_values(referential, defaults: dict, department_ids, *, on=None) -> dict:
+    """{key: {département id: value in force}} for each key of `defaults` ({key: default}), in one query."""
 
     from django.utils import timezone
 
-    from .models import Parameter, Referential
+    from .models import Parameter
 
     department_ids = list(dict.fromkeys(department_ids))
     if referential is None:
-        return dict.fromkeys(department_ids, default)
+        return {key: dict.fromkeys(department_ids, default) for key, default in defaults.items()}
     on = on or timezone.localdate()
     if referential == CURRENT:
         from .selectors import current_referential_id
@@ -80,7 +92,7 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
             department__isnull=True,
         )
     rows = list(
-        Parameter.objects.filter(scope, key=key).values_list(
+        Parameter.objects.filter(scope, key__in=list(defaults)).values_list(
             "referential_id",
             "referential__valid_from",
             "department_id",
@@ -88,8 +100,21 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
             "value",
             "choices",
             "referential__department_id",
+            "key",
         )
     )
+    return {
+        key: _in_force(referential, [r for r in rows if r[7] == key], department_ids, default)
+        for key, default in defaults.items()
+    }
+
+
+def _in_force(referential, rows, department_ids, default) -> dict:
+    """{département id: value} from the rows of one key."""
+    import datetime as dt
+
+    from .models import Referential
+
     # the referential's own rows, by département (None: its default value); the others are the rows of the
     # départements' versions adapting it. The current referential (an expression) is a published one: its
     # rows are those of a referential without département.

@@ -50,6 +50,32 @@ def test_a_departement_override_of_the_deadline_is_used(org, referential):
     assert make_correspondence(org.avignon, received_on=D(2015, 3, 1)).due_on == D(2015, 3, 16)
 
 
+def test_the_rules_in_force_are_read_in_one_query_with_the_referential_and_overrides(
+    org, referential, django_assert_num_queries
+):
+    """Every kind's rule in one query (the referential in force within it), the same as reading each
+    parameter of each kind from the referential given: a département's override for one kind, the
+    referential's values for the others and for the other département."""
+    from complaints.services import deadline_rule_in_force, deadline_rules
+    from referential.params import parameter_value
+
+    Parameter.objects.create(
+        referential=referential, department=org.bdr, key="complaint_answer_days", label="x",
+        value_type="int", value="10",
+    )  # fmt: skip
+    for department in (org.bdr, org.vaucluse):
+        with django_assert_num_queries(1):
+            rules = deadline_rules(department)
+        assert [r.kind for r in rules] == list(Kind.values)
+        for rule in rules:
+            with django_assert_num_queries(1):
+                assert deadline_rule_in_force(department, rule.kind) == rule
+            days = parameter_value(referential, f"{rule.kind}_answer_days", department=department)
+            assert rule.days == int(days)
+    assert deadline_rules(org.bdr)[list(Kind.values).index("complaint")].days == 10
+    assert deadline_rules(org.vaucluse)[list(Kind.values).index("complaint")].days == 15
+
+
 def test_references_run_per_departement_and_year(org, referential):
     first = make_correspondence(org.arles, received_on=D(2015, 3, 1))
     second = make_correspondence(org.istres, received_on=D(2015, 3, 2), kind=Kind.SUGGESTION)
