@@ -30,7 +30,8 @@ def chromium():
     would refuse to start, so every browser test takes this one."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(
-            f"Chromium is missing at {CHROMIUM}: install Debian's chromium-headless-shell package (make sysdeps)."
+            f"Chromium is missing at {CHROMIUM}: install Debian's chromium-headless-shell package "
+            "(make sysdeps), or name another Chromium with CHROMIUM_PATH (e.g. /usr/bin/chromium)."
         )
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
