@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# WeasyPrint's libraries, Chromium for browser tests, poppler to read PDFs, gettext for translations.
+# WeasyPrint's libraries, Chromium and its headless build (the browser tests run on the latter), poppler to
+# read PDFs, gettext for translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium chromium-headless-shell poppler-utils gettext
 
 .PHONY: run test test-dates audit install sysdeps migrate demo demo-reset serve assets lint worker beat clean

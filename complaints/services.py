@@ -66,18 +66,20 @@ def deadline_rules(department) -> list[DeadlineRule]:
 
 def _rules_in_force(department, kinds, *, referential=None) -> list[DeadlineRule]:
     """The rules of these kinds in one query, the referential in force (when none is given) included."""
+    keys = {kind: rule_keys(kind) for kind in kinds}
     defaults = {}
     for kind in kinds:
         days, days_kind = DEFAULT_DEADLINE[Kind(kind)]
-        keys = rule_keys(kind)
-        defaults.update({keys["days"]: days, keys["days_kind"]: days_kind, keys["pauses"]: True})
+        defaults.update(
+            {keys[kind]["days"]: days, keys[kind]["days_kind"]: days_kind, keys[kind]["pauses"]: True}
+        )
     values = parameters_in_force(referential or CURRENT, defaults, department=department)
     return [
         DeadlineRule(
             kind,
-            int(values[rule_keys(kind)["days"]]),
-            str(values[rule_keys(kind)["days_kind"]]),
-            bool(values[rule_keys(kind)["pauses"]]),
+            int(values[keys[kind]["days"]]),
+            str(values[keys[kind]["days_kind"]]),
+            bool(values[keys[kind]["pauses"]]),
         )
         for kind in kinds
     ]
