@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from audits.models import Audit
@@ -597,6 +598,8 @@ def _current(entities, sites, users, modules, quality, last_year_plans) -> int:
             completed_on=None,
             origin_text="Auto-évaluation trimestrielle",
         )
+    # Done five days ago, due at the end of this month: every window of the last twelve months holds an action
+    # done this year, even in late December (a due date ten days ahead fell in January then).
     done_on = today - dt.timedelta(days=5)
     _action(
         plans["sp-aix"],
@@ -606,7 +609,7 @@ def _current(entities, sites, users, modules, quality, last_year_plans) -> int:
         module=modules.get(1),
         owner=users.get("referent.aix", quality),
         start_on=start,
-        due_on=max(done_on, today + dt.timedelta(days=10)),
+        due_on=today + relativedelta(day=31),
         status=Action.Status.DONE,
         progress=100,
         completed_on=done_on,
