@@ -56,20 +56,19 @@ def parameter_values(referential, key: str, department_ids, *, default=None, on=
     """{département id: the value of `key` in force for it} (see `parameter_value`), in one query
     whatever the number of départements; `None` among the ids stands for the referential's own value.
     `referential` may be `CURRENT`: the published referential in force on `on`, in the same query."""
-    return parameters_values(referential, {key: default}, department_ids, on=on)[key]
+    return parameter_values_of_keys(referential, {key: default}, department_ids, on=on)[key]
 
 
 def parameters_in_force(referential, defaults: dict, *, department=None, on=None) -> dict:
     """{key: its value in force for `department`} for each key of `defaults` (its default when no row
     gives it), in one query whatever the number of keys (see `parameter_value`)."""
     department_id = getattr(department, "pk", department)
-    values = parameters_values(referential, defaults, [department_id], on=on)
+    values = parameter_values_of_keys(referential, defaults, [department_id], on=on)
     return {key: by_department[department_id] for key, by_department in values.items()}
 
 
-def parameters_values(referential, defaults: dict, department_ids, *, on=None) -> dict:
+def parameter_values_of_keys(referential, defaults: dict, department_ids, *, on=None) -> dict:
     """{key: {département id: value in force}} for each key of `defaults` ({key: default}), in one query."""
-
     from django.utils import timezone
 
     from .models import Parameter
