@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import F, QuerySet, Subquery
+from django.db.models.lookups import Lookup
 
 from qualipref.filters import ignored
 
@@ -31,7 +33,10 @@ def paginate(
     - `deferred`: the page's rows are chosen by their ids first, in a subquery that reads only the columns
       the filters and the sort name (an index alone when one covers them: `request_register`), then read
       whole, with their `select_related`, for these ids only. Without it the database joins and reads
-      every row of the selection before sorting them and keeping 25. One query either way.
+      every row of the selection before sorting them and keeping 25. One query either way. On
+      PostgreSQL the ids are an array computed first (`id = ANY(ARRAY(subquery))`): with `id IN
+      (subquery)` the planner read every row of the selection again to join them with the 25 ids (4 ms
+      for the 1,160 requests of a département at 100,000 requests; 1 ms now, whatever the size).
     """
     paginator = Paginator(queryset, per_page)
     if count is not None:
@@ -43,8 +48,23 @@ def paginate(
     if deferred and isinstance(queryset, QuerySet) and paginator.count:
         bottom = (page.number - 1) * per_page
         ids = queryset.values("pk")[bottom : bottom + per_page]
-        page.object_list = queryset.filter(pk__in=ids)
+        if connections[queryset.db].vendor == "postgresql":
+            page.object_list = queryset.filter(AnyOfArray(F("pk"), Subquery(ids)))
+        else:
+            page.object_list = queryset.filter(pk__in=ids)
     return page
+
+
+class AnyOfArray(Lookup):
+    """`lhs = ANY(ARRAY(subquery))` (PostgreSQL): the subquery's rows as an array, computed once before
+    the outer query, whose rows are then found by their ids."""
+
+    lookup_name = "any_of_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 # Filters read from the query string: a value that makes no sense is None (the filter is ignored),

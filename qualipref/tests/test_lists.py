@@ -39,3 +39,19 @@ def test_an_empty_selection_reads_no_rows(django_assert_num_queries):
     with django_assert_num_queries(0):
         page = paginate(request, Department.objects.order_by("code"), count=0, deferred=True)
     assert page.paginator.num_pages == 1
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_pages_ids_are_an_array_read_first(departments):
+    """`id = ANY(ARRAY(…))`: the planner computes the 25 ids first and finds their rows by primary key,
+    instead of reading the whole selection again to join it with them (`id IN (…)`)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request = RequestFactory().get("/", {"page": "2"})
+    queryset = Department.objects.filter(code__gte="010").order_by("-code", "pk")
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(paginate(request, queryset, count=51, deferred=True).object_list)
+    assert [d.code for d in rows] == [f"{i:03d}" for i in range(35, 9, -1)][:25]
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert '"sites_department"."id" = ANY(ARRAY(SELECT' in sql and "LIMIT 25 OFFSET 25" in sql
