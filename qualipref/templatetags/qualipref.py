@@ -1,8 +1,10 @@
+import copy
 from decimal import Decimal
 
-from django import template
+from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from qualipref.french import plural
@@ -70,12 +72,81 @@ def absolute_url(name, *args, **kwargs):
     return absolute_reverse(name, *args, **kwargs)
 
 
-# The Bootstrap 5 class of a widget's control, after the widget's own name (crispy-forms' classes).
-_CONTROL_CLASS = {
-    "select": "form-select",
-    "selectmultiple": "form-select",
-    "checkboxinput": "form-check-input",
-}
+def _control_class(widget) -> str:
+    """The Bootstrap 5 class of a widget's control, as crispy-forms chooses it (every select, a yes/no
+    select included, is a form-select)."""
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    return "form-control"
+
+
+def _is_plain_select(widget) -> bool:
+    return (
+        isinstance(widget, forms.Select)
+        and widget.template_name == "django/forms/widgets/select.html"
+        and widget.option_template_name == "django/forms/widgets/select_option.html"
+    )
+
+
+def _attributes(attrs: dict) -> str:
+    """The attributes as Django's `attrs.html` writes them: False left out, True as a bare name."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class _Rows(list):
+    """A model select's rows, read by one plain query, for ModelChoiceIterator (Django's or django-filter's),
+    which reads `queryset.iterator()`: a server-side cursor on PostgreSQL, three round trips (DECLARE,
+    FETCH, CLOSE) per select for a few dozen sites."""
+
+    _prefetch_related_lookups = ()
+
+    def iterator(self):
+        return iter(self)
+
+
+def _choices(choices):
+    if isinstance(choices, ModelChoiceIterator):
+        choices = copy.copy(choices)
+        choices.queryset = _Rows(choices.queryset)
+    return choices
+
+
+def _select(field, attrs: dict) -> str:
+    """A select (single or multiple, with option groups) as Django's widget templates write it
+    (`BoundField.as_widget`, `Select.get_context`, `optgroups`), without a template per option: the
+    registers' filter forms have five selects, some with a hundred options."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    attrs = widget.build_attrs(widget.attrs, attrs)
+    if widget.allow_multiple_selected:
+        attrs["multiple"] = True
+    values = widget.format_value(field.value())
+    multiple = widget.allow_multiple_selected
+    has_selected = False
+    out = [f'<select name="{conditional_escape(field.html_name)}"{_attributes(attrs)}>']
+    for value, label in _choices(widget.choices):
+        group = isinstance(label, (list, tuple))
+        if group:
+            out.append(f'<optgroup label="{conditional_escape(value)}">')
+        for subvalue, sublabel in label if group else [("" if value is None else value, label)]:
+            selected = (not has_selected or multiple) and str(subvalue) in values
+            has_selected |= selected
+            out.append(
+                f'<option value="{conditional_escape(subvalue)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(sublabel)}</option>"
+            )
+        if group:
+            out.append("</optgroup>")
+    out.append("</select>")
+    return mark_safe("\n".join(out))
 
 
 @register.filter
@@ -95,11 +166,7 @@ def filter_fields(form):
             continue
         widget = field.field.widget
         kind = type(widget).__name__.lower()
-        attrs = {
-            "class": " ".join(
-                c for c in (widget.attrs.get("class"), kind, _CONTROL_CLASS.get(kind, "form-control")) if c
-            )
-        }
+        attrs = {"class": " ".join(c for c in (widget.attrs.get("class"), kind, _control_class(widget)) if c)}
         described = [f"{field.auto_id}_helptext"] if field.help_text else []
         if field.errors:
             attrs["class"] += " is-invalid"
@@ -107,7 +174,7 @@ def filter_fields(form):
             described.append(f"{field.auto_id}_error")
         if described:
             attrs["aria-describedby"] = " ".join(described)
-        control = field.as_widget(attrs=attrs)
+        control = _select(field, attrs) if _is_plain_select(widget) else field.as_widget(attrs=attrs)
         errors = ""
         if field.errors:
             errors = format_html(

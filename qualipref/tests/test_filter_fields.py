@@ -57,3 +57,41 @@ def test_a_form_with_errors_renders_as_crispy_renders_it():
     crispy, ours = _both(make_form)
     assert "is-invalid" in ours and "Choisissez au moins un filtre." in ours
     assert ours == crispy
+
+
+class Selects(forms.Form):
+    """Every kind of select the registers use, written in Python without the widgets' templates."""
+
+    site = forms.ChoiceField(
+        label="Site",
+        choices=[("", "Tous"), ("Préfecture", [("1", "Peytral"), ("2", "Saint-Sébastien")]), ("3", "Arles")],
+        required=False,
+    )
+    kinds = forms.MultipleChoiceField(
+        label="Types", choices=[("a", "Réclamation"), ("b", "Suggestion & <avis>"), ("c", "Courrier")]
+    )
+    answered = forms.NullBooleanField(label="Répondue", required=False)
+    year = forms.TypedChoiceField(
+        label="Année", choices=[(None, "—"), (2025, "2025"), (2026, "2026")], coerce=int
+    )
+    odd = forms.ChoiceField(
+        label='Valeur "répétée"',
+        choices=[("x", "Premier x"), ("x", "Second x")],
+        required=False,
+        widget=forms.Select(attrs={"data-role": "filtre", "disabled": False, "autofocus": True}),
+    )
+
+
+def test_selects_render_as_the_widgets_templates_render_them():
+    for data in (
+        None,
+        {"site": "2", "kinds": ["a", "c"], "answered": "true", "year": "2026", "odd": "x"},
+        {"site": "9", "kinds": ["zz"], "answered": "false", "year": "", "odd": "y"},
+    ):
+        crispy, ours = _both(lambda data=data: Selects(data))
+        assert ours == crispy
+    _, ours = _both(lambda: Selects({"site": "2", "kinds": ["a", "c"], "odd": "x"}))
+    assert '<option selected value="2">Saint-Sébastien</option>' in ours
+    # Saint-Sébastien, two kinds, the first of the repeated values, the unset yes/no and the empty year
+    assert ours.count("<option selected") == 6 and '<option selected value="x">Premier x' in ours
+    assert "Suggestion &amp; &lt;avis&gt;" in ours and '<optgroup label="Préfecture">' in ours
