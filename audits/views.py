@@ -69,6 +69,12 @@ def _writable_entities(user):
     return writable(user, Entity.objects).order_by("order", "name")
 
 
+def _schedule_entities(audit_filter, scope) -> list:
+    """The entities the user may write, among the filter's (read, and so kept for its select)."""
+    writable_ids = scope.ids("entity", WRITE)
+    return [e for e in audit_filter.form.fields["entity"].queryset if e.pk in writable_ids]
+
+
 # ---- audits ---------------------------------------------------------------------------------------------
 
 
@@ -92,9 +98,9 @@ def audit_list(request, export=False):
             "columns": columns,
             "can_create": scope.can(WRITE),
             "can_write_general": bool(scope.ids("department", WRITE)),
-            # The quarterly self-assessments' form: the entities the user may write (read once, shown only
-            # when there is one).
-            "schedule_entities": list(_writable_entities(request.user)) if scope.can(WRITE) else [],
+            # The quarterly self-assessments' form: the entities the user may write (shown only when there
+            # is one), taken from the filter's entities (those the user reads): no query of their own.
+            "schedule_entities": _schedule_entities(audit_filter, scope) if scope.can(WRITE) else [],
             "schedule_year": timezone.localdate().year,
             "breadcrumbs": [("Audits et constats", None)],
         },

@@ -30,15 +30,46 @@ def test_the_audit_list_runs_a_constant_number_of_queries(
     client.force_login(quality_manager)
     for entity in (org.prefecture, org.aix_entity):
         add_findings(make_audit(entity), types, quality_manager, 3)
-    # 12 before issue 22's last step: the self-assessments' form asked its entities whether they existed,
-    # then read them; now read once.
-    with django_assert_max_num_queries(11) as few:
+    # 12, then 11 (issue 22): the self-assessments' form asked its entities whether they existed, then
+    # read them; then read once; now taken from the filter's entities.
+    with django_assert_max_num_queries(10) as few:
         assert client.get(reverse("audits:audit_list")).status_code == 200
     for entity in (org.arles_entity, org.istres_entity) * 5:
         add_findings(make_audit(entity, start=dt.date(2016, 6, 1)), types, quality_manager, 4)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("audits:audit_list"))
     assert "4 points forts" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona, shown",
+    [
+        (
+            "quality_manager",
+            [
+                "Préfecture des Bouches-du-Rhône",
+                "Sous-préfecture d'Aix-en-Provence",
+                "Sous-préfecture d'Arles",
+                "Sous-préfecture d'Istres",
+            ],
+        ),
+        ("arles_referent", ["Sous-préfecture d'Arles"]),  # its entity's one site: the entity is theirs
+        ("peytral_referent", None),  # one of the préfecture's two sites: reads the entity, cannot plan it
+        ("committee_member", None),
+    ],
+)
+def test_the_self_assessments_form_offers_the_entities_the_user_may_write(
+    client, org, request, persona, shown
+):
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(reverse("audits:audit_list")).content.decode()
+    if shown is None:
+        assert 'id="id_sched_entity"' not in page
+        return
+    select = page.split('id="id_sched_entity">', 1)[1].split("</select>", 1)[0]
+    assert [option.split(">", 1)[1] for option in select.split("</option>")[:-1]] == [
+        name.replace("'", "&#x27;") for name in shown
+    ]
 
 
 def test_the_audit_page_with_200_findings_runs_a_constant_number_of_queries(
