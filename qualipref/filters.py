@@ -38,16 +38,21 @@ def notify(request, notices) -> None:
 
 
 def by_code_or_pk(queryset, raw):
-    """The row of `queryset` named by `raw`: its number, or its code (case ignored); None when no row (or
-    more than one: an entity code shared by two départements of an administrator) answers."""
+    """The row of `queryset` (or of a list of rows) named by `raw`: its number, or its code (case ignored);
+    None when no row (or more than one: an entity code shared by two départements of an administrator)
+    answers."""
     text = str(raw or "").strip()
     if not text or len(text) > 100:
         return None
-    if text.isdecimal() and text.isascii() and len(text) <= 18:
-        found = queryset.filter(pk=int(text)).first()
-        if found is not None:
-            return found
-    matches = list(queryset.filter(code__iexact=text)[:2])
+    number = int(text) if text.isdecimal() and text.isascii() and len(text) <= 18 else None
+    if isinstance(queryset, list):  # rows the page has already read: no query
+        found = next((row for row in queryset if row.pk == number), None)
+        matches = [row for row in queryset if row.code.casefold() == text.casefold()][:2]
+    else:
+        found = queryset.filter(pk=number).first() if number is not None else None
+        matches = list(queryset.filter(code__iexact=text)[:2]) if found is None else []
+    if found is not None:
+        return found
     return matches[0] if len(matches) == 1 else None
 
 

@@ -71,17 +71,24 @@ def test_the_training_page_shows_rates_and_due_lists(
 
     client.force_login(quality_manager)
     with time_machine.travel(dt.datetime(2015, 12, 31, 9), tick=False):
-        # 12 before issue 22's last step: the referential in force is now read within the validity
-        # parameter's query
-        with django_assert_max_num_queries(11) as ctx:
+        # 12, then 11 (issue 22): the referential in force is read within the validity parameter's
+        # query; the site filter's options are the sites the compliance has read
+        with django_assert_max_num_queries(10) as ctx:
             html = client.get(reverse("steering:training_list")).content.decode()
         assert "75\u00a0%" in html
         assert "Estève" in html
+        assert f'<option value="">Tous</option><option value="{org.peytral.pk}">Peytral</option>' in html
         for i in range(6):
             agent = AgentFactory(site=org.istres, last_name=f"Nouveau{i}")
             TrainingFactory(agent=agent, trained_on=D(2015, 1, 5))
         with django_assert_max_num_queries(len(ctx.captured_queries)):
             client.get(reverse("steering:training_list"))
+        # a site given by number or by code (any case) is found among them, without a query of its own
+        for given in (org.istres.pk, "ISTRES"):
+            with django_assert_max_num_queries(10):
+                html = client.get(reverse("steering:training_list"), {"site": given}).content.decode()
+            assert f'<option value="{org.istres.pk}" selected>Istres</option>' in html
+            assert "Nouveau0" in html and "Arnaud" not in html  # the register keeps Istres's agents
 
 
 def test_a_training_in_the_future_is_refused(client, org, quality_manager):

@@ -13,7 +13,6 @@ from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
-from sites.models import Site
 
 from .. import imports, selectors, services, training_rules
 from ..forms import AgentForm, TrainingForm
@@ -38,7 +37,7 @@ def training_list(request):
     compliance = selectors.compliance_by_site(site_ids, today)
     years = compliance[0].years if compliance else services.DEFAULT_TRAINING_YEARS
     agents = selectors.agents_for_user(request.user)
-    sites = Site.objects.filter(pk__in=site_ids)
+    sites = [row.site for row in compliance]  # the user's sites, in order: read with the compliance
     notices = []
     site = object_param(request, "site", sites, "Site", notices)
     state = choice_param(request, "etat", STATES, "État", notices)
