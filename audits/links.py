@@ -34,10 +34,8 @@ def overdue_actions_by_entity_module(entity_ids, today) -> dict[tuple[int, int |
     return counts
 
 
-def findings_with_actions(finding_ids) -> set[int]:
-    """Ids, among `finding_ids`, of findings that have at least one linked action (one query)."""
-    if not finding_ids:
-        return set()
-    return set(
-        Action.objects.filter(origin_finding_id__in=finding_ids).values_list("origin_finding_id", flat=True)
-    )
+def has_action():
+    """An annotation of a finding: whether an action comes from it (a subquery of the finding's query)."""
+    from django.db.models import Exists, OuterRef
+
+    return Exists(Action.objects.filter(origin_finding=OuterRef("pk")))

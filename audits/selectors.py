@@ -186,14 +186,19 @@ def cycle_comparison(user, entity_pk, *, include_self_assessments: bool = False)
 # ---- readiness ------------------------------------------------------------------------------------------
 
 
+# What the readiness panel shows of a finding's type (read with the findings).
+TYPE_FIELDS = ("label", "label_plural", "order", "blocks_label")
+
+
 def readiness_overview(
     user, *, today: dt.date | None = None, entity_ids=None, entities=None
 ) -> list[readiness.EntityReadiness]:
     """Readiness of each entity of the user's scope (or of `entity_ids` within it), per module of its
-    label scope. About nine queries, whatever the number of entities, findings and self-assessments.
+    label scope. Nine queries, whatever the number of entities, findings and self-assessments (the
+    findings come with their type and whether an action comes from them).
     A caller that already holds the user's visible entities (in their default order) passes them as
     `entities`, sparing their query; from `label_overview` of the same day, sparing their label scopes'
-    and next audits' too."""
+    and next audits' too (five queries then)."""
     today = today or timezone.localdate()
     if entities is None:
         entities = visible(user, Entity.objects).order_by("department__code", "order", "name")
@@ -230,18 +235,32 @@ def readiness_overview(
 
     # Open findings whose type calls for an action.
     # Findings of a cycle the entity left (before it entered its current referential) are history.
+    # One query: the findings with what the panel shows of their type, and whether an action comes from them.
     since = lineage.since
     open_rows = [
         {**r, "module_id": held_module(r["entity_id"], r["module_id"])}
         for r in Finding.objects.filter(entity_id__in=ids, finding_type__requires_action=True)
         .exclude(status=Finding.Status.VERIFIED_CLOSED)
-        .values("pk", "entity_id", "module_id", "finding_type_id", "status", "observed_on")
+        .annotate(has_action=links.has_action())
+        .values(
+            "pk",
+            "entity_id",
+            "module_id",
+            "finding_type_id",
+            "status",
+            "observed_on",
+            "has_action",
+            *(f"finding_type__{f}" for f in TYPE_FIELDS),
+        )
         if since.get(r["entity_id"]) is None or r["observed_on"] >= since[r["entity_id"]]
     ]
-    types = {t.pk: t for t in FindingType.objects.filter(pk__in={r["finding_type_id"] for r in open_rows})}
-    with_actions = links.findings_with_actions(
-        [r["pk"] for r in open_rows if r["status"] == Finding.Status.OPEN]
-    )
+    types = {
+        r["finding_type_id"]: FindingType(
+            pk=r["finding_type_id"],
+            **{f: r[f"finding_type__{f}"] for f in TYPE_FIELDS},
+        )
+        for r in open_rows
+    }
     overdue = defaultdict(int)
     for (entity_id, module_id), n in links.overdue_actions_by_entity_module(ids, today).items():
         overdue[(entity_id, held_module(entity_id, module_id))] += n
@@ -300,7 +319,7 @@ def readiness_overview(
     for r in open_rows:
         key = (r["entity_id"], r["module_id"])
         open_by[key][r["finding_type_id"]] += 1
-        if r["status"] == Finding.Status.OPEN and r["pk"] not in with_actions:
+        if r["status"] == Finding.Status.OPEN and not r["has_action"]:
             without[key] += 1
 
     def inputs(entity_id, module_id, number, title):
