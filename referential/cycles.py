@@ -62,8 +62,9 @@ AUDIT_DONE_STATUSES = ("report_issued", "closed")
 
 
 def next_audits(scopes, *, until: dt.date | None = None) -> dict[int, NextAudit | None]:
-    """{scope id: next audit} for label scopes (with `module` loaded), in two queries; with `until`, as
-    it stood that day (the audits finished after it do not count: the annual report of a past year).
+    """{scope id: next audit} for label scopes (with `module` loaded), in two queries (one when their
+    referentials' cycles were read with them); with `until`, as it stood that day (the audits finished
+    after it do not count: the annual report of a past year).
 
     The last audit of a module counts under every version of its referential (a département's version
     edited in the app continues the published one: same module numbers). A scope whose referential has
@@ -74,13 +75,21 @@ def next_audits(scopes, *, until: dt.date | None = None) -> dict[int, NextAudit 
     from .models import LabelCycle, Module
 
     scopes = list(scopes)
-    referential_ids = {s.module.referential_id for s in scopes}
+    referentials = {s.module.referential_id: s.module.referential for s in scopes}
+    # The cycles read with the scopes (`select_related("module__referential__cycle")`, as
+    # `referential.selectors.label_scopes_prefetch` does: None when a referential has none) are not read
+    # again; the others are, in one query.
     cycles = {
-        c.referential_id: c
-        for c in LabelCycle.objects.filter(referential_id__in=referential_ids).select_related("referential")
+        pk: r._state.fields_cache["cycle"]
+        for pk, r in referentials.items()
+        if "cycle" in r._state.fields_cache
     }
+    unread = sorted(set(referentials) - set(cycles))
+    if unread:
+        cycles.update((c.referential_id, c) for c in LabelCycle.objects.filter(referential_id__in=unread))
+    cycles = {pk: c for pk, c in cycles.items() if c is not None}
     # The published version each referential is or adapts (only those with a cycle compute a date).
-    published = {ref_id: c.referential.published_id for ref_id, c in cycles.items()}
+    published = {pk: referentials[pk].published_id for pk in cycles}
     lineages = set(published.values())
     last: dict[tuple[int, int, int], dt.date] = {}
     # The audits of each module, through the modules' reverse relation (audits sits above the

@@ -13,12 +13,13 @@ from .models import Criterion, Engagement, LabelScope, Module, Parameter, Refere
 
 
 def label_scopes_prefetch(today: dt.date | None = None):
-    """The label scopes in force today (those of a referential the entity left are history)."""
+    """The label scopes in force today (those of a referential the entity left are history), with their
+    module, its referential and the referential's cycle (`cycles.next_audits` reads no cycle then)."""
     today = today or timezone.localdate()
     return Prefetch(
         "labelscope_set",
         queryset=LabelScope.objects.current(today)
-        .select_related("module__referential")
+        .select_related("module__referential__cycle")
         .order_by("module__referential__code", "module__number"),
         to_attr="label_scopes",
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from referential import editing
 from referential.crosswalk import load_crosswalk
-from referential.cycles import next_audits
+from referential.cycles import RECORDED, NextAudit, next_audits
 from referential.loader import DEFAULT_FILE, SPPLUS_FILE, ReferentialFileError, load_referential
 from referential.models import (
     CrosswalkLink,
@@ -166,7 +166,9 @@ def test_a_second_edit_builds_on_the_first(client, quality_manager, org, spplus)
     assert [s.module.referential_id for s in current] == [second.pk]
 
 
-def test_the_next_audit_counts_the_audits_of_every_version(client, quality_manager, org, spplus):
+def test_the_next_audit_counts_the_audits_of_every_version(
+    client, quality_manager, org, spplus, django_assert_num_queries
+):
     from audits.models import Audit
 
     today = timezone.localdate()
@@ -189,6 +191,16 @@ def test_the_next_audit_counts_the_audits_of_every_version(client, quality_manag
     moved = LabelScope.objects.select_related("module__referential").get(entity=org.prefecture, ended_on=None)
     assert moved.module.referential.department == org.bdr
     assert next_audits([moved])[moved.pk] == before
+    # Scopes read with their referential's cycle (as the label overview reads them): the same date, the
+    # cycle not read again; a referential without a cycle is known as such and keeps the recorded date.
+    with_cycle = LabelScope.objects.select_related("module__referential__cycle").get(pk=moved.pk)
+    with django_assert_num_queries(1):  # the modules' last audits
+        assert next_audits([with_cycle])[moved.pk] == before
+    LabelCycle.objects.filter(referential=moved.module.referential).delete()
+    LabelScope.objects.filter(pk=moved.pk).update(next_audit_on=today + dt.timedelta(days=90))
+    without = LabelScope.objects.select_related("module__referential__cycle").get(pk=moved.pk)
+    with django_assert_num_queries(0):  # no cycle: no audit to read either
+        assert next_audits([without])[moved.pk] == NextAudit(today + dt.timedelta(days=90), RECORDED)
     # The past audit keeps the version of its time.
     audit.refresh_from_db()
     assert audit.referential == spplus
