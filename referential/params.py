@@ -71,17 +71,56 @@ def parameter_values_of_keys(referential, defaults: dict, department_ids, *, on=
     """{key: {département id: value in force}} for each key of `defaults` ({key: default}), in one query."""
     from django.utils import timezone
 
-    from .models import Parameter
-
     department_ids = list(dict.fromkeys(department_ids))
     if referential is None:
         return {key: dict.fromkeys(department_ids, default) for key, default in defaults.items()}
     on = on or timezone.localdate()
+    named = [d for d in department_ids if d is not None]
+    rows = _parameter_rows(referential, tuple(defaults), tuple(named), on)
+    return {
+        key: _in_force(referential, [r for r in rows if r[7] == key], department_ids, default)
+        for key, default in defaults.items()
+    }
+
+
+# The parameters' SQL, compiled once per process for each (referential, keys, départements, day): building
+# and compiling its queryset (the referential in force as a subquery, the départements' versions) cost
+# several times its run, on every page that reads a rule (a request's deadline, the trainings' validity,
+# the publications' age, the reminders' horizon). Only the SQL is kept, never a value: the query runs each
+# time, so an edited parameter shows at once. Everything the SQL depends on is in the key.
+_COMPILED: dict[tuple, tuple[str, tuple, str]] = {}
+_COMPILED_MAX = 2048
+
+
+def _parameter_rows(referential, keys: tuple, named: tuple, on) -> list[tuple]:
+    """(referential id, its valid_from, département id, value type, value, choices, referential's
+    département, key) of the rows that may give `keys` for the départements `named` on `on`."""
+    import datetime as dt
+
+    from django.db import connections
+
+    cache_key = (getattr(referential, "pk", referential), keys, named, on)
+    compiled = _COMPILED.get(cache_key)
+    if compiled is None:
+        compiled = _compile(referential, keys, named, on)
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[cache_key] = compiled
+    sql, params, alias = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SQLite gives the date as text (the ORM's converters are not applied to a plain cursor's rows)
+    return [(r[0], dt.date.fromisoformat(r[1]) if isinstance(r[1], str) else r[1], *r[2:]) for r in rows]
+
+
+def _compile(referential, keys, named, on) -> tuple[str, tuple, str]:
+    from .models import Parameter
+
     if referential == CURRENT:
         from .selectors import current_referential_id
 
         referential = current_referential_id(on)
-    named = [d for d in department_ids if d is not None]
     scope = Q(referential=referential) & (Q(department__isnull=True) | Q(department_id__in=named))
     if named:
         scope |= Q(
@@ -90,22 +129,18 @@ def parameter_values_of_keys(referential, defaults: dict, department_ids, *, on=
             referential__valid_from__lte=on,
             department__isnull=True,
         )
-    rows = list(
-        Parameter.objects.filter(scope, key__in=list(defaults)).values_list(
-            "referential_id",
-            "referential__valid_from",
-            "department_id",
-            "value_type",
-            "value",
-            "choices",
-            "referential__department_id",
-            "key",
-        )
+    queryset = Parameter.objects.filter(scope, key__in=list(keys)).values_list(
+        "referential_id",
+        "referential__valid_from",
+        "department_id",
+        "value_type",
+        "value",
+        "choices",
+        "referential__department_id",
+        "key",
     )
-    return {
-        key: _in_force(referential, [r for r in rows if r[7] == key], department_ids, default)
-        for key, default in defaults.items()
-    }
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params), queryset.db
 
 
 def _in_force(referential, rows, department_ids, default) -> dict:

@@ -76,6 +76,33 @@ def test_the_rules_in_force_are_read_in_one_query_with_the_referential_and_overr
     assert deadline_rules(org.vaucluse)[list(Kind.values).index("complaint")].days == 15
 
 
+def test_the_parameters_sql_is_compiled_once_but_every_reading_runs_it(org, referential):
+    """`referential.params` keeps the SQL of a reading per (referential, keys, départements, day), never a
+    value: an override added after a first reading shows on the next one, under the same SQL."""
+    from referential import params
+
+    params._COMPILED.clear()
+    today = D(2015, 6, 1)
+    assert params.parameter_value(params.CURRENT, "complaint_answer_days", department=org.bdr, on=today) == 15
+    assert len(params._COMPILED) == 1
+    Parameter.objects.create(
+        referential=referential, department=org.bdr, key="complaint_answer_days", label="x",
+        value_type="int", value="9",
+    )  # fmt: skip
+    assert params.parameter_value(params.CURRENT, "complaint_answer_days", department=org.bdr, on=today) == 9
+    assert len(params._COMPILED) == 1  # the same SQL, run again
+    # another département, another key or another day: SQL of its own, the value in force for it
+    assert (
+        params.parameter_value(params.CURRENT, "complaint_answer_days", department=org.vaucluse, on=today)
+        == 15
+    )
+    assert (
+        params.parameter_value(params.CURRENT, "letter_answer_days", department=org.bdr, on=today) is not None
+    )
+    assert params.parameter_value(referential, "complaint_answer_days", department=org.bdr, on=today) == 9
+    assert len(params._COMPILED) == 4
+
+
 def test_references_run_per_departement_and_year(org, referential):
     first = make_correspondence(org.arles, received_on=D(2015, 3, 1))
     second = make_correspondence(org.istres, received_on=D(2015, 3, 2), kind=Kind.SUGGESTION)
