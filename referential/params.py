@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
+from qualipref.sqlcache import SQLCache
+
 TRUE_WORDS = {"true", "1", "yes", "oui", "vrai"}
 FALSE_WORDS = {"false", "0", "no", "non", "faux"}
 
@@ -83,13 +85,13 @@ def parameter_values_of_keys(referential, defaults: dict, department_ids, *, on=
     }
 
 
-# The parameters' SQL, compiled once per process for each (referential, keys, départements, day): building
-# and compiling its queryset (the referential in force as a subquery, the départements' versions) cost
-# several times its run, on every page that reads a rule (a request's deadline, the trainings' validity,
-# the publications' age, the reminders' horizon). Only the SQL is kept, never a value: the query runs each
-# time, so an edited parameter shows at once. Everything the SQL depends on is in the key.
-_COMPILED: dict[tuple, tuple[str, tuple, str]] = {}
-_COMPILED_MAX = 2048
+# The parameters' SQL, compiled once per process for each (referential, keys, départements, day)
+# (qualipref.sqlcache): building and compiling its queryset (the referential in force as a subquery, the
+# départements' versions) cost several times its run, on every page that reads a rule (a request's
+# deadline, the trainings' validity, the publications' age, the reminders' horizon). Only the SQL is kept,
+# never a value: the query runs each time, so an edited parameter shows at once. Everything the SQL depends
+# on is in the key.
+_COMPILED = SQLCache()
 
 
 def _parameter_rows(referential, keys: tuple, named: tuple, on) -> list[tuple]:
@@ -97,24 +99,18 @@ def _parameter_rows(referential, keys: tuple, named: tuple, on) -> list[tuple]:
     département, key) of the rows that may give `keys` for the départements `named` on `on`."""
     import datetime as dt
 
-    from django.db import connections
-
-    cache_key = (getattr(referential, "pk", referential), keys, named, on)
-    compiled = _COMPILED.get(cache_key)
-    if compiled is None:
-        compiled = _compile(referential, keys, named, on)
-        if len(_COMPILED) >= _COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[cache_key] = compiled
-    sql, params, alias = compiled
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    compiled = _COMPILED.get(
+        (getattr(referential, "pk", referential), keys, named, on),
+        lambda: _parameters_queryset(referential, keys, named, on),
+    )
     # SQLite gives the date as text (the ORM's converters are not applied to a plain cursor's rows)
-    return [(r[0], dt.date.fromisoformat(r[1]) if isinstance(r[1], str) else r[1], *r[2:]) for r in rows]
+    return [
+        (r[0], dt.date.fromisoformat(r[1]) if isinstance(r[1], str) else r[1], *r[2:])
+        for r in compiled.rows()
+    ]
 
 
-def _compile(referential, keys, named, on) -> tuple[str, tuple, str]:
+def _parameters_queryset(referential, keys, named, on):
     from .models import Parameter
 
     if referential == CURRENT:
@@ -129,7 +125,7 @@ def _compile(referential, keys, named, on) -> tuple[str, tuple, str]:
             referential__valid_from__lte=on,
             department__isnull=True,
         )
-    queryset = Parameter.objects.filter(scope, key__in=list(keys)).values_list(
+    return Parameter.objects.filter(scope, key__in=list(keys)).values_list(
         "referential_id",
         "referential__valid_from",
         "department_id",
@@ -139,8 +135,6 @@ def _compile(referential, keys, named, on) -> tuple[str, tuple, str]:
         "referential__department_id",
         "key",
     )
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params), queryset.db
 
 
 def _in_force(referential, rows, department_ids, default) -> dict:

@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import connections
 from django.db.models import F, Func, IntegerField, Subquery
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -31,6 +30,7 @@ from complaints import reminders as request_reminders
 from complaints.models import Correspondence
 from complaints.selectors import overdue_q
 from qualipref import inbox
+from qualipref.sqlcache import SQLCache
 from sites.access import MANAGE, READ, REQUESTS, WRITE, scope_for, visible
 from sites.models import Role
 from steering import reminders as steering_reminders
@@ -144,27 +144,18 @@ class Badges:
         return ", ".join(f"{n} {ngettext(*BADGE_WORDS[k], n)}" for k, n in self.by_kind.items() if n)
 
 
-# The badges' SQL, compiled once per (user, day, persona, scope) in each process: the menu reads the badges on
-# every page, and building and compiling the five apps' querysets cost more than running their one query.
-# Only the SQL is kept, never a count: the query runs on every page, so a write shows at once. What the SQL
-# depends on is the whole key (the rules are code; the user's id, the day and the scope's ids are its only
-# parameters), so a user whose memberships change gets a new key.
-_COMPILED_BADGES: dict[tuple, tuple[str, tuple, list[str], str]] = {}
-_COMPILED_BADGES_MAX = 2048
+# The badges' SQL, compiled once per (user, day, persona, scope) in each process (qualipref.sqlcache): the
+# menu reads the badges on every page, and building and compiling the five apps' querysets cost more than
+# running their one query. Only the SQL is kept, never a count: the query runs on every page, so a write
+# shows at once. What the SQL depends on is the whole key (the rules are code; the user's id, the day and
+# the scope's ids are its only parameters), so a user whose memberships change gets a new key.
+_COMPILED_BADGES = SQLCache()
 
 
-def _compiled_badges(user, today: dt.date, persona: str):
-    key = (user.pk, today, persona, scope_for(user).key)
-    compiled = _COMPILED_BADGES.get(key)
-    if compiled is None:
-        querysets = _late_querysets(user, today, persona)
-        kinds = list(querysets)
-        queryset = _counts_queryset(querysets, user)
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-        if len(_COMPILED_BADGES) >= _COMPILED_BADGES_MAX:
-            _COMPILED_BADGES.clear()
-        compiled = _COMPILED_BADGES[key] = (sql, tuple(params), kinds, queryset.db)
-    return compiled
+def _badges_queryset(user, today: dt.date, persona: str):
+    """The badges' one query, with the kinds its columns count in order."""
+    querysets = _late_querysets(user, today, persona)
+    return _counts_queryset(querysets, user), list(querysets)
 
 
 def badges_for(user, today: dt.date) -> Badges:
@@ -172,10 +163,11 @@ def badges_for(user, today: dt.date) -> Badges:
     persona = persona_of(user)
     if persona in (COMMITTEE, READER) or not user.is_authenticated:
         return Badges()
-    sql, params, kinds, alias = _compiled_badges(user, today, persona)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone() or (0,) * len(kinds)
+    compiled = _COMPILED_BADGES.get(
+        (user.pk, today, persona, scope_for(user).key), lambda: _badges_queryset(user, today, persona)
+    )
+    kinds = compiled.extra
+    row = next(iter(compiled.rows()), None) or (0,) * len(kinds)
     return Badges({kind: n or 0 for kind, n in zip(kinds, row, strict=True)})
 
 

@@ -37,9 +37,10 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+
+from qualipref.sqlcache import SQLCache
 
 from .models import Department, Entity, Membership, Role, Site
 
@@ -261,10 +262,7 @@ def _build_scope(user) -> AccessScope:
         granted = {(ALL_PERMISSIONS, "department", department) for *_, department in sites}
         return _grant(scope, granted, sites)
 
-    sql, alias = _memberships_sql()
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, (user.pk,))
-        rows = cursor.fetchall()
+    rows = _MEMBERSHIPS.get((), _memberships_queryset).rows((user.pk,))
     granted, sites, memberships = set(), set(), {}
     for row in rows:
         role, department_id, entity_id, site_id, any_site, its_entity = row[1:7]
@@ -309,15 +307,14 @@ _MEMBERSHIP_COLUMNS = (
 )
 
 
-@cache
-def _memberships_sql() -> tuple[str, str]:
-    """The SQL of a user's membership rows, compiled once per process (compiling its five joins cost half
-    of the scope's time, on every request); the user's id is its one parameter. No ORDER BY
-    (Membership's default ordering would join four more tables to sort): sorted in Python."""
-    queryset = Membership.objects.filter(user_id=0).order_by().values_list(*_MEMBERSHIP_COLUMNS)
-    sql, params = queryset.query.sql_with_params()
-    assert params == (0,), params
-    return sql, queryset.db
+# The SQL of a user's membership rows, compiled once per process (qualipref.sqlcache: compiling its five
+# joins cost half of the scope's time, on every request) for a placeholder user, run with the user's id.
+_MEMBERSHIPS = SQLCache(maxsize=1)
+
+
+def _memberships_queryset():
+    """No ORDER BY (Membership's default ordering would join four more tables to sort): sorted in Python."""
+    return Membership.objects.filter(user_id=0).order_by().values_list(*_MEMBERSHIP_COLUMNS)
 
 
 def _membership(user, row) -> Membership:

@@ -1,0 +1,33 @@
+"""qualipref.sqlcache: the SQL is built once per key, the query runs every time."""
+
+import pytest
+
+from qualipref.sqlcache import SQLCache
+from sites.models import Department
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sql_is_built_once_per_key_and_run_every_time():
+    cache, built = SQLCache(maxsize=2), []
+
+    def build(code):
+        built.append(code)
+        return Department.objects.filter(code__gte=code).order_by("code").values_list("code", flat=True)
+
+    Department.objects.create(code="13", name="Bouches-du-Rhône")
+    assert cache.get(("from", "10"), lambda: build("10")).rows() == [("13",)]
+    Department.objects.create(code="84", name="Vaucluse")
+    assert cache.get(("from", "10"), lambda: build("10")).rows() == [("13",), ("84",)]  # run again
+    assert built == ["10"] and len(cache) == 1
+    # the same SQL with other values in its parameters' places; their number is checked
+    compiled = cache.get(("from", "50"), lambda: (build("50"), "extra"))
+    assert (
+        compiled.extra == "extra"
+        and compiled.rows() == [("84",)]
+        and compiled.rows(("00",)) == [("13",), ("84",)]
+    )
+    with pytest.raises(ValueError):
+        compiled.rows(("00", "99"))
+    cache.get(("from", "90"), lambda: build("90"))  # a third key: the full cache starts again
+    assert len(cache) == 1 and built == ["10", "50", "90"]
