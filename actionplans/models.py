@@ -384,7 +384,10 @@ class Action(EntityScopedModel):
 
     @property
     def badge(self):
-        if self.is_overdue:
+        return self.badge_on(timezone.localdate())
+
+    def badge_on(self, today) -> str:
+        if self.is_overdue_on(today):
             return "danger"
         return self.STATUS_BADGES.get(self.status, "secondary")
 
@@ -399,11 +402,16 @@ class Action(EntityScopedModel):
 
     @property
     def is_overdue(self):
-        return self.is_followed and self.due_on < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_followed and self.due_on < today
 
     @property
     def is_due_soon(self):
-        today = timezone.localdate()
+        return self.is_due_soon_on(timezone.localdate())
+
+    def is_due_soon_on(self, today) -> bool:
         return self.is_followed and today <= self.due_on <= today + timezone.timedelta(days=7)
 
     @property
