@@ -72,18 +72,15 @@ def next_audits(scopes, *, until: dt.date | None = None) -> dict[int, NextAudit 
     """
     from django.db.models import Q
 
-    from .models import LabelCycle, Module
+    from .models import LabelCycle, Module, Referential
 
     scopes = list(scopes)
     referentials = {s.module.referential_id: s.module.referential for s in scopes}
     # The cycles read with the scopes (`select_related("module__referential__cycle")`, as
     # `referential.selectors.label_scopes_prefetch` does: None when a referential has none) are not read
     # again; the others are, in one query.
-    cycles = {
-        pk: r._state.fields_cache["cycle"]
-        for pk, r in referentials.items()
-        if "cycle" in r._state.fields_cache
-    }
+    cycle_of = Referential.cycle.related  # the reverse one-to-one, whose value select_related caches
+    cycles = {pk: cycle_of.get_cached_value(r) for pk, r in referentials.items() if cycle_of.is_cached(r)}
     unread = sorted(set(referentials) - set(cycles))
     if unread:
         cycles.update((c.referential_id, c) for c in LabelCycle.objects.filter(referential_id__in=unread))

@@ -9,32 +9,32 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from qualipref.humandates import human_date
-from qualipref.markup import esc as _e
+from qualipref.markup import esc
 
 register = template.Library()
 
 
 def _row(item, show_group: bool) -> str:
-    where = f" · {_e(item.group)}" if show_group and item.group else ""
+    where = f" · {esc(item.group)}" if show_group and item.group else ""
     due = (
-        f' · <time datetime="{item.due_on.isoformat()}" title="{_e(date_format(item.due_on, "j F Y"))}">'
-        f"{_e(human_date(item.due_on, 'echeance'))}</time>"
+        f' · <time datetime="{item.due_on.isoformat()}" title="{esc(date_format(item.due_on, "j F Y"))}">'
+        f"{esc(human_date(item.due_on, 'echeance'))}</time>"
         if item.due_on
         else ""
     )
-    detail = f" · {_e(item.detail)}" if item.detail else ""
+    detail = f" · {esc(item.detail)}" if item.detail else ""
     action = (
-        f'<a class="btn btn-sm btn-outline-primary inbox-action" href="{_e(item.action_url)}">'
-        f"{_e(item.action_label)}</a>"
+        f'<a class="btn btn-sm btn-outline-primary inbox-action" href="{esc(item.action_url)}">'
+        f"{esc(item.action_label)}</a>"
         if item.action_url
         else ""
     )
     return (
         '<li class="list-group-item inbox-item d-flex flex-wrap align-items-center gap-2">\n'
-        f'<span class="badge text-bg-{_e(item.badge)}">{_e(item.level_label)}</span>\n'
+        f'<span class="badge text-bg-{esc(item.badge)}">{esc(item.level_label)}</span>\n'
         '<div class="flex-grow-1 inbox-item-text">\n'
-        f'<a class="fw-semibold" href="{_e(item.url)}">{_e(truncatechars(item.title, 90))}</a>\n'
-        f'<div class="small text-body-secondary">{_e(item.kind_label)}{where}{due}{detail}</div>\n'
+        f'<a class="fw-semibold" href="{esc(item.url)}">{esc(truncatechars(item.title, 90))}</a>\n'
+        f'<div class="small text-body-secondary">{esc(item.kind_label)}{where}{due}{detail}</div>\n'
         f"</div>\n{action}\n</li>"
     )
 
