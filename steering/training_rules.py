@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -21,22 +22,29 @@ BADGES = {IN_ORDER: "success", DUE_SOON: "warning", OVERDUE: "danger"}
 DUE_SOON_MONTHS = 3
 
 
+@lru_cache(maxsize=4096)
+def _shifted(day: dt.date, *, years: int = 0, months: int = 0) -> dt.date:
+    """`day` plus whole years and months (the end of a shorter month when the day is not in it). Kept per
+    process: a dashboard asks the same dates for every agent and month end (300 times a view)."""
+    return day + relativedelta(years=years, months=months)
+
+
 def training_deadline(
     *, took_post_on: dt.date | None, reception_trainings: Iterable[dt.date], years: int, on: dt.date
 ) -> dt.date | None:
     """The deadline in force on `on` (only trainings held on or before `on` count)."""
     held = [d for d in reception_trainings if d <= on]
     if held:
-        return max(held) + relativedelta(years=years)
+        return _shifted(max(held), years=years)
     if took_post_on:
-        return took_post_on + relativedelta(years=years)
+        return _shifted(took_post_on, years=years)
     return None
 
 
 def agent_status(deadline: dt.date | None, on: dt.date, *, soon_months: int = DUE_SOON_MONTHS) -> str:
     if deadline is None or deadline <= on:
         return OVERDUE
-    if deadline <= on + relativedelta(months=soon_months):
+    if deadline <= _shifted(on, months=soon_months):
         return DUE_SOON
     return IN_ORDER
 

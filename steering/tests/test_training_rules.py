@@ -47,3 +47,17 @@ def test_compliance_rate():
     result = t.compliance([D(2018, 1, 1), D(2016, 2, 1), D(2015, 6, 1), None], on)
     assert (result.reception_agents, result.in_order, result.rate) == (4, 2, 50.0)
     assert t.compliance([], on).rate is None
+
+
+def test_dates_shifted_to_a_shorter_month_keep_its_last_day_asked_again_or_not():
+    # a training on 29 February: three years on, the deadline is the 28th; the due-soon window of 30
+    # November ends on the last day of February. Asked twice, the same answers (the shifts are memoised).
+    for _ in range(2):
+        assert t.training_deadline(
+            took_post_on=None, reception_trainings=[D(2016, 2, 29)], years=3, on=D(2017, 1, 1)
+        ) == D(2019, 2, 28)
+        assert t.training_deadline(
+            took_post_on=None, reception_trainings=[D(2016, 2, 29)], years=4, on=D(2017, 1, 1)
+        ) == D(2020, 2, 29)
+        assert t.agent_status(D(2019, 2, 28), D(2018, 11, 30)) == t.DUE_SOON
+        assert t.agent_status(D(2019, 3, 1), D(2018, 11, 30)) == t.IN_ORDER
