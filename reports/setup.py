@@ -24,6 +24,7 @@ from complaints.forms import DeadlineRulesForm
 from complaints.models import Correspondence, Kind
 from indicators.defaults import apply_default_indicators
 from indicators.models import Measurement
+from qualipref.sqlcache import SQLCache
 from referential import services as referential_services
 from referential.models import LabelScope, Module, Parameter, Referential
 from referential.selectors import current_referential, referentials
@@ -190,16 +191,26 @@ def _team_url() -> str:
         return reverse("sites:organisation")
 
 
-def checklist(user) -> list[Step] | None:
-    """The set-up steps of the département the user manages, each ticked from the data itself; None when
-    the user manages none or every step is done (the checklist then disappears). One query."""
-    managed = sorted(scope_for(user).ids("department", MANAGE))
-    if not managed:
-        return None
+_CHECKS = (
+    "has_site",
+    "has_team",
+    "has_label",
+    "has_rules",
+    "has_requests",
+    "has_measurements",
+    "has_results",
+)
+# The checklist's query, compiled once per process and département (qualipref.sqlcache): its seven
+# subqueries cost more to build than to run, on every home page of a quality manager. It depends on the
+# département's id only (the rules' keys are code); it runs every time, so a step done shows at once.
+_COMPILED_CHECKLIST = SQLCache()
+
+
+def _checklist_queryset(department_id: int):
     deadline_keys = [rule_keys(kind)["days"] for kind in Kind.values]
     in_department = OuterRef("pk")
-    row = (
-        Department.objects.filter(pk=managed[0])
+    return (
+        Department.objects.filter(pk=department_id)
         .annotate(
             has_site=Exists(Site.objects.filter(entity__department=in_department)),
             has_team=Exists(
@@ -215,14 +226,23 @@ def checklist(user) -> list[Step] | None:
             has_measurements=Exists(Measurement.objects.filter(site__entity__department=in_department)),
             has_results=Exists(Result.objects.filter(unit__site__entity__department=in_department)),
         )
-        .values(
-            "pk", "has_site", "has_team", "has_label", "has_rules", "has_requests", "has_measurements",
-            "has_results",
-        )
-        .first()
-    )  # fmt: skip
-    if row is None:
+        .order_by()
+        .values("pk", *_CHECKS)
+    )
+
+
+def checklist(user) -> list[Step] | None:
+    """The set-up steps of the département the user manages, each ticked from the data itself; None when
+    the user manages none or every step is done (the checklist then disappears). One query."""
+    managed = sorted(scope_for(user).ids("department", MANAGE))
+    if not managed:
         return None
+    compiled = _COMPILED_CHECKLIST.get((managed[0],), lambda: _checklist_queryset(managed[0]))
+    found = next(iter(compiled.rows()), None)
+    if found is None:
+        return None
+    # SQLite gives 0 and 1 for the subqueries (a plain cursor's rows, without the ORM's converters)
+    row = {"pk": found[0], **{key: bool(value) for key, value in zip(_CHECKS, found[1:], strict=True)}}
     settings_url = f"{reverse('setup:settings')}?departement={row['pk']}"
     steps = [
         Step("Organisation", row["has_site"], reverse("sites:organisation_import"),
