@@ -99,6 +99,47 @@ def test_the_connections_of_the_suite_plan_joins_in_their_written_order(db):
         assert cursor.fetchone() == ("1",)
 
 
+def test_postgresql_statements_are_prepared_unless_told_otherwise():
+    """Parameters sent apart from the SQL and a statement prepared the second time it runs on a connection
+    (issue 22: planning cost more than running for most of a page's queries); QUALIPREF_PG_PREPARED=false
+    for a pooler that cannot keep prepared statements."""
+    show = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        " print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    url = "postgres://postgres@127.0.0.1:5432/qualipref"
+    result = run_django(show, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "1"]
+    result = run_django(show, DATABASE_URL=url, QUALIPREF_PG_PREPARED="false")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "None"]
+    result = run_django(show, DATABASE_URL="")  # SQLite: nothing of PostgreSQL's
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "None"]
+
+
+@pytest.mark.postgres
+def test_the_connections_of_the_suite_prepare_a_query_run_twice(db):
+    from django.db import connection
+
+    from sites.models import Department
+
+    def read(code):  # a query nothing else in the suite runs (the same SQL whatever the code)
+        return Department.objects.filter(code=code, name=code).order_by("-name", "-code").first()
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if '"sites_department"."code" DESC' in row[0]]
+
+    read("prepared-1")
+    assert prepared() == []
+    # the same SQL with another value: prepared, its values sent apart
+    assert read("prepared-2") is None
+    assert len(prepared()) == 1 and "$1" in prepared()[0]
+
+
 def test_production_settings_pass_check_deploy_without_warning():
     base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     result = subprocess.run(
