@@ -12,11 +12,13 @@ Levels:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.urls import reverse
 
 from qualipref.humandates import long_date, since
 from qualipref.notifications.registry import Level, NoticeSpec
+from qualipref.sqlcache import SQLCache
 from referential.params import parameter_value
 from referential.selectors import current_referential
 from sites.responsibles import Responsibles
@@ -141,6 +143,69 @@ def _soon_days(user) -> int:
     return max(days.values(), default=REMINDER_DAYS_DEFAULT)
 
 
+# The inbox's three readings (the user's actions, their sites, the findings waiting for an action) compiled
+# once per process (qualipref.sqlcache): building them (the scope's subqueries, the finding's past-cycle
+# rule) cost more than running them, on every home page of a referent or a quality manager. Their SQL
+# depends on the user (the actions they own), their scope (its key), the day, the horizon and the limit,
+# all in the key; the queries run every time, so an action closed or planned shows at once.
+_COMPILED_DUE = SQLCache()
+_ACTION_COLUMNS = ("pk", "title", "due_on", "status", "entity__name")
+_FINDING_COLUMNS = (
+    "pk", "title", "observed_on", "finding_type__label", "site_id", "site__name", "entity_id",
+    "entity__name", "department__name", "department__code",
+)  # fmt: skip
+
+
+def _due_querysets(user, today: dt.date, late_only: bool, soon: int, limit: int):
+    actions = (
+        my_actions(user)
+        .followed()
+        .filter(due_on__lt=today if late_only else today + dt.timedelta(days=soon + 1))
+        .order_by("due_on", "pk")[:limit]
+    )
+    # the sites of those actions, in the order of the sites' register
+    sites = (
+        Action.sites.through.objects.filter(action_id__in=actions.values("pk"))
+        .order_by("site__entity__department__code", "site__entity__order", "site__order", "site__name")
+        .values_list("action_id", "site__name")
+    )
+    findings = findings_late_queryset(user).order_by("observed_on", "pk")[:limit]
+    return actions.values_list(*_ACTION_COLUMNS), sites, findings.values_list(*_FINDING_COLUMNS)
+
+
+def _rows(user, today: dt.date, late_only: bool, soon: int, limit: int):
+    """(actions, {action id: [site names]}, findings) as dicts, from the compiled readings."""
+    from sites.access import scope_for
+
+    key = (user.pk, scope_for(user).key, today, late_only, soon, limit)
+    built = []  # the three querysets, built once on a miss
+
+    def build(part: int):
+        if not built:
+            built.extend(_due_querysets(user, today, late_only, soon, limit))
+        return built[part]
+
+    actions, sites, findings = (
+        _COMPILED_DUE.get((*key, part), lambda part=part: build(part)) for part in range(3)
+    )
+    names = defaultdict(list)
+    for action_id, name in sites.rows():
+        names[action_id].append(name)
+    return (
+        [dict(zip(_ACTION_COLUMNS, _dates(row, 2), strict=True)) for row in actions.rows()],
+        names,
+        [dict(zip(_FINDING_COLUMNS, _dates(row, 2), strict=True)) for row in findings.rows()],
+    )
+
+
+def _dates(row: tuple, index: int) -> tuple:
+    """`row` with its date at `index` as a date (SQLite gives text to a plain cursor)."""
+    value = row[index]
+    if isinstance(value, str):
+        return (*row[:index], dt.date.fromisoformat(value), *row[index + 1 :])
+    return row
+
+
 def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | None = None):
     """The user's actions late or due within the reminder's horizon (`late_only`: late), by due date, and
     the findings still waiting for an action. The levels are the reminders' (`rules.reminder_levels`)."""
@@ -148,57 +213,49 @@ def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | Non
 
     limit = limit or inbox.LIST_LIMIT
     soon = 0 if late_only else _soon_days(user)
-    actions = (
-        my_actions(user)
-        .followed()
-        .filter(due_on__lt=today if late_only else today + dt.timedelta(days=soon + 1))
-        .select_related("entity")
-        .prefetch_related("sites")
-        .order_by("due_on", "pk")[:limit]
-    )
+    actions, sites, findings = _rows(user, today, late_only, soon, limit)
     items = []
     for action in actions:
         levels = rules.reminder_levels(
-            status=action.status, due_on=action.due_on, today=today, soon_days=soon, escalation_days=10**6
+            status=action["status"],
+            due_on=action["due_on"],
+            today=today,
+            soon_days=soon,
+            escalation_days=10**6,
         )
-        sites = ", ".join(s.name for s in action.sites.all())
+        url = reverse("actionplans:action_detail", args=[action["pk"]])
         items.append(
             inbox.DueItem(
                 kind="action",
                 kind_label="Action",
-                title=action.title,
-                url=action.get_absolute_url(),
+                title=action["title"],
+                url=url,
                 level=inbox.LATE if Level.OVERDUE in levels else inbox.SOON,
-                due_on=action.due_on,
-                action_url=f"{action.get_absolute_url()}#evidence-title",
+                due_on=action["due_on"],
+                action_url=f"{url}#evidence-title",
                 action_label="Clore avec une preuve",
-                group=sites or action.entity.name,
+                group=", ".join(sites[action["pk"]]) or action["entity__name"],
             )
         )
-    findings = (
-        findings_late_queryset(user)
-        .select_related("finding_type", "entity", "site", "department")
-        .order_by("observed_on", "pk")[:limit]
-    )
     plan = reverse("actionplans:action_create")
     for finding in findings:
         items.append(
             inbox.DueItem(
                 kind="finding",
-                kind_label=finding.finding_type.label,
-                title=finding.title,
-                url=finding.get_absolute_url(),
+                kind_label=finding["finding_type__label"],
+                title=finding["title"],
+                url=reverse("audits:finding_detail", args=[finding["pk"]]),
                 level=inbox.TODO,
-                action_url=f"{plan}?origin_kind=finding&origin_id={finding.pk}",
+                action_url=f"{plan}?origin_kind=finding&origin_id={finding['pk']}",
                 action_label="Planifier une action",
                 # a finding names a site, or an entity, or only its département (a finding of the whole
-                # département's organisation)
-                group=finding.site.name
-                if finding.site_id
-                else finding.entity.name
-                if finding.entity_id
-                else str(finding.department),
-                detail=f"Constaté le {long_date(finding.observed_on, today)}, sans action",
+                # département's organisation), written as the département's name (code)
+                group=finding["site__name"]
+                if finding["site_id"]
+                else finding["entity__name"]
+                if finding["entity_id"]
+                else f"{finding['department__name']} ({finding['department__code']})",
+                detail=f"Constaté le {long_date(finding['observed_on'], today)}, sans action",
             )
         )
     return items

@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
 @dataclass(frozen=True)
 class Compiled:
-    sql: str
+    sql: str | None  # None: the queryset cannot return rows (Django's EmptyResultSet), nothing runs
     params: tuple
     alias: str
     extra: Any = None
@@ -32,6 +33,8 @@ class Compiled:
         query compiled once for any user, with a placeholder value, and run with the user's)."""
         if params is not None and len(params) != len(self.params):
             raise ValueError(f"{len(self.params)} parameters expected, {len(params)} given")
+        if self.sql is None:  # a queryset empty by construction (`filter(pk__in=[])`): nothing to run
+            return []
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, self.params if params is None else params)
             return cursor.fetchall()
@@ -49,7 +52,10 @@ class SQLCache:
         if compiled is None:
             built = build()
             queryset, extra = built if isinstance(built, tuple) else (built, None)
-            sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+            try:
+                sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+            except EmptyResultSet:  # a user without any site to write on, say
+                sql, params = None, ()
             if len(self._compiled) >= self.maxsize:
                 self._compiled.clear()
             compiled = self._compiled[key] = Compiled(sql, tuple(params), queryset.db, extra)

@@ -107,3 +107,38 @@ def test_a_finding_of_the_whole_departement_is_listed_under_the_departement(
     assert [(r.title, r.group) for r in rows] == [(finding.title, str(org.bdr))]
     client.force_login(quality_manager)
     assert finding.title in client.get("/").content.decode()
+
+
+def test_the_inbox_rows_name_their_sites_or_entity_and_follow_the_data_from_one_reading_to_the_next(
+    org, quality_manager, django_assert_max_num_queries
+):
+    """The inbox's readings are compiled once per user, day and horizon: the rows still follow the data
+    (an action closed leaves, one added appears) and name their sites in the sites' order, or their
+    entity when they name none."""
+    from actionplans.reminders import due_items
+
+    plan = ActionPlanFactory(entity=org.arles_entity)
+    both = ActionFactory(
+        plan=plan, owner=quality_manager, sites=[org.istres, org.arles], due_on=TODAY - dt.timedelta(days=3)
+    )
+    none = ActionFactory(plan=plan, owner=quality_manager, sites=[], due_on=TODAY + dt.timedelta(days=2))
+
+    def rows():
+        return [
+            (r.title, r.group, r.level, r.url)
+            for r in due_items(quality_manager, TODAY)
+            if r.kind == "action"
+        ]
+
+    in_order = sorted([org.istres, org.arles], key=lambda s: (s.entity.order, s.order, s.name))
+    expected_group = ", ".join(s.name for s in in_order)
+    assert rows() == [
+        (both.title, expected_group, "late", both.get_absolute_url()),
+        (none.title, org.arles_entity.name, "soon", none.get_absolute_url()),
+    ]
+    both.status, both.completed_on = both.Status.DONE, TODAY
+    both.save()
+    added = ActionFactory(plan=plan, owner=quality_manager, sites=[org.arles], due_on=TODAY)
+    with django_assert_max_num_queries(8):
+        assert [title for title, *_ in rows()] == [added.title, none.title]  # by due date
+    assert [r.title for r in due_items(quality_manager, TODAY, late_only=True) if r.kind == "action"] == []

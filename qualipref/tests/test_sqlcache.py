@@ -31,3 +31,11 @@ def test_the_sql_is_built_once_per_key_and_run_every_time():
         compiled.rows(("00", "99"))
     cache.get(("from", "90"), lambda: build("90"))  # a third key: the full cache starts again
     assert len(cache) == 1 and built == ["10", "50", "90"]
+
+
+def test_a_queryset_empty_by_construction_gives_no_rows_without_a_query(django_assert_num_queries):
+    cache = SQLCache()
+    compiled = cache.get(("none",), lambda: Department.objects.filter(pk__in=[]).values_list("code"))
+    Department.objects.create(code="13", name="Bouches-du-Rhône")
+    with django_assert_num_queries(0):
+        assert compiled.rows() == [] and compiled.rows(()) == []
