@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from qualipref.notifications.registry import Level, NoticeSpec, due_level, level_key
+from qualipref.sqlcache import SQLCache
 from sites.responsibles import Responsibles
 
 from . import recurrence, training_rules
@@ -156,6 +157,72 @@ def window(today: dt.date):
     )
 
 
+# The inbox's readings of agents and documents compiled once per process (qualipref.sqlcache): building
+# them (the scope's filters) cost more than running them, on every home page of a referent or a quality
+# manager. Their SQL depends on the user's scope (its key), the day, the horizon and the limit, all in the
+# key; the queries run every time, so a training or a review recorded shows at once.
+_COMPILED_DUE = SQLCache()
+_AGENT_COLUMNS = ("pk", "first_name", "last_name", "training_due_on", "site__name")
+_DOCUMENT_COLUMNS = (
+    "pk", "reference", "title", "review_on", "site_id", "site__name", "entity_id", "entity__name",
+    "department__name", "department__code",
+)  # fmt: skip
+
+
+def _due_querysets(user, today: dt.date, late_only: bool, limit: int):
+    from sites.access import WRITE, visible
+
+    agents_soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
+    agents = visible(user, Agent.objects, WRITE).filter(
+        training_due_on__lte=today if late_only else agents_soon, reception_duties=True, left_on__isnull=True
+    )
+    if late_only:
+        documents = late_documents_queryset(user, today)
+    else:
+        documents = (
+            visible(user, Document.objects, WRITE)
+            .exclude(status=Document.Status.WITHDRAWN)
+            .filter(review_on__lte=today + dt.timedelta(days=DOCUMENT_REMIND_DAYS))
+        )
+    return (
+        agents.order_by("training_due_on", "pk")[:limit].values_list(*_AGENT_COLUMNS),
+        documents.order_by("review_on", "pk")[:limit].values_list(*_DOCUMENT_COLUMNS),
+    )
+
+
+def _due_rows(user, today: dt.date, late_only: bool, limit: int) -> tuple[list[dict], list[dict]]:
+    """(agents, documents) as dicts, from the compiled readings (dates as dates, whatever the database)."""
+    from sites.access import scope_for
+
+    key = (scope_for(user).key, today, late_only, limit)
+    built = []  # the two querysets, built once on a miss
+
+    def build(part: int):
+        if not built:
+            built.extend(_due_querysets(user, today, late_only, limit))
+        return built[part]
+
+    readings = [_COMPILED_DUE.get((*key, part), lambda part=part: build(part)) for part in range(2)]
+    return tuple(
+        [dict(zip(columns, row, strict=True)) for row in reading.rows()]
+        for columns, reading in zip((_AGENT_COLUMNS, _DOCUMENT_COLUMNS), readings, strict=True)
+    )
+
+
+def _date(value) -> dt.date:
+    """A date read by a plain cursor (SQLite gives text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _scope_label(row: dict) -> str:
+    """What a scoped object's `scope_label` says (its site, else its entity, else its département)."""
+    if row["site_id"]:
+        return row["site__name"]
+    if row["entity_id"]:
+        return row["entity__name"]
+    return f"{row['department__name']} ({row['department__code']})"
+
+
 def due_items(
     user,
     today: dt.date,
@@ -168,60 +235,42 @@ def due_items(
     the reminders' horizons (`late_only`: late), as inbox rows. Four queries, two when the page's
     `calendar` (`selectors.Calendar`, covering `window`) is given."""
     from qualipref import inbox
-    from sites.access import WRITE, visible
+    from sites.access import WRITE
 
     limit = limit or inbox.LIST_LIMIT
     items = []
-    agents_soon = today + relativedelta(months=training_rules.DUE_SOON_MONTHS)
-    agents = (
-        visible(user, Agent.objects, WRITE)
-        .filter(
-            training_due_on__lte=today if late_only else agents_soon,
-            reception_duties=True,
-            left_on__isnull=True,
-        )
-        .select_related("site")
-        .order_by("training_due_on", "pk")[:limit]
-    )
+    agents, documents = _due_rows(user, today, late_only, limit)
     for a in agents:
-        url = reverse("steering:agent_detail", args=[a.pk])
+        due_on = _date(a["training_due_on"])
         items.append(
             inbox.DueItem(
                 kind="training",
                 kind_label="Formation à l'accueil",
-                title=str(a),
-                url=url,
+                title=f"{a['first_name']} {a['last_name']}",
+                url=reverse("steering:agent_detail", args=[a["pk"]]),
                 # a training is due *before* its date: the day itself is already late
-                level=inbox.LATE if a.training_due_on <= today else inbox.SOON,
-                due_on=a.training_due_on,
-                action_url=reverse("steering:training_add", args=[a.pk]),
+                level=inbox.LATE if due_on <= today else inbox.SOON,
+                due_on=due_on,
+                action_url=reverse("steering:training_add", args=[a["pk"]]),
                 action_label="Enregistrer une formation",
-                group=a.site.name,
+                group=a["site__name"],
             )
         )
-    documents_soon = today + dt.timedelta(days=DOCUMENT_REMIND_DAYS)
-    if late_only:
-        documents = late_documents_queryset(user, today)
-    else:
-        documents = (
-            visible(user, Document.objects, WRITE)
-            .exclude(status=Document.Status.WITHDRAWN)
-            .filter(review_on__lte=documents_soon)
-        )
-    for d in documents.select_related("site", "entity", "department").order_by("review_on", "pk")[:limit]:
-        level = due_level(d.review_on, today, DOCUMENT_REMIND_DAYS)
-        url = reverse("steering:document_detail", args=[d.pk])
+    for d in documents:
+        review_on = _date(d["review_on"])
+        level = due_level(review_on, today, DOCUMENT_REMIND_DAYS)
+        url = reverse("steering:document_detail", args=[d["pk"]])
         items.append(
             inbox.DueItem(
                 kind="document",
                 kind_label="Revue de document",
-                title=str(d),
+                title=f"{d['reference']} – {d['title']}" if d["reference"] else d["title"],
                 url=url,
                 level=inbox.LATE if level == Level.OVERDUE else inbox.SOON,
-                due_on=d.review_on,
+                due_on=review_on,
                 action_url=f"{url}#review-title",
                 action_label="Marquer la revue comme faite",
-                group=d.scope_label,
+                group=_scope_label(d),
             )
         )
     calendar = calendar or Calendar(user, today, window(today))

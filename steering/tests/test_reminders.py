@@ -96,3 +96,40 @@ def test_the_daily_run_sends_one_digest_and_nothing_twice(org, quality_manager):
     reminders_run(today=D(2016, 1, 6))
     assert len(mail.outbox) == 1
     assert "COPIL" in mail.outbox[0].body
+
+
+def test_the_inbox_rows_of_agents_and_documents_name_their_place_and_follow_the_data(org, quality_manager):
+    """The inbox's readings of agents and documents are compiled once per scope, day and horizon: the rows
+    still follow the data (a review postponed leaves), and a document is grouped under its site, its
+    entity or its département, as its `scope_label` says."""
+    from qualipref.inbox import LATE, SOON
+    from steering.reminders import due_items
+
+    today = D(2016, 1, 10)
+    # took the post in 2012: four years on, the training is late
+    agent = services.agent_refresh_due(AgentFactory(site=org.arles))
+    at_site = DocumentFactory(
+        department=org.bdr, entity=org.arles_entity, site=org.arles, reference="PR-1", review_on=D(2016, 1, 5)
+    )
+    at_entity = DocumentFactory(department=org.bdr, entity=org.arles_entity, review_on=D(2016, 1, 20))
+    department_wide = DocumentFactory(department=org.bdr, review_on=D(2016, 2, 1))
+
+    def rows(**options):
+        return [
+            (i.kind, i.title, i.group, i.level, i.due_on)
+            for i in due_items(quality_manager, today, **options)
+            if i.kind in ("training", "document")
+        ]
+
+    assert agent.training_due_on <= today
+    assert rows() == [
+        ("training", str(agent), org.arles.name, LATE, agent.training_due_on),
+        ("document", str(at_site), at_site.scope_label, LATE, D(2016, 1, 5)),
+        ("document", str(at_entity), at_entity.scope_label, SOON, D(2016, 1, 20)),
+        ("document", str(department_wide), department_wide.scope_label, SOON, D(2016, 2, 1)),
+    ]
+    assert at_site.scope_label == org.arles.name and department_wide.scope_label == str(org.bdr)
+    assert [title for _, title, *_ in rows(late_only=True)] == [str(agent), str(at_site)]
+    at_site.review_on = D(2017, 1, 5)
+    at_site.save()
+    assert [title for _, title, *_ in rows(late_only=True)] == [str(agent)]
