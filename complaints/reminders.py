@@ -18,6 +18,7 @@ import datetime as dt
 from django.urls import reverse
 
 from qualipref.notifications.registry import Level, NoticeSpec, level_for_days_left
+from qualipref.sqlcache import SQLCache
 from referential.selectors import current_referential
 from sites.responsibles import Responsibles
 
@@ -143,39 +144,67 @@ def _soon_days(user) -> int:
     return max(mine) if mine else base
 
 
-def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = False, limit: int | None = None):
-    """The user's requests to answer, as inbox rows, by due date. `mine` (an agent): every running request
-    assigned to them, each with its level; otherwise the late ones and those due within the reminder's
-    horizon (`late_only`: the late ones) on the sites where they answer. Levels are the reminders' own
-    (`deadline_rule.days_left` under each request's rule). Three queries at most."""
-    from qualipref import inbox
+# The inbox's reading of requests compiled once per process (qualipref.sqlcache): building it (the scope's
+# filters, each rule's horizon) cost more than running it, on every home page of an agent, a referent or a
+# quality manager. Its SQL depends on the user (`mine`: assigned to them), their scope (its key), the day,
+# the horizon and the limit, all in the key; the query runs every time, so an answer recorded shows at once.
+_COMPILED_DUE = SQLCache()
+_COLUMNS = (
+    "pk", "reference", "subject", "kind", "due_on", "deadline_kind", "site__name",
+    "site__entity__department__code",
+)  # fmt: skip
+
+
+def _due_queryset(user, today: dt.date, mine: bool, late_only: bool, soon: int, limit: int):
     from sites.access import REQUESTS, visible
 
     from .selectors import overdue_q
 
-    limit = limit or inbox.LIST_LIMIT
-    soon = 0 if late_only else _soon_days(user)
     if mine:
         queryset = Correspondence.objects.filter(assigned_to=user, status__in=RUNNING_STATUSES)
     else:
         wanted = overdue_q(today) if late_only else overdue_q(today) | deadline_rule.due_within_q(today, soon)
         queryset = visible(user, Correspondence.objects, REQUESTS).filter(wanted)
-    rows = queryset.select_related("site__entity__department").order_by("due_on", "pk")[:limit]
+    return queryset.order_by("due_on", "pk")[:limit].values_list(*_COLUMNS)
+
+
+def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = False, limit: int | None = None):
+    """The user's requests to answer, as inbox rows, by due date. `mine` (an agent): every running request
+    assigned to them, each with its level; otherwise the late ones and those due within the reminder's
+    horizon (`late_only`: the late ones) on the sites where they answer. Levels are the reminders' own
+    (`deadline_rule.days_left` under each request's rule). Three queries at most."""
+    from types import SimpleNamespace
+
+    from qualipref import inbox
+    from sites.access import scope_for
+
+    limit = limit or inbox.LIST_LIMIT
+    soon = 0 if late_only else _soon_days(user)
+    key = (user.pk if mine else None, scope_for(user).key, today, mine, late_only, soon, limit)
+    compiled = _COMPILED_DUE.get(key, lambda: _due_queryset(user, today, mine, late_only, soon, limit))
+    kinds = dict(Correspondence._meta.get_field("kind").flatchoices)
     items = []
-    for r in rows:
-        left = deadline_rule.days_left(r, today, department_code=r.site.entity.department.code)
+    for row in compiled.rows():
+        r = dict(zip(_COLUMNS, row, strict=True))
+        due_on = dt.date.fromisoformat(r["due_on"]) if isinstance(r["due_on"], str) else r["due_on"]  # SQLite
+        # the request's due date and how its days count: all the rule reads of it
+        left = deadline_rule.days_left(
+            SimpleNamespace(due_on=due_on, deadline_kind=r["deadline_kind"]),
+            today,
+            department_code=r["site__entity__department__code"],
+        )
         level = level_for_days_left(left, soon)
         items.append(
             inbox.DueItem(
                 kind="request",
-                kind_label=r.get_kind_display(),
-                title=f"{r.reference} · {r.subject}",
-                url=reverse("complaints:correspondence_detail", args=[r.pk]),
+                kind_label=kinds.get(r["kind"], r["kind"]),
+                title=f"{r['reference']} · {r['subject']}",
+                url=reverse("complaints:correspondence_detail", args=[r["pk"]]),
                 level={Level.OVERDUE: inbox.LATE, Level.DUE_SOON: inbox.SOON}.get(level, inbox.OPEN),
-                due_on=r.due_on,
-                action_url=reverse("complaints:correspondence_answer", args=[r.pk]),
+                due_on=due_on,
+                action_url=reverse("complaints:correspondence_answer", args=[r["pk"]]),
                 action_label="Répondre",
-                group=r.site.name,
+                group=r["site__name"],
             )
         )
     return items

@@ -192,3 +192,29 @@ def test_the_badges_sql_is_compiled_once_but_every_page_counts_afresh(org, arles
     wider = badges_for(arles_referent, today)
     assert len(inbox._COMPILED_BADGES) == 2
     assert wider.by_kind["requests"] == again.by_kind["requests"] + 1
+
+
+def test_every_reading_of_the_inbox_follows_the_data_though_its_sql_is_compiled_once(
+    org, istres_agent, arles_referent, items, today
+):
+    """The inbox's readings (requests, actions, findings, agents, documents) are compiled once per user,
+    scope and day: a second reading of the same day still sees what changed in between."""
+    from complaints.models import Correspondence
+
+    def titles(user):
+        return sorted(i.title for i in inbox_for(user, today).items)
+
+    assert any("Dossier perdu" in t for t in titles(istres_agent))
+    before = titles(arles_referent)
+    assert any("Horaires faux" in t for t in before) and "Afficher les horaires d'affluence" in before
+    assert "Guide d'accueil d'Arles" in before and "Lucie Martin" in before
+    # answered, done, reviewed, trained: each leaves at the next reading
+    Correspondence.objects.filter(pk__in=[items["late"].pk, items["soon"].pk]).update(status="closed")
+    items["action"].status, items["action"].completed_on = "done", today
+    items["action"].save()
+    Document.objects.filter(pk=items["document"].pk).update(review_on=today + dt.timedelta(days=400))
+    Agent.objects.filter(pk=items["agent"].pk).update(training_due_on=today + dt.timedelta(days=400))
+    assert not any("Dossier perdu" in t for t in titles(istres_agent))
+    after = titles(arles_referent)
+    assert not any("Horaires faux" in t for t in after)
+    assert not {"Afficher les horaires d'affluence", "Guide d'accueil d'Arles", "Lucie Martin"} & set(after)
