@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from qualipref.humandates import long_date, since
 from qualipref.notifications.registry import Level, NoticeSpec
-from qualipref.sqlcache import SQLCache
+from qualipref.sqlcache import SQLCache, as_date
 from referential.params import parameter_value
 from referential.selectors import current_referential
 from sites.responsibles import Responsibles
@@ -178,32 +178,23 @@ def _rows(user, today: dt.date, late_only: bool, soon: int, limit: int):
     from sites.access import scope_for
 
     key = (user.pk, scope_for(user).key, today, late_only, soon, limit)
-    built = []  # the three querysets, built once on a miss
-
-    def build(part: int):
-        if not built:
-            built.extend(_due_querysets(user, today, late_only, soon, limit))
-        return built[part]
-
-    actions, sites, findings = (
-        _COMPILED_DUE.get((*key, part), lambda part=part: build(part)) for part in range(3)
+    actions, sites, findings = _COMPILED_DUE.get_all(
+        key, lambda: _due_querysets(user, today, late_only, soon, limit), 3
     )
     names = defaultdict(list)
     for action_id, name in sites.rows():
         names[action_id].append(name)
     return (
-        [dict(zip(_ACTION_COLUMNS, _dates(row, 2), strict=True)) for row in actions.rows()],
+        [
+            {**dict(zip(_ACTION_COLUMNS, row, strict=True)), "due_on": as_date(row[2])}
+            for row in actions.rows()
+        ],
         names,
-        [dict(zip(_FINDING_COLUMNS, _dates(row, 2), strict=True)) for row in findings.rows()],
+        [
+            {**dict(zip(_FINDING_COLUMNS, row, strict=True)), "observed_on": as_date(row[2])}
+            for row in findings.rows()
+        ],
     )
-
-
-def _dates(row: tuple, index: int) -> tuple:
-    """`row` with its date at `index` as a date (SQLite gives text to a plain cursor)."""
-    value = row[index]
-    if isinstance(value, str):
-        return (*row[:index], dt.date.fromisoformat(value), *row[index + 1 :])
-    return row
 
 
 def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | None = None):

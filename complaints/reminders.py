@@ -18,7 +18,7 @@ import datetime as dt
 from django.urls import reverse
 
 from qualipref.notifications.registry import Level, NoticeSpec, level_for_days_left
-from qualipref.sqlcache import SQLCache
+from qualipref.sqlcache import SQLCache, as_date
 from referential.selectors import current_referential
 from sites.responsibles import Responsibles
 
@@ -186,7 +186,7 @@ def due_items(user, today: dt.date, *, mine: bool = False, late_only: bool = Fal
     items = []
     for row in compiled.rows():
         r = dict(zip(_COLUMNS, row, strict=True))
-        due_on = dt.date.fromisoformat(r["due_on"]) if isinstance(r["due_on"], str) else r["due_on"]  # SQLite
+        due_on = as_date(r["due_on"])
         # the request's due date and how its days count: all the rule reads of it
         left = deadline_rule.days_left(
             SimpleNamespace(due_on=due_on, deadline_kind=r["deadline_kind"]),

@@ -9,16 +9,23 @@ anything to invalidate.
 
 `compiled = CACHE.get(key, build)`: `build()` returns the queryset (and, optionally, something to keep
 with its SQL: `(queryset, extra)`); `compiled.rows()` runs it (a plain cursor: the rows as the database
-gives them, without the ORM's converters).
+gives them, without the ORM's converters). `CACHE.get_all(key, build, n)`: `build()` returns n querysets
+(the readings of one panel), each kept under the key and its position.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+
+
+def as_date(value) -> dt.date | None:
+    """A date column of `Compiled.rows()`: SQLite gives text to a plain cursor, PostgreSQL a date."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,17 @@ class SQLCache:
                 self._compiled.clear()
             compiled = self._compiled[key] = Compiled(sql, tuple(params), queryset.db, extra)
         return compiled
+
+    def get_all(self, key: tuple, build, count: int) -> list[Compiled]:
+        """Several readings under one key: `build()` returns `count` querysets, built once on a miss."""
+        built: list = []
+
+        def part(index: int):
+            if not built:
+                built.extend(build())
+            return built[index]
+
+        return [self.get((*key, index), lambda index=index: part(index)) for index in range(count)]
 
     def clear(self) -> None:
         self._compiled.clear()

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
-from qualipref.sqlcache import SQLCache
+from qualipref.sqlcache import SQLCache, as_date
 
 TRUE_WORDS = {"true", "1", "yes", "oui", "vrai"}
 FALSE_WORDS = {"false", "0", "no", "non", "faux"}
@@ -97,17 +97,13 @@ _COMPILED = SQLCache()
 def _parameter_rows(referential, keys: tuple, named: tuple, on) -> list[tuple]:
     """(referential id, its valid_from, département id, value type, value, choices, referential's
     département, key) of the rows that may give `keys` for the départements `named` on `on`."""
-    import datetime as dt
 
     compiled = _COMPILED.get(
         (getattr(referential, "pk", referential), keys, named, on),
         lambda: _parameters_queryset(referential, keys, named, on),
     )
     # SQLite gives the date as text (the ORM's converters are not applied to a plain cursor's rows)
-    return [
-        (r[0], dt.date.fromisoformat(r[1]) if isinstance(r[1], str) else r[1], *r[2:])
-        for r in compiled.rows()
-    ]
+    return [(r[0], as_date(r[1]), *r[2:]) for r in compiled.rows()]
 
 
 def _parameters_queryset(referential, keys, named, on):

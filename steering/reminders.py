@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from qualipref.notifications.registry import Level, NoticeSpec, due_level, level_key
-from qualipref.sqlcache import SQLCache
+from qualipref.sqlcache import SQLCache, as_date
 from sites.responsibles import Responsibles
 
 from . import recurrence, training_rules
@@ -195,23 +195,11 @@ def _due_rows(user, today: dt.date, late_only: bool, limit: int) -> tuple[list[d
     from sites.access import scope_for
 
     key = (scope_for(user).key, today, late_only, limit)
-    built = []  # the two querysets, built once on a miss
-
-    def build(part: int):
-        if not built:
-            built.extend(_due_querysets(user, today, late_only, limit))
-        return built[part]
-
-    readings = [_COMPILED_DUE.get((*key, part), lambda part=part: build(part)) for part in range(2)]
+    readings = _COMPILED_DUE.get_all(key, lambda: _due_querysets(user, today, late_only, limit), 2)
     return tuple(
         [dict(zip(columns, row, strict=True)) for row in reading.rows()]
         for columns, reading in zip((_AGENT_COLUMNS, _DOCUMENT_COLUMNS), readings, strict=True)
     )
-
-
-def _date(value) -> dt.date:
-    """A date read by a plain cursor (SQLite gives text)."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _scope_label(row: dict) -> str:
@@ -241,7 +229,7 @@ def due_items(
     items = []
     agents, documents = _due_rows(user, today, late_only, limit)
     for a in agents:
-        due_on = _date(a["training_due_on"])
+        due_on = as_date(a["training_due_on"])
         items.append(
             inbox.DueItem(
                 kind="training",
@@ -257,7 +245,7 @@ def due_items(
             )
         )
     for d in documents:
-        review_on = _date(d["review_on"])
+        review_on = as_date(d["review_on"])
         level = due_level(review_on, today, DOCUMENT_REMIND_DAYS)
         url = reverse("steering:document_detail", args=[d["pk"]])
         items.append(

@@ -39,3 +39,27 @@ def test_a_queryset_empty_by_construction_gives_no_rows_without_a_query(django_a
     Department.objects.create(code="13", name="Bouches-du-Rhône")
     with django_assert_num_queries(0):
         assert compiled.rows() == [] and compiled.rows(()) == []
+
+
+def test_several_readings_are_built_once_under_one_key_and_dates_read_alike_everywhere():
+    import datetime as dt
+
+    from qualipref.sqlcache import as_date
+
+    cache, built = SQLCache(), []
+
+    def build():
+        built.append(1)
+        return (
+            Department.objects.filter(code="13").values_list("code"),
+            Department.objects.filter(code="84").values_list("code"),
+        )
+
+    Department.objects.create(code="13", name="Bouches-du-Rhône")
+    first, second = cache.get_all(("pair",), build, 2)
+    assert first.rows() == [("13",)] and second.rows() == []
+    assert [c.sql for c in cache.get_all(("pair",), build, 2)] == [first.sql, second.sql] and built == [1]
+    assert (
+        as_date("2026-12-05") == as_date(dt.date(2026, 12, 5)) == dt.date(2026, 12, 5)
+        and as_date(None) is None
+    )
