@@ -21,6 +21,7 @@ from qualipref.notifications.registry import Level, NoticeSpec
 from qualipref.sqlcache import SQLCache, as_date
 from referential.params import parameter_value
 from referential.selectors import current_referential
+from sites.models import Department
 from sites.responsibles import Responsibles
 
 from . import rules
@@ -240,12 +241,12 @@ def due_items(user, today: dt.date, *, late_only: bool = False, limit: int | Non
                 action_url=f"{plan}?origin_kind=finding&origin_id={finding['pk']}",
                 action_label="Planifier une action",
                 # a finding names a site, or an entity, or only its département (a finding of the whole
-                # département's organisation), written as the département's name (code)
+                # département's organisation)
                 group=finding["site__name"]
                 if finding["site_id"]
                 else finding["entity__name"]
                 if finding["entity_id"]
-                else f"{finding['department__name']} ({finding['department__code']})",
+                else Department.label(finding["department__name"], finding["department__code"]),
                 detail=f"Constaté le {long_date(finding['observed_on'], today)}, sans action",
             )
         )

@@ -191,13 +191,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = f"{_options.get('options', '')} -c join_collapse_limit={_join_collapse_limit}"
     _options["options"] = _options["options"].strip()
     # Prepared statements: a page's queries are the same SQL on every view, which PostgreSQL planned again
-    # each time, and planning took longer than running for most of them (the menu's badges 1.2 ms to plan,
-    # 0.3 to run; the first-run checklist 1.9 and 0.25). With the parameters sent apart (psycopg's
-    # server-side binding), a statement run a second time on a connection is prepared, and PostgreSQL keeps
-    # its plan once a generic one costs no more than planning for the values (plan_cache_mode auto; forcing
-    # generic plans made the home page slower at 1,000,000 requests). The home page's queries: 27 -> 17 ms;
-    # under load, pages' median 48-50 -> 38-39 ms (benchmarks/README.md). Off behind a pooler that cannot
-    # keep prepared statements (PgBouncer before 1.21 in transaction mode): QUALIPREF_PG_PREPARED=false.
+    # each time, and planning took longer than running for most of them (the menu's badges about 1 ms to
+    # plan for 0.3 to 1 ms of work; the first-run checklist 1.9 ms for 0.25). With the parameters sent
+    # apart (psycopg's server-side binding), a statement run a second time on a connection is prepared, and
+    # PostgreSQL keeps its plan once a generic one costs no more than planning for the values
+    # (plan_cache_mode auto; forcing generic plans made the home page slower at 1,000,000 requests). The
+    # home page's queries: 23-29 -> 16-18 ms; under load, pages' median 48-50 -> 38-39 ms
+    # (benchmarks/README.md). Off behind a pooler that cannot keep prepared statements (PgBouncer before
+    # 1.21 in transaction mode): QUALIPREF_PG_PREPARED=false.
     if _read("QUALIPREF_PG_PREPARED", env.bool, True):
         _options.setdefault("server_side_binding", True)
         _options.setdefault("prepare_threshold", 1)

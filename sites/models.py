@@ -79,7 +79,12 @@ class Department(TimeStampedModel):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return self.label(self.name, self.code)
+
+    @staticmethod
+    def label(name: str, code: str) -> str:
+        """How a département is named (« Bouches-du-Rhône (13) »), also from a row read without the model."""
+        return f"{name} ({code})"
 
 
 class Entity(TimeStampedModel):

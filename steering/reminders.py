@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from qualipref.notifications.registry import Level, NoticeSpec, due_level, level_key
 from qualipref.sqlcache import SQLCache, as_date
+from sites.models import Department
 from sites.responsibles import Responsibles
 
 from . import recurrence, training_rules
@@ -208,7 +209,7 @@ def _scope_label(row: dict) -> str:
         return row["site__name"]
     if row["entity_id"]:
         return row["entity__name"]
-    return f"{row['department__name']} ({row['department__code']})"
+    return Department.label(row["department__name"], row["department__code"])
 
 
 def due_items(
