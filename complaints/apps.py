@@ -11,9 +11,6 @@ class ComplaintsConfig(AppConfig):
 
         from .imports import IMPORTER
         from .reminders import due_notices
-        from .signals import connect
-
-        connect()
 
         register("complaints", due_notices)
         register_import(IMPORTER)

@@ -187,16 +187,14 @@ def correspondence_figures(
 
 
 def selection_figures(
-    *, user, queryset: QuerySet[Correspondence], site_ids, today: dt.date | None = None
+    *, user, queryset: QuerySet[Correspondence], site_ids, department_ids, today: dt.date | None = None
 ) -> dict:
     """The figures of a register's selection (`correspondence_figures`, one total row) for this user: read
-    from the cache while no request of `site_ids` (the user's readable sites, which hold every row of the
-    selection) has been written since (`qualipref.versions`, bumped by `complaints.signals`), else
-    computed (one query) and cached. The key names the user and the selection's SQL with its parameters
-    (scope, filters, the day's dates): never shared across users. One query when cached (the stamp)."""
+    from the cache while nothing of `department_ids` (the départements of the user's readable `site_ids`,
+    which hold every row of the selection) has been written since (`qualipref.versions`), else computed
+    (one query) and cached. The key names the user and the selection's SQL with its parameters (scope,
+    filters, the day's dates): never shared across users. One query when cached (the stamp)."""
     from qualipref.versions import cached
-
-    from .signals import KIND
 
     today = today or timezone.localdate()
     site_ids = sorted(site_ids)
@@ -204,8 +202,7 @@ def selection_figures(
     key = f"complaints.register|{getattr(user, 'pk', None)}|{sql}|{params!r}"
     return cached(
         key,
-        KIND,
-        site_ids,
+        department_ids,
         lambda: correspondence_figures(
             site_ids=site_ids, start=None, end=None, group_by=(), queryset=queryset, today=today
         )[0],

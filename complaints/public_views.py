@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from qualipref import ratelimit
+from qualipref import ratelimit, versions
 from sites.models import Site
 
 from . import mail, services
@@ -30,6 +30,12 @@ ERROR_TOO_LARGE = "Votre envoi est trop volumineux : raccourcissez votre message
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_correspondence(request, site_code):
     site = get_object_or_404(Site.objects.select_related("entity__department"), code=site_code)
+    # what the form writes counts for its site's département only (qualipref.versions)
+    with versions.writes_for([site.entity.department_id]):
+        return _public_correspondence(request, site)
+
+
+def _public_correspondence(request, site):
     errors = []
     form = PublicRequestForm(site=site)
     if request.method == "POST":

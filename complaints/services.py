@@ -428,9 +428,7 @@ def correspondences_anonymise(*, today: dt.date | None = None) -> int:
     Figures (dates, answer times, on-time flags) stay. The history rows are scrubbed too, since they
     hold copies of the personal data.
     """
-    from sites.models import Department, Site
-
-    from .signals import correspondences_changed
+    from sites.models import Department
 
     today = today or timezone.localdate()
     done = 0
@@ -455,9 +453,6 @@ def correspondences_anonymise(*, today: dt.date | None = None) -> int:
             requester_name="", requester_contact="", anonymised_on=today
         )
         Correspondence.history.filter(id__in=ids).update(requester_name="", requester_contact="")
-        correspondences_changed(
-            Site.objects.filter(entity__department=department).values_list("pk", flat=True)
-        )
         done += len(ids)
     return done
 

@@ -9,7 +9,9 @@ class QualiprefConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import security  # noqa: F401 - connects the security event loggers
+        from . import security, versions  # noqa: F401 - security connects the security event loggers
+
+        versions.connect()  # every write bumps its départements' data version (cached figures)
 
         if any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
             from . import sqlite

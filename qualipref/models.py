@@ -123,24 +123,22 @@ class JobRun(models.Model):
 
 
 class DataVersion(models.Model):
-    """A counter per (kind of rows, site), bumped in the same transaction by every write of such a row on
-    that site (`qualipref.versions.bump`). A figure cached for a set of sites is stored under the sum of
-    their counters (`qualipref.versions.stamp`): any write on one of these sites changes the sum, so the
-    cached value is never read again. Kept in the database, not in the cache, so that every process (web
-    workers, Celery) sees the same counter whatever the cache backend (in-process by default).
+    """A counter per département, bumped after every transaction that wrote data of that département
+    (`qualipref.versions`; id 0: a write that may concern every département). A figure cached for a user
+    is stored under the sum of the counters of their départements and of 0 (`qualipref.versions.stamp`):
+    any such write changes the sum, so the cached value is never read again. Kept in the database, not in
+    the cache, so that every process (web workers, Celery) sees the same counter whatever the cache backend
+    (in-process by default).
 
-    `site_id` is a plain integer: the core knows no site model (it is the layer below `sites`)."""
+    `department_id` is a plain integer: the core knows no département model (it is the layer below
+    `sites`)."""
 
-    kind = models.CharField("type de lignes", max_length=40)
-    site_id = models.BigIntegerField("site")
+    department_id = models.BigIntegerField("département", unique=True)
     version = models.BigIntegerField("version", default=0)
 
     class Meta:
         verbose_name = "version des données"
         verbose_name_plural = "versions des données"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "site_id"], name="data_version_unique"),
-        ]
 
     def __str__(self):
-        return f"{self.kind} {self.site_id}: {self.version}"
+        return f"{self.department_id}: {self.version}"

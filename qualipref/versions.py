@@ -1,57 +1,186 @@
-"""Figures cached until a write changes them: a counter per (kind of rows, site) in the database.
+"""Figures cached until a write changes them: a counter per département (`DataVersion`), in the database.
 
-- `bump(kind, site_ids)`: called by every write of such rows (a signal of the app that owns them), in the
-  writer's transaction (rolled back with it). One statement per site (an upsert).
-- `stamp(kind, site_ids)`: the sum of the counters of these sites (one query); it grows with every write
-  on any of them.
-- `cached(key, kind, site_ids, compute)`: `compute()` stored in Django's cache under the key, the stamp and
-  the day; read back while no write has happened on these sites. The key must name everything the value
-  depends on besides the rows (the user, the selection's SQL…): a cached value is never shared across
-  users (callers put the user's id in the key).
-
-The stamp is read *before* computing: a write that commits meanwhile leaves the value under the old stamp,
-which the next reader no longer asks for.
+- **Every write is seen**: an execute wrapper on each database connection (`install`, on
+  `connection_created`) notes every statement that writes (INSERT, UPDATE, DELETE, MERGE, TRUNCATE,
+  COPY): the models' saves and deletes, `QuerySet.update`, bulk writes and raw cursors alike, so no app
+  has to remember to signal its writes. Not counted: the sessions, django-axes' login records, a login's
+  `last_login` and the counters themselves (`IGNORED`), which no figure reads.
+- **Attributed to the départements the writer may write** (`writes_for`): for a signed-in request, the
+  départements of the user's memberships (`sites.middleware.WritesMiddleware`), as the access rule lets
+  nobody write elsewhere; for a public form, its site's département. A write made outside such a context
+  (a Celery task, a management command, a superuser, an anonymous request) counts for every département
+  (the counter of id 0, part of every stamp).
+- **Bumped once per transaction, after it commits** (`transaction.on_commit`), in one short statement (the
+  rows in the same order every time): no lock on the counters is held while the transaction runs, so
+  writers never wait for each other on them and no upload blocks a département's writers. A statement run
+  outside a transaction (autocommit) bumps right after it. A reader that reads the stamp between a commit
+  and its bump computes from the committed data and stores it under the old stamp, which later readers no
+  longer ask for. Inside a test's own transaction (never committed), the counters are bumped at once.
+- `stamp(department_ids)`: the sum of these départements' counters and of the counter 0 (one query): it
+  grows with every write that may change their figures.
+- `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
+  the stamp; read back while no write has happened. The key names everything else the value depends on
+  (the user, the page's options…): a cached value is never shared across users (callers put the user's id
+  in the key). The cache may be the process's own (the default): the stamp, read from the database, is the
+  same for every process.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import re
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import timezone
 
 from .models import DataVersion
 
 TIMEOUT = 6 * 3600
+EVERY_DEPARTMENT = 0
+TABLE = DataVersion._meta.db_table
+
+# Tables whose writes change no figure: the sessions, django-axes' records of logins, the counters.
+IGNORED = frozenset({"django_session", TABLE})
+IGNORED_PREFIXES = ("axes_",)
+_WRITE = re.compile(
+    r"""\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE(?:\s+TABLE)?|COPY)\s+"?([\w.]+)"?""",
+    re.IGNORECASE,
+)
+_LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?\w+"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.IGNORECASE)
+
+# Who writes: a callable returning the département ids the current writer may write, or None (every one).
+_writer: contextvars.ContextVar[Callable[[], Iterable[int] | None] | None] = contextvars.ContextVar(
+    "qualipref_versions_writer", default=None
+)
 
 
-def bump(kind: str, site_ids) -> None:
-    table = DataVersion._meta.db_table
-    rows = [(kind, int(site_id)) for site_id in set(site_ids) if site_id is not None]
+@contextmanager
+def writes_for(departments: Callable[[], Iterable[int] | None] | Iterable[int] | None):
+    """The writes made inside count for these départements (a callable is called at the first write)."""
+    token = _writer.set(departments if callable(departments) else (lambda: departments))
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
+def _departments() -> frozenset[int]:
+    resolve = _writer.get()
+    ids = resolve() if resolve is not None else None
+    ids = frozenset(int(i) for i in ids) if ids is not None else frozenset()
+    return ids or frozenset({EVERY_DEPARTMENT})
+
+
+def written_table(sql: str) -> str | None:
+    """The table a statement writes, or None when it writes nothing that a figure reads."""
+    head = sql[:200]
+    match = _WRITE.match(head)
+    if match is None:
+        return None
+    table = match.group(1).rsplit(".", 1)[-1].lower()
+    if table in IGNORED or table.startswith(IGNORED_PREFIXES) or _LAST_LOGIN.match(head):
+        return None
+    return table
+
+
+def bump(department_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """One more write on these départements (0: every département), one statement, rows in order."""
+    rows = [(int(d),) for d in sorted(set(department_ids))]
     if not rows:
         return
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} AS v (kind, site_id, version) VALUES (%s, %s, 1) "
-            "ON CONFLICT (kind, site_id) DO UPDATE SET version = v.version + 1",
+            f"INSERT INTO {TABLE} AS v (department_id, version) VALUES (%s, 1) "
+            "ON CONFLICT (department_id) DO UPDATE SET version = v.version + 1",
             rows,
         )
 
 
-def stamp(kind: str, site_ids) -> int:
+class _Pending:
+    """The départements a transaction has written, bumped after its commit."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.departments: set[int] = set()
+
+    def __call__(self):
+        bump(self.departments, self.using)
+
+
+def _in_test_transaction(connection) -> bool:
+    blocks = connection.atomic_blocks
+    return bool(blocks) and getattr(blocks[0], "_from_testcase", False)
+
+
+def _note_write(connection, departments: frozenset[int]) -> None:
+    if not connection.in_atomic_block or _in_test_transaction(connection):
+        bump(departments, connection.alias)
+        return
+    # One callback per transaction: the one registered earlier, unless a rolled-back savepoint dropped it.
+    pending = getattr(connection, "_qualipref_pending", None)
+    if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
+        pending = _Pending(connection.alias)
+        connection._qualipref_pending = pending
+        transaction.on_commit(pending, using=connection.alias)
+    pending.departments |= departments
+
+
+class _Watcher:
+    # Paused while migrations run: the counters' table may not exist yet, and no figure is cached then.
+    paused = False
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not _Watcher.paused and written_table(sql) is not None:
+            _note_write(self.connection, _departments())
+        return result
+
+
+def install(sender=None, connection=None, **kwargs) -> None:
+    """Watch this connection's writes (once per connection object)."""
+    if not any(isinstance(w, _Watcher) for w in connection.execute_wrappers):
+        connection.execute_wrappers.append(_Watcher(connection))
+
+
+def _pause(**kwargs):
+    _Watcher.paused = True
+
+
+def _resume(**kwargs):
+    _Watcher.paused = False
+
+
+def connect() -> None:
+    connection_created.connect(install, dispatch_uid="qualipref.versions.install")
+    pre_migrate.connect(_pause, dispatch_uid="qualipref.versions.pause")
+    post_migrate.connect(_resume, dispatch_uid="qualipref.versions.resume")
+
+
+def stamp(department_ids: Iterable[int]) -> int:
+    """The sum of the counters of these départements and of every département's (one query)."""
     from django.db.models import Sum
 
-    total = DataVersion.objects.filter(kind=kind, site_id__in=sorted(site_ids)).aggregate(s=Sum("version"))
+    ids = sorted({EVERY_DEPARTMENT, *(int(d) for d in department_ids)})
+    total = DataVersion.objects.filter(department_id__in=ids).aggregate(s=Sum("version"))
     return total["s"] or 0
 
 
-def cached(key: str, kind: str, site_ids, compute, *, today=None):
-    site_ids = sorted(set(site_ids))
+def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=None):
+    """`compute()`, kept until a write on these départements (or the day) changes: see the module."""
+    department_ids = sorted({int(d) for d in department_ids})
     today = today or timezone.localdate()
-    version = stamp(kind, site_ids)
-    digest = hashlib.sha256(f"{key}|{site_ids}|{today.isoformat()}".encode()).hexdigest()[:32]
-    full_key = f"qp:v:{kind}:{digest}:{version}"
+    version = stamp(department_ids)
+    digest = hashlib.sha256(f"{key}|{department_ids}|{today.isoformat()}".encode()).hexdigest()[:32]
+    full_key = f"qp:v:{digest}:{version}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

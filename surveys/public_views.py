@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from qualipref import ratelimit
+from qualipref import ratelimit, versions
 from sites.models import Site
 
 from . import selectors, services
@@ -60,6 +60,12 @@ def questionnaire_start(request, site_code):
 @never_cache
 def questionnaire(request, site_code, unit_code):
     site = _site(site_code)
+    # what the questionnaire writes counts for its site's département only (qualipref.versions)
+    with versions.writes_for([site.entity.department_id]):
+        return _questionnaire(request, site, unit_code)
+
+
+def _questionnaire(request, site, unit_code):
     unit = selectors.unit_for_questionnaire(site, unit_code)
     if unit is None:
         raise Http404("Aucun questionnaire à cette adresse.")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from indicators import grid, rules, selectors
 from indicators.models import Indicator
 from indicators.selectors import indicator_for_user, sites_for_user
+from qualipref import versions
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
 from sites.access import scope_for
@@ -36,7 +37,12 @@ def index(request):
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
-    month_data = dashboard_module.committee_month(request.user, month=month, entity_id=entity_id, sites=sites)
+    # Computed once per user, month shown and day, until a write on their départements (qualipref.versions).
+    month_data = versions.cached(
+        f"dashboard|{request.user.pk}|{month}|{entity_id}|{[s.pk for s in sites]}",
+        {s.entity.department_id for s in sites},
+        lambda: dashboard_module.committee_month(request.user, month=month, entity_id=entity_id, sites=sites),
+    )
     return render(
         request,
         "reports/dashboard/dashboard.html",

@@ -300,6 +300,10 @@ def test_the_dashboard_runs_a_constant_number_of_queries(
     client.force_login(committee_member)
     with CaptureQueriesContext(connection) as small:
         client.get(URL, {"month": "2015-06"})
+    # the same month again, nothing written: read from the cache (qualipref.versions): session, user,
+    # scope, the sites with their entities, the data's stamp
+    with django_assert_max_num_queries(5):
+        client.get(URL, {"month": "2015-06"})
     with CaptureQueriesContext(connection) as trend_small:
         client.get(
             reverse(
