@@ -4,10 +4,10 @@ département not set up yet, the first-run checklist; for the platform's adminis
 It composes several apps (referential, audits, complaints, actionplans, steering), so it lives here,
 above them."""
 
-import dataclasses
-
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from audits.selectors import readiness_overview
@@ -19,15 +19,17 @@ from sites.access import READ, scope_for
 from sites.models import Role
 
 from .context_processors import request_badges
-from .inbox import Badges, inbox_for
+from .inbox import inbox_for
 from .setup import checklist
 
 
-def _panels(user, today) -> dict:
-    """What the home page shows from the apps' data (without the menu's badges, counted on every page)."""
+def _panels(user, today, badges) -> str:
+    """What the home page shows from the apps' data, rendered (no request: nothing of a request in it)."""
     entities = list(label_overview(user, today))
-    return {
-        "inbox": inbox_for(user, today, badges=Badges()),
+    context = {
+        "user": user,
+        "today": today,
+        "inbox": inbox_for(user, today, badges=badges),
         "entities": entities,
         "checklist": checklist(user),
         "site_count": sum(len(e.sites.all()) for e in entities),
@@ -36,26 +38,26 @@ def _panels(user, today) -> dict:
         if Role.QUALITY_MANAGER in scope_for(user).roles
         else [],
     }
+    return render_to_string("partials/home_panels.html", context)
 
 
 @require_safe
 def home(request):
     today = timezone.localdate()
     scope = scope_for(request.user)
-    # Computed once per user, scope and day, until a write on their départements (qualipref.versions).
+    # Rendered once per user, scope and day, until a write on their départements (qualipref.versions): the
+    # inbox's badges too, which count the same data on the same day.
     panels = versions.cached(
         f"home|{request.user.pk}|{scope.key}",
         scope.ids("department", READ),
-        lambda: _panels(request.user, today),
+        lambda: _panels(request.user, today, request_badges(request)),
         today=today,
     )
     return render(
         request,
         "home.html",
         {
-            **panels,
-            "today": today,
-            "inbox": dataclasses.replace(panels["inbox"], badges=request_badges(request)),
+            "panels": mark_safe(panels),  # rendered by partials/home_panels.html, autoescaped
             # the platform administrator sees when each periodic task last ran (Celery beat + worker)
             "scheduled_jobs": scheduled_jobs() if request.user.is_superuser else [],
         },

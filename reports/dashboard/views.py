@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from indicators import grid, rules, selectors
@@ -32,23 +34,39 @@ def _filters(request, entities):
     return form, entity_id, month
 
 
+def _month_page(user, *, month, entity_id, sites) -> dict:
+    """The committee's month as the page shows it: the figures of its header and the rest rendered (no
+    request in it)."""
+    cm = dashboard_module.committee_month(user, month=month, entity_id=entity_id, sites=sites)
+    board = cm.board
+    return {
+        "label": cm.month_label,
+        "on_target": cm.on_target,
+        "off_target": cm.off_target,
+        "month": board.month,
+        "entity_id": board.entity_id,
+        "entity_name": next((e.name for e in board.entities if e.pk == board.entity_id), ""),
+        "body": render_to_string("reports/dashboard/partials/month.html", {"cm": cm, "board": board}),
+    }
+
+
 @require_safe
 def index(request):
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
-    # Computed once per user, month shown and day, until a write on their départements (qualipref.versions).
-    month_data = versions.cached(
+    # Computed and rendered once per user, month shown and day, until a write on their départements
+    # (qualipref.versions).
+    month_page = versions.cached(
         f"dashboard|{request.user.pk}|{month}|{entity_id}|{[s.pk for s in sites]}",
         {s.entity.department_id for s in sites},
-        lambda: dashboard_module.committee_month(request.user, month=month, entity_id=entity_id, sites=sites),
+        lambda: _month_page(request.user, month=month, entity_id=entity_id, sites=sites),
     )
     return render(
         request,
         "reports/dashboard/dashboard.html",
         {
-            "cm": month_data,
-            "board": month_data.board,
+            "month": {**month_page, "body": mark_safe(month_page["body"])},  # rendered, autoescaped
             "filter_form": form,
             "breadcrumbs": [("Tableau de bord du COPIL", None)],
         },

@@ -157,6 +157,37 @@ def test_the_home_page_of_each_persona_runs_a_bounded_constant_number_of_queries
     assert len(large) == len(small)
 
 
+def test_the_home_page_is_kept_until_a_write_of_its_departement(
+    client, org, istres_agent, outsider, items, today, django_assert_max_num_queries
+):
+    """The panels are rendered once (qualipref.versions): a write in another département leaves them, the
+    agent's own answer (through the page that records it) takes the request off at the next view."""
+    html = _home(client, istres_agent)
+    assert "Dossier perdu" in html
+    client.force_login(outsider)  # the Vaucluse referent logs a request in the 84
+    logged = client.post(
+        reverse("complaints:correspondence_create"),
+        {
+            "site": org.avignon.pk,
+            "kind": "complaint",
+            "channel": "post",
+            "received_on": today.isoformat(),
+            "subject": "Attente à Avignon",
+            "requester_name": "M. A",
+        },
+    )
+    assert logged.status_code == 302
+    client.force_login(istres_agent)
+    with django_assert_max_num_queries(5):  # still from the cache: session, user, scope, stamp, badges
+        assert "Dossier perdu" in client.get("/").content.decode()
+    answer = reverse("complaints:correspondence_answer", args=[items["late"].pk])
+    response = client.post(answer, {"answered_on": today.isoformat(), "answer": "Retrouvé, merci."})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert "Dossier perdu" not in html
+    assert 'text-bg-danger">1<' not in html  # nor in the badges
+
+
 def test_the_badges_cost_one_query_on_any_page(client, arles_referent, items, django_assert_num_queries):
     client.force_login(arles_referent)
     client.get("/")  # session, scope warmed
