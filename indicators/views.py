@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from qualipref import versions
 from qualipref.excel import Column, xlsx_response
 from qualipref.filters import notify, object_param
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
-from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
+from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department, Site
 
 from . import computed, imports, selectors, services
@@ -67,13 +68,24 @@ def indicator_list(request):
     )
 
 
+def _months(user, indicator):
+    """The indicator's grid over the window for the user's sites, and one chart per block."""
+    dashboard = build(user, indicators=[indicator])
+    dashboard.blocks = [b for b in dashboard.blocks if b.rows]
+    return dashboard, [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
+
+
 @require_safe
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
-    dashboard = build(request.user, indicators=[indicator])
-    dashboard.blocks = [b for b in dashboard.blocks if b.rows]
-    charts = [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
     scope = scope_for(request.user)
+    # The twelve months and their charts, computed once per user, scope and day until a write on their
+    # départements (qualipref.versions).
+    dashboard, charts = versions.cached(
+        f"indicator|{request.user.pk}|{indicator.pk}|{scope.key}",
+        scope.ids("department", READ),
+        lambda: _months(request.user, indicator),
+    )
     target_form = TargetForm(indicator=indicator, user=request.user) if scope.ids("entity", WRITE) else None
     recent = (
         selectors.measurements_for_user(request.user)

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from indicators.tests.factories import MeasurementFactory, TargetFactory, pickup_rate
@@ -26,7 +27,10 @@ def test_the_indicator_page_costs_a_pinned_number_of_queries(
     client.force_login(quality_manager)
     url = reverse("indicators:indicator_detail", args=[pickup.pk])
     assert client.get(url).status_code == 200  # the content types' cache is warm from now on
-    with django_assert_max_num_queries(14) as few:
+    cache.clear()  # the twelve months computed again (qualipref.versions): one query more, the stamp
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    with django_assert_max_num_queries(len(few.captured_queries) - 3):  # kept: the grid's reads are gone
         client.get(url)
     for month in range(1, 7):
         for site in (org.peytral, org.arles, org.istres):
@@ -34,7 +38,7 @@ def test_the_indicator_page_costs_a_pinned_number_of_queries(
             MeasurementFactory(indicator=pickup, site=site, period=period, value=Decimal("81"))
     for entity in (org.prefecture, org.arles_entity, org.istres_entity):
         TargetFactory(indicator=pickup, entity=entity, value=Decimal("80"))
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(len(few.captured_queries)):  # what was written: computed again
         response = client.get(url)
     assert "Arles" in response.content.decode()
 
