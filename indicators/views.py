@@ -68,49 +68,50 @@ def indicator_list(request):
     )
 
 
-def _months(user, indicator):
-    """The indicator's grid over the window for the user's sites, and one chart per block."""
+def _readings(user, indicator) -> dict:
+    """What the page reads of the indicator's data for the user's sites: the grid over the window with one
+    chart per block, the targets, the latest measurements and the history."""
     dashboard = build(user, indicators=[indicator])
     dashboard.blocks = [b for b in dashboard.blocks if b.rows]
-    return dashboard, [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks]
+    return {
+        "dashboard": dashboard,
+        "charts": [(b, dashboard.trend(indicator, b)) for b in dashboard.blocks],
+        "targets": list(
+            selectors.targets_of(indicator, user).order_by("entity__order", "site__name", "year")
+        ),
+        "recent": list(
+            selectors.measurements_for_user(user)
+            .filter(indicator=indicator)
+            .order_by("-period", "site__name")[:24]
+        ),
+        "timeline": timeline_for(indicator),
+    }
 
 
 @require_safe
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
     scope = scope_for(request.user)
-    # The twelve months and their charts, computed once per user, scope and day until a write on their
-    # départements (qualipref.versions).
-    dashboard, charts = versions.cached(
+    # Read once per user, scope and day until a write on their départements (qualipref.versions).
+    readings = versions.cached(
         f"indicator|{request.user.pk}|{indicator.pk}|{scope.key}",
         scope.ids("department", READ),
-        lambda: _months(request.user, indicator),
+        lambda: _readings(request.user, indicator),
     )
     target_form = TargetForm(indicator=indicator, user=request.user) if scope.ids("entity", WRITE) else None
-    recent = (
-        selectors.measurements_for_user(request.user)
-        .filter(indicator=indicator)
-        .order_by("-period", "site__name")[:24]
-    )
     return render(
         request,
         "indicators/indicator_detail.html",
         {
+            **readings,
             "indicator": indicator,
             "how": selectors.how_computed(indicator),
             "computation": computed.get(indicator.computed_code) if indicator.is_computed else None,
-            "dashboard": dashboard,
-            "charts": charts,
             "window": WINDOW_MONTHS,
-            "targets": selectors.targets_of(indicator, request.user).order_by(
-                "entity__order", "site__name", "year"
-            ),
             "target_form": target_form,
             "can_define": indicator.department_id in scope.ids("department", WRITE),
             "can_target": bool(scope.ids("entity", WRITE)),
             "can_measure": not indicator.is_computed and bool(scope.site_ids(WRITE)),
-            "recent": recent,
-            "timeline": timeline_for(indicator),
             "breadcrumbs": _crumbs((indicator.name, None)),
         },
     )
