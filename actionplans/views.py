@@ -13,6 +13,7 @@ from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
 from sites.access import WRITE, require, scope_for, visible
+from sites.versions import kept
 
 from . import exports, imports, origins, selectors, services
 from .filters import ActionFilter
@@ -394,21 +395,33 @@ def action_detail(request, pk):
     return _action_page(request, pk)
 
 
-def _action_page(request, pk, *, transition_form=None):
-    """The action's page; a refused status change (a POST) shows it again with the form's errors."""
-    action = _get_action(request, pk)
-    can_write = selectors.can_write_action(request.user, action)
+def _action_readings(action) -> dict:
+    """The action's origin, comments (in its history too), evidence and history."""
     comments = list(action.comments.select_related("author"))
     extra = [
         Event(c.created_at, str(c.author or "—"), "Commentaire", c.text[:120], kind="custom")
         for c in comments
     ]
+    return {
+        "origin": action.origin,
+        "comments": comments,
+        "attachments": attachments_for(action),
+        "timeline": timeline_for(action, extra=extra),
+    }
+
+
+def _action_page(request, pk, *, transition_form=None):
+    """The action's page; a refused status change (a POST) shows it again with the form's errors."""
+    action = _get_action(request, pk)
+    can_write = selectors.can_write_action(request.user, action)
+    # What the page reads of the action, once per user, scope and day until a write on their départements.
+    readings = kept(request.user, f"action|{action.pk}", lambda: _action_readings(action))
     return render(
         request,
         "actionplans/action_detail.html",
         {
+            **readings,
             "action": action,
-            "origin": action.origin,
             "can_write": can_write,
             "allowed": [
                 (s, Action.Status(s).label)
@@ -419,11 +432,8 @@ def _action_page(request, pk, *, transition_form=None):
             or ActionTransitionForm(initial={"completed_on": timezone.localdate()}),
             "progress_form": ProgressForm(initial={"progress": action.progress}),
             "comment_form": CommentForm(),
-            "comments": comments,
-            "attachments": attachments_for(action),
             "attachment_form": can_write,
             "attachment_post_url": reverse("actionplans:action_evidence", args=[action.pk]),
-            "timeline": timeline_for(action, extra=extra),
             "breadcrumbs": [
                 ("Plans d'actions", reverse("actionplans:plan_list")),
                 (str(action.plan), action.plan.get_absolute_url()),

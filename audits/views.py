@@ -20,6 +20,7 @@ from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
 from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Entity
+from sites.versions import kept
 
 from . import exports, imports, selectors, services
 from .filters import AuditFilter, FindingFilter
@@ -186,7 +187,17 @@ def audit_edit(request, pk):
 @require_safe
 def audit_detail(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
-    context = selectors.audit_detail(audit)
+    # What the page reads of the audit, once per user, scope and day until a write on their départements.
+    readings = kept(
+        request.user,
+        f"audit|{audit.pk}",
+        lambda: {
+            **selectors.audit_detail(audit),
+            "attachments": attachments_for(audit),
+            "timeline": timeline_for(audit),
+        },
+    )
+    context = {**readings, "audit": audit}
     can_edit = services.can_edit_audit(request.user, audit)
     can_findings = services.can_write_findings(request.user, audit)
     context.update(
@@ -195,10 +206,8 @@ def audit_detail(request, pk):
             "can_findings": can_findings,
             "transitions": [(s, Audit.Status(s).label) for s in Audit.WORKFLOW.allowed(audit.status)],
             "plan_form": PlanLineForm(initial={"date": audit.start_on}) if can_edit else None,
-            "attachments": attachments_for(audit),
             "attachment_form": can_edit,
             "attachment_post_url": reverse("audits:audit_attachment_add", args=[audit.pk]),
-            "timeline": timeline_for(audit),
             "breadcrumbs": [("Audits et constats", reverse("audits:audit_list")), (str(audit), None)],
         }
     )

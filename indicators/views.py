@@ -9,15 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from qualipref import versions
 from qualipref.excel import Column, xlsx_response
 from qualipref.filters import notify, object_param
 from qualipref.imports.templates import template_response
 from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
-from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
+from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department, Site
+from sites.versions import kept
 
 from . import computed, imports, selectors, services
 from .forms import (
@@ -92,12 +92,8 @@ def _readings(user, indicator) -> dict:
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
     scope = scope_for(request.user)
-    # Read once per user, scope and day until a write on their départements (qualipref.versions).
-    readings = versions.cached(
-        f"indicator|{request.user.pk}|{indicator.pk}|{scope.key}",
-        scope.ids("department", READ),
-        lambda: _readings(request.user, indicator),
-    )
+    # Read once per user, scope and day until a write on their départements.
+    readings = kept(request.user, f"indicator|{indicator.pk}", lambda: _readings(request.user, indicator))
     target_form = TargetForm(indicator=indicator, user=request.user) if scope.ids("entity", WRITE) else None
     return render(
         request,

@@ -6,7 +6,7 @@
   has to remember to signal its writes. Not counted: the sessions, django-axes' login records, a login's
   `last_login` and the counters themselves (`IGNORED`), which no figure reads.
 - **Attributed to the départements the writer may write** (`writes_for`): for a signed-in request, the
-  départements of the user's memberships (`sites.middleware.WritesMiddleware`), as the access rule lets
+  départements of the user's memberships (`sites.versions.WritesMiddleware`), as the access rule lets
   nobody write elsewhere; for a public form, its site's département. A write made outside such a context
   (a Celery task, a management command, a superuser, an anonymous request) counts for every département
   (the counter of id 0, part of every stamp).

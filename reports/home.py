@@ -12,11 +12,11 @@ from django.views.decorators.http import require_safe
 
 from audits.selectors import readiness_overview
 from publication.selectors import stale_publications
-from qualipref import versions
 from qualipref.jobs import scheduled_jobs
 from referential.selectors import label_overview
-from sites.access import READ, scope_for
+from sites.access import scope_for
 from sites.models import Role
+from sites.versions import kept
 
 from .context_processors import request_badges
 from .inbox import inbox_for
@@ -44,14 +44,10 @@ def _panels(user, today, badges) -> str:
 @require_safe
 def home(request):
     today = timezone.localdate()
-    scope = scope_for(request.user)
-    # Rendered once per user, scope and day, until a write on their départements (qualipref.versions): the
-    # inbox's badges too, which count the same data on the same day.
-    panels = versions.cached(
-        f"home|{request.user.pk}|{scope.key}",
-        scope.ids("department", READ),
-        lambda: _panels(request.user, today, request_badges(request)),
-        today=today,
+    # Rendered once per user, scope and day, until a write on their départements: the inbox's badges too,
+    # which count the same data on the same day.
+    panels = kept(
+        request.user, "home", lambda: _panels(request.user, today, request_badges(request)), today=today
     )
     return render(
         request,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from qualipref import versions
 from qualipref.models import DataVersion
-from sites.middleware import departments_written_by
 from sites.models import Site
+from sites.versions import departments_written_by
 from tests.factories import make_correspondence
 
 

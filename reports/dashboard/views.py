@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from indicators import grid, rules, selectors
 from indicators.models import Indicator
 from indicators.selectors import indicator_for_user, sites_for_user
-from qualipref import versions
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
 from sites.access import scope_for
 from sites.models import Department
+from sites.versions import kept
 
 from . import board as dashboard_module
 from . import committee
@@ -55,11 +55,10 @@ def index(request):
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
-    # Computed and rendered once per user, month shown and day, until a write on their départements
-    # (qualipref.versions).
-    month_page = versions.cached(
-        f"dashboard|{request.user.pk}|{month}|{entity_id}|{[s.pk for s in sites]}",
-        {s.entity.department_id for s in sites},
+    # Computed and rendered once per user, month shown and day, until a write on their départements.
+    month_page = kept(
+        request.user,
+        f"dashboard|{month}|{entity_id}",
         lambda: _month_page(request.user, month=month, entity_id=entity_id, sites=sites),
     )
     return render(
