@@ -475,20 +475,27 @@ def general_finding_create(request):
 def finding_detail(request, pk):
     finding = selectors.finding_for_user(request.user, pk)
     can_write = services.can_write_finding(request.user, finding)
-    gap_sheet = GapSheet.objects.filter(finding=finding).first()
+    # What the page reads of the finding, once per user, scope and day until a write on their départements.
+    readings = kept(
+        request.user,
+        f"finding|{finding.pk}",
+        lambda: {
+            "gap_sheet": GapSheet.objects.filter(finding=finding).first(),
+            "attachments": attachments_for(finding),
+            "timeline": timeline_for(finding),
+        },
+    )
     return render(
         request,
         "audits/finding_detail.html",
         {
+            **readings,
             "finding": finding,
-            "gap_sheet": gap_sheet,
             "is_nc": is_nonconformity(finding.finding_type),
             "can_write": can_write,
             "status_form": FindingStatusForm(finding=finding) if can_write else None,
-            "attachments": attachments_for(finding),
             "attachment_form": can_write and not finding.is_general,
             "attachment_post_url": reverse("audits:finding_attachment_add", args=[finding.pk]),
-            "timeline": timeline_for(finding),
             "breadcrumbs": _finding_crumbs(finding),
         },
     )

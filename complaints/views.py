@@ -21,6 +21,7 @@ from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, history_of, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
+from sites.versions import kept
 
 from . import deadline_rule, exports, imports, selectors, services
 from .figures import selection_figures
@@ -154,9 +155,8 @@ def correspondence_detail(request, pk):
     can_act = scope.allows(obj, REQUESTS)
     today = timezone.localdate()
     label, badge = deadline_state(obj, today)
-    pauses = list(obj.pauses.all())
-    history = history_of(obj)
-    extra = _status_events(history)
+    # What the page reads of the request, once per user, scope and day until a write on their départements.
+    readings = kept(request.user, f"request|{obj.pk}", lambda: _readings(obj))
     allowed = WORKFLOW.allowed(obj.status)
     buttons = [(status, *TRANSITION_BUTTONS[status]) for status in TRANSITION_BUTTONS if status in allowed]
     return render(
@@ -166,21 +166,29 @@ def correspondence_detail(request, pk):
             "obj": obj,
             "deadline_label": label,
             "deadline_badge": badge,
-            "pauses": pauses,
+            **readings,
             "can_act": can_act,
             "can_answer": can_act and Status.ANSWERED in allowed,
             "can_resume": can_act and obj.status == Status.WAITING,
             "can_reopen": can_act and obj.status in (Status.ANSWERED, Status.CLOSED),
             "can_start": can_act and obj.status in (Status.RECEIVED, Status.ACKNOWLEDGED),
             "buttons": buttons if can_act else [],
-            "timeline": timeline_for(obj, extra=extra, records=history),
-            "attachments": attachments_for(obj),
             "attachment_form": can_act,
             "attachment_post_url": reverse("complaints:correspondence_attach", args=[obj.pk]),
             "today": today,
             "breadcrumbs": _breadcrumbs((obj.reference, None)),
         },
     )
+
+
+def _readings(obj) -> dict:
+    """The request's pauses, history (read once for its status changes and its timeline) and attachments."""
+    history = history_of(obj)
+    return {
+        "pauses": list(obj.pauses.all()),
+        "timeline": timeline_for(obj, extra=_status_events(history), records=history),
+        "attachments": attachments_for(obj),
+    }
 
 
 def _status_events(history) -> list[Event]:

@@ -14,6 +14,7 @@ from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
+from sites.versions import kept
 
 from .. import selectors, services
 from ..forms import CommitteeForm, DecisionForm, MeetingForm, MemberForm
@@ -259,15 +260,23 @@ def _meeting_context(request, meeting):
 def meeting_detail(request, pk):
     meeting = get_scoped(Meeting, request.user, pk, queryset=Meeting.objects.select_related("committee"))
     writable = scope_for(request.user).allows(meeting, WRITE)
-    context = _meeting_context(request, meeting)
+    # What the page reads of the meeting, once per user, scope and day until a write on their départements.
+    readings = kept(
+        request.user,
+        f"meeting|{meeting.pk}",
+        lambda: {
+            **_meeting_context(request, meeting),
+            "attachments": attachments_for(meeting),
+            "timeline": timeline_for(meeting),
+        },
+    )
+    context = {**readings, "meeting": meeting, "committee": meeting.committee}
     context.update(
         {
             "can_write": writable,
             "decision_form": DecisionForm(meeting=meeting) if writable else None,
-            "attachments": attachments_for(meeting),
             "attachment_form": writable,
             "attachment_post_url": reverse("steering:meeting_attach", args=[meeting.pk]),
-            "timeline": timeline_for(meeting),
             "breadcrumbs": crumbs(
                 ("Comités et réunions", "steering:committee_list"),
                 (str(meeting.committee), meeting.committee.get_absolute_url()),
