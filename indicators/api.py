@@ -31,6 +31,7 @@ from ninja.errors import ValidationError as PayloadError
 from ninja.security import HttpBearer
 from pydantic import BaseModel, BeforeValidator, Discriminator, Tag, WithJsonSchema
 
+from qualipref import versions
 from qualipref.links import absolute
 from sites import examples
 
@@ -308,7 +309,9 @@ def measurements_push(request, payload: Body[Payload]):
     else:
         items = payload if isinstance(payload, list) else [payload]
     try:
-        recorded = services.measurements_push(client=request.auth, items=[i.to_input() for i in items])
+        # what a client records counts for its département (qualipref.versions), not for every one
+        with versions.writes_for([request.auth.department_id]):
+            recorded = services.measurements_push(client=request.auth, items=[i.to_input() for i in items])
     except PermissionDenied as exc:
         return Status(403, {"error": str(exc)})
     except services.MeasurementsRefused as exc:

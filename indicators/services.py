@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from qualipref import versions
 from qualipref.bounds import date_window_error
 from sites.access import WRITE, require, scope_for
 from sites.models import Site
@@ -274,5 +275,6 @@ def api_client_authenticate(token: str) -> ApiClient | None:
         ApiClient.objects.filter(token_hash=hash_token(token), active=True).prefetch_related("sites").first()
     )
     if client is not None:
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+        with versions.writes_for([client.department_id]):  # its département's, not every one's
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client

@@ -4,7 +4,8 @@
   `connection_created`) notes every statement that writes (INSERT, UPDATE, DELETE, MERGE, TRUNCATE,
   COPY): the models' saves and deletes, `QuerySet.update`, bulk writes and raw cursors alike, so no app
   has to remember to signal its writes. Not counted: the sessions, django-axes' login records, a login's
-  `last_login` and the counters themselves (`IGNORED`), which no figure reads.
+  `last_login`, the periodic tasks' last runs and the counters themselves (`IGNORED`), which nothing kept
+  reads.
 - **Attributed to the départements the writer may write** (`writes_for`): for a signed-in request, the
   départements of the user's memberships (`sites.versions.WritesMiddleware`), as the access rule lets
   nobody write elsewhere; for a public form, its site's département. A write made outside such a context
@@ -15,7 +16,9 @@
   writers never wait for each other on them and no upload blocks a département's writers. A statement run
   outside a transaction (autocommit) bumps right after it. A reader that reads the stamp between a commit
   and its bump computes from the committed data and stores it under the old stamp, which later readers no
-  longer ask for. Inside a test's own transaction (never committed), the counters are bumped at once.
+  longer ask for. Inside a test's own transaction (never committed), the counters are bumped at once. (A
+  process that dies between a commit and its bump leaves the kept values of that write's départements
+  until their next write or the next day.)
 - `stamp(department_ids)`: the sum of these départements' counters and of the counter 0 (one query): it
   grows with every write that may change their figures.
 - `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
@@ -39,14 +42,16 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import timezone
 
-from .models import DataVersion
+from .models import DataVersion, JobRun
 
 TIMEOUT = 6 * 3600
 EVERY_DEPARTMENT = 0
 TABLE = DataVersion._meta.db_table
 
-# Tables whose writes change no figure: the sessions, django-axes' records of logins, the counters.
-IGNORED = frozenset({"django_session", TABLE})
+# Tables whose writes change nothing a page keeps: the sessions, django-axes' records of logins, the
+# counters, and the periodic tasks' last runs (written every minute by Celery beat's tasks, shown to the
+# platform's administrator on the home page beside what it keeps).
+IGNORED = frozenset({"django_session", TABLE, JobRun._meta.db_table})
 IGNORED_PREFIXES = ("axes_",)
 _WRITE = re.compile(
     r"""\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE(?:\s+TABLE)?|COPY)\s+"?([\w.]+)"?""",

@@ -59,6 +59,22 @@ def test_a_value_is_created_then_updated_with_history(client, org, token):
     assert ApiClient.objects.get().last_used_at is not None
 
 
+def test_what_a_client_records_counts_for_its_departement_only(client, org, token):
+    """The kept pages of the 13 are read again after a push; those of the 84 are not (qualipref.versions)."""
+    from qualipref.models import DataVersion
+    from qualipref.versions import EVERY_DEPARTMENT
+
+    def counters():
+        return dict(DataVersion.objects.values_list("department_id", "version"))
+
+    start = counters()
+    assert post(client, ONE, token).status_code == 201
+    after = counters()
+    assert after[org.bdr.pk] > start.get(org.bdr.pk, 0)
+    assert after.get(EVERY_DEPARTMENT) == start.get(EVERY_DEPARTMENT)
+    assert after.get(org.vaucluse.pk) == start.get(org.vaucluse.pk)
+
+
 def test_a_batch_is_saved_whole(client, org, token):
     batch = {"measurements": [ONE, {**ONE, "site": "saint-sebastien", "value": 61}]}
     response = post(client, batch, token)

@@ -41,6 +41,7 @@ def counters() -> dict[int, int]:
         ('UPDATE "sites_user" SET "last_login" = %s WHERE "sites_user"."id" = %s', None),
         ('UPDATE "sites_user" SET "last_login" = %s, "first_name" = %s WHERE "id" = %s', "sites_user"),
         (f'INSERT INTO "{versions.TABLE}" ("department_id") VALUES (%s)', None),
+        ('UPDATE "qualipref_jobrun" SET "finished_at" = %s WHERE "task" = %s', None),
     ],
 )
 def test_the_table_a_statement_writes(sql, table):
