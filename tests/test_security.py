@@ -242,17 +242,12 @@ def referential(db):
 def test_the_public_complaint_form_needs_its_csrf_token(org, referential):
     from django.core.cache import cache
 
+    from complaints.tests.factories import public_form
+
     cache.clear()
     client = Client(enforce_csrf_checks=True)
     url = reverse("complaints_public:request_form", args=[org.istres.code])
-    data = {
-        "kind": "complaint",
-        "subject": "Attente",
-        "description": "Deux heures d'attente.",
-        "requester_name": "Jeanne",
-        "requester_contact": "jeanne@exemple.fr",
-        "website": "",
-    }
+    data = public_form()
     assert_french_csrf_page(client.post(url, data))
     assert not Correspondence.objects.exists()
     # the same post with the token of the displayed form goes through

@@ -8,6 +8,32 @@ from complaints.services import correspondence_create, correspondence_transition
 _counter = {"n": 0}
 
 
+def public_form(**extra) -> dict:
+    """A valid POST of the public complaint form."""
+    return {
+        "kind": "complaint",
+        "subject": "Attente",
+        "description": "Deux heures d'attente.",
+        "requester_name": "Jeanne",
+        "requester_contact": "jeanne@exemple.fr",
+        "website": "",
+    } | extra
+
+
+def staff_form(site, **extra) -> dict:
+    """A valid POST of the staff's form that logs a request received today at `site`."""
+    from django.utils import timezone
+
+    return {
+        "site": site.pk,
+        "kind": "complaint",
+        "channel": "post",
+        "received_on": timezone.localdate().isoformat(),
+        "subject": "Attente",
+        "requester_name": "M. A",
+    } | extra
+
+
 def make_correspondence(site, *, by=None, received_on=None, kind=Kind.COMPLAINT, answered_on=None, **fields):
     _counter["n"] += 1
     received_on = received_on or dt.date(2015, 3, 1)

@@ -6,25 +6,17 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook
 
 from complaints.imports import IMPORT_HEADERS
 from complaints.models import DESCRIPTION_MAX_LENGTH, Correspondence
+from complaints.tests.factories import public_form, staff_form
 
 pytestmark = pytest.mark.django_db
 
 
 def staff_post(client, org, **values):
-    data = {
-        "site": org.arles.pk,
-        "kind": "complaint",
-        "channel": "post",
-        "received_on": timezone.localdate().isoformat(),
-        "subject": "Attente",
-        "requester_name": "M. A",
-    }
-    return client.post(reverse("complaints:correspondence_create"), data | values)
+    return client.post(reverse("complaints:correspondence_create"), staff_form(org.arles, **values))
 
 
 @pytest.mark.parametrize("received_on", ["0001-01-01", "1999-12-31"])
@@ -78,14 +70,7 @@ def test_the_import_refuses_an_implausible_date_on_its_row(client, org, referent
 
 def test_the_public_form_sent_twice_logs_one_request(client, org, referential):
     url = reverse("complaints_public:request_form", args=[org.istres.code])
-    data = {
-        "kind": "complaint",
-        "subject": "Attente",
-        "description": "Deux heures d'attente.",
-        "requester_name": "Jeanne",
-        "requester_contact": "jeanne@exemple.fr",
-        "website": "",
-    }
+    data = public_form()
     assert client.post(url, data).status_code == 302
     again = client.post(url, data)
     assert again.status_code == 200

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from complaints.models import Channel, Correspondence
 from complaints.public_views import RATE_LIMIT
+from complaints.tests.factories import public_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +20,7 @@ def form_url(site):
     return reverse("complaints_public:request_form", args=[site.code])
 
 
-def valid(**extra):
-    return {
-        "kind": "complaint",
-        "subject": "Attente",
-        "description": "Deux heures d'attente.",
-        "requester_name": "Jeanne",
-        "requester_contact": "jeanne@exemple.fr",
-        "website": "",
-    } | extra
+valid = public_form
 
 
 def test_a_person_files_a_complaint_and_gets_a_reference(client, org, referential):

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from complaints.tests.factories import public_form, staff_form
 from qualipref import versions
 from qualipref.models import DataVersion
 from sites.models import Site
@@ -136,34 +136,14 @@ def test_a_signed_in_request_counts_for_the_users_departements_and_a_public_form
 ):
     start = counters()
     client.force_login(arles_referent)
-    response = client.post(
-        reverse("complaints:correspondence_create"),
-        {
-            "site": org.arles.pk,
-            "kind": "complaint",
-            "channel": "post",
-            "received_on": timezone.localdate().isoformat(),
-            "subject": "Attente",
-            "requester_name": "M. A",
-        },
-    )
+    response = client.post(reverse("complaints:correspondence_create"), staff_form(org.arles))
     assert response.status_code == 302
     after = counters()
     assert after[org.bdr.pk] > start.get(org.bdr.pk, 0)
     assert after.get(versions.EVERY_DEPARTMENT) == start.get(versions.EVERY_DEPARTMENT)
     assert after.get(org.vaucluse.pk) == start.get(org.vaucluse.pk)
     client.logout()
-    response = client.post(
-        reverse("complaints_public:request_form", args=[org.istres.code]),
-        {
-            "kind": "complaint",
-            "subject": "Attente",
-            "description": "Deux heures d'attente.",
-            "requester_name": "Jeanne",
-            "requester_contact": "jeanne@exemple.fr",
-            "website": "",
-        },
-    )
+    response = client.post(reverse("complaints_public:request_form", args=[org.istres.code]), public_form())
     assert response.status_code == 302
     public = counters()
     assert public[org.bdr.pk] > after[org.bdr.pk]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
+from complaints.tests.factories import staff_form
 from reports.inbox import badges_for, inbox_for
 from steering.models import Agent, Document
 from steering.tests.factories import AgentFactory, DeadlineFactory, DocumentFactory
@@ -166,15 +167,7 @@ def test_the_home_page_is_kept_until_a_write_of_its_departement(
     assert "Dossier perdu" in html
     client.force_login(outsider)  # the Vaucluse referent logs a request in the 84
     logged = client.post(
-        reverse("complaints:correspondence_create"),
-        {
-            "site": org.avignon.pk,
-            "kind": "complaint",
-            "channel": "post",
-            "received_on": today.isoformat(),
-            "subject": "Attente à Avignon",
-            "requester_name": "M. A",
-        },
+        reverse("complaints:correspondence_create"), staff_form(org.avignon, subject="Attente à Avignon")
     )
     assert logged.status_code == 302
     client.force_login(istres_agent)
