@@ -2,8 +2,9 @@
 keep.
 
 - What a signed-in request writes counts for the départements of the user's memberships
-  (`WritesMiddleware`): the access rule lets nobody write elsewhere. A superuser's or an anonymous
-  request's writes count for every département (a public form names its own: `versions.writes_for`).
+  (`WritesMiddleware`): the access rule lets nobody write elsewhere. A superuser's, a member of staff's
+  (the admin) or an anonymous request's writes count for every département (a public form names its own:
+  `versions.writes_for`).
 - `kept(user, name, compute)`: what a page computes from the data of the user's scope, kept for this user
   and scope until a write on their départements (or the next day)."""
 
@@ -13,8 +14,9 @@ from .access import READ, scope_for
 
 
 def departments_written_by(user) -> set[int] | None:
-    """The départements whose data this user may write; None for every one (a superuser, nobody signed in)."""
-    if not user.is_authenticated or user.is_superuser:
+    """The départements whose data this user may write; None for every one: a superuser, a member of staff
+    (Django's admin is not bound to memberships), nobody signed in."""
+    if not user.is_authenticated or user.is_superuser or user.is_staff:
         return None
     return set(scope_for(user).ids("department", READ)) or None
 

@@ -77,6 +77,8 @@ def test_the_writer_departements_of_each_persona(
     assert departments_written_by(outsider) == {org.vaucluse.pk}
     assert departments_written_by(administrator) is None  # every département
     assert departments_written_by(AnonymousUser()) is None
+    quality_manager.is_staff = True  # Django's admin is not bound to memberships
+    assert departments_written_by(quality_manager) is None
 
 
 def test_cached_values_follow_the_writes_of_their_departements_only(org):
