@@ -166,6 +166,9 @@ def _resume(**kwargs):
 
 def connect() -> None:
     connection_created.connect(install, dispatch_uid="qualipref.versions.install")
+    for connection in connections.all(initialized_only=True):  # any opened before this app was ready
+        if connection.connection is not None:
+            install(connection=connection)
     pre_migrate.connect(_pause, dispatch_uid="qualipref.versions.pause")
     post_migrate.connect(_resume, dispatch_uid="qualipref.versions.resume")
 

@@ -48,6 +48,13 @@ def test_the_table_a_statement_writes(sql, table):
     assert versions.written_table(sql) == table
 
 
+def test_every_connection_watches_its_writes(db):
+    connection.ensure_connection()
+    assert sum(isinstance(w, versions._Watcher) for w in connection.execute_wrappers) == 1
+    versions.install(connection=connection)  # again (a reconnection, the app's start): still one
+    assert sum(isinstance(w, versions._Watcher) for w in connection.execute_wrappers) == 1
+
+
 def test_every_way_of_writing_bumps_the_counters_of_the_writers_departements(org):
     """The models' saves, QuerySet.update, bulk writes and raw SQL alike (in a test's transaction: at
     once)."""
