@@ -187,22 +187,21 @@ def correspondence_figures(
 
 
 def selection_figures(
-    *, user, queryset: QuerySet[Correspondence], site_ids, department_ids, today: dt.date | None = None
+    *, user, queryset: QuerySet[Correspondence], site_ids, today: dt.date | None = None
 ) -> dict:
-    """The figures of a register's selection (`correspondence_figures`, one total row) for this user: read
-    from the cache while nothing of `department_ids` (the départements of the user's readable `site_ids`,
-    which hold every row of the selection) has been written since (`qualipref.versions`), else computed
-    (one query) and cached. The key names the user and the selection's SQL with its parameters (scope,
-    filters, the day's dates): never shared across users. One query when cached (the stamp)."""
-    from qualipref.versions import cached
+    """The figures of a register's selection (`correspondence_figures`, one total row) for this user, over
+    their readable `site_ids` (which hold every row of the selection): kept until a write on their
+    départements (`sites.versions.kept`), else computed (one query). The key names the selection's SQL with
+    its parameters (scope, filters, the day's dates); `kept` adds the user and their scope: never shared
+    across users. One query when kept (the stamp)."""
+    from sites.versions import kept
 
     today = today or timezone.localdate()
     site_ids = sorted(site_ids)
     sql, params = queryset.order_by().query.sql_with_params()
-    key = f"complaints.register|{getattr(user, 'pk', None)}|{sql}|{params!r}"
-    return cached(
-        key,
-        department_ids,
+    return kept(
+        user,
+        f"complaints.register|{sql}|{params!r}",
         lambda: correspondence_figures(
             site_ids=site_ids, start=None, end=None, group_by=(), queryset=queryset, today=today
         )[0],

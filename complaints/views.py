@@ -91,11 +91,7 @@ def correspondence_list(request):
     today = timezone.localdate()
     scope = scope_for(request.user)
     figures = selection_figures(
-        user=request.user,
-        queryset=request_filter.qs,
-        site_ids=scope.site_ids(READ),
-        department_ids=scope.ids("department", READ),
-        today=today,
+        user=request.user, queryset=request_filter.qs, site_ids=scope.site_ids(READ), today=today
     )
     # the figures count the selection: the pages are not counted again; rows fetched by id (deferred)
     page = paginate(request, queryset, count=figures["received"], deferred=True)
