@@ -13,7 +13,7 @@ from qualipref.imports.views import import_page
 from qualipref.lists import int_param, paginate, sort_queryset, year_param
 from qualipref.timeline import Event, timeline_for
 from sites.access import WRITE, require, scope_for, visible
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from . import exports, imports, origins, selectors, services
 from .filters import ActionFilter
@@ -227,6 +227,7 @@ def _filtered(request):
 
 
 @require_safe
+@kept_page
 def action_list(request):
     action_filter, queryset = _filtered(request)
     warn_ignored(request, action_filter)
@@ -391,6 +392,7 @@ def action_update(request, pk):
 
 
 @require_safe
+@kept_page
 def action_detail(request, pk):
     return _action_page(request, pk)
 

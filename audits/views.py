@@ -20,7 +20,7 @@ from qualipref.timeline import timeline_for
 from referential.selectors import current_referential
 from sites.access import READ, WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Entity
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from . import exports, imports, selectors, services
 from .filters import AuditFilter, FindingFilter
@@ -80,6 +80,7 @@ def _schedule_entities(audit_filter, scope) -> list:
 
 
 @require_GET
+@kept_page
 def audit_list(request, export=False):
     columns = selectors.type_columns(selectors.finding_types())
     qs = selectors.audits_for_user(request.user, columns=columns)
@@ -185,6 +186,7 @@ def audit_edit(request, pk):
 
 
 @require_safe
+@kept_page
 def audit_detail(request, pk):
     audit = selectors.audit_for_user(request.user, pk)
     # What the page reads of the audit, once per user, scope and day until a write on their départements.
@@ -399,6 +401,7 @@ def checklist(request, pk):
 
 
 @require_GET
+@kept_page
 def finding_list(request, export=False):
     qs = selectors.findings_for_user(request.user)
     finding_filter = FindingFilter(request.GET, queryset=qs, request=request)
@@ -472,6 +475,7 @@ def general_finding_create(request):
 
 
 @require_safe
+@kept_page
 def finding_detail(request, pk):
     finding = selectors.finding_for_user(request.user, pk)
     can_write = services.can_write_finding(request.user, finding)

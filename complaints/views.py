@@ -21,7 +21,7 @@ from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import Event, history_of, timeline_for
 from sites.access import READ, REQUESTS, WRITE, require, scope_for, visible
 from sites.models import Department
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from . import deadline_rule, exports, imports, selectors, services
 from .figures import selection_figures
@@ -84,6 +84,7 @@ def _filtered(request):
 
 
 @require_safe
+@kept_page
 def correspondence_list(request):
     request_filter, queryset = _filtered(request)
     warn_ignored(request, request_filter)
@@ -145,6 +146,7 @@ def correspondence_create(request):
 
 
 @require_safe
+@kept_page
 def correspondence_detail(request, pk):
     obj = selectors.correspondence_for_user(request.user, pk)
     scope = scope_for(request.user)

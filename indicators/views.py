@@ -17,7 +17,7 @@ from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, get_for_user, require, scope_for, visible, writable
 from sites.models import Department, Site
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from . import computed, imports, selectors, services
 from .forms import (
@@ -46,6 +46,7 @@ def _writable_department(user) -> Department:
 
 
 @require_safe
+@kept_page
 def indicator_list(request):
     indicators = selectors.indicators_for_user(request.user).annotate(
         measurement_count=Count("measurements", distinct=True), last_period=Max("measurements__period")
@@ -89,6 +90,7 @@ def _readings(user, indicator) -> dict:
 
 
 @require_safe
+@kept_page
 def indicator_detail(request, pk):
     indicator = selectors.indicator_for_user(request.user, pk)
     scope = scope_for(request.user)
@@ -187,6 +189,7 @@ def _measurements(request, notices=None, chosen=None):
 
 
 @require_safe
+@kept_page
 def measurement_list(request):
     notices, chosen = [], {}
     qs, sort = sort_queryset(

@@ -20,7 +20,9 @@
   process that dies between a commit and its bump leaves the kept values of that write's départements
   until their next write or the next day.)
 - `stamp(department_ids)`: the sum of these départements' counters and of the counter 0 (one query): it
-  grows with every write that may change their figures.
+  grows with every write that may change their figures. Within `reading()` (a request), read once per set
+  of départements until a write; a query that reads départements anyway may read their counters with them
+  (`counter_sql`, `remember`: the user's scope does).
 - `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
   the stamp; read back while no write has happened. The key names everything else the value depends on
   (the user, the page's options…): a cached value is never shared across users (callers put the user's id
@@ -59,6 +61,11 @@ _WRITE = re.compile(
 )
 _LAST_LOGIN = re.compile(r'\s*UPDATE\s+"?\w+"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.IGNORECASE)
 
+# The stamps read during a request (`reading`), by set of départements: read once, until a write.
+_stamps: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "qualipref_versions_stamps", default=None
+)
+
 # Who writes: a callable returning the département ids the current writer may write, or None (every one).
 _writer: contextvars.ContextVar[Callable[[], Iterable[int] | None] | None] = contextvars.ContextVar(
     "qualipref_versions_writer", default=None
@@ -73,6 +80,23 @@ def writes_for(departments: Callable[[], Iterable[int] | None] | Iterable[int] |
         yield
     finally:
         _writer.reset(token)
+
+
+@contextmanager
+def reading():
+    """Inside (a request: `sites.versions.WritesMiddleware`), a stamp is read once per set of départements
+    until a write: the page's kept values (the menu's badges, the page) share one query."""
+    token = _stamps.set({})
+    try:
+        yield
+    finally:
+        _stamps.reset(token)
+
+
+def _forget_stamps() -> None:
+    memo = _stamps.get()
+    if memo:
+        memo.clear()
 
 
 def _departments() -> frozenset[int]:
@@ -99,6 +123,7 @@ def bump(department_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     rows = [(int(d),) for d in sorted(set(department_ids))]
     if not rows:
         return
+    _forget_stamps()
     with connections[using].cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {TABLE} AS v (department_id, version) VALUES (%s, 1) "
@@ -124,6 +149,7 @@ def _in_test_transaction(connection) -> bool:
 
 
 def _note_write(connection, departments: frozenset[int]) -> None:
+    _forget_stamps()
     if not connection.in_atomic_block or _in_test_transaction(connection):
         bump(departments, connection.alias)
         return
@@ -177,9 +203,32 @@ def stamp(department_ids: Iterable[int]) -> int:
     """The sum of the counters of these départements and of every département's (one query)."""
     from django.db.models import Sum
 
-    ids = sorted({EVERY_DEPARTMENT, *(int(d) for d in department_ids)})
-    total = DataVersion.objects.filter(department_id__in=ids).aggregate(s=Sum("version"))
-    return total["s"] or 0
+    ids = tuple(sorted({EVERY_DEPARTMENT, *(int(d) for d in department_ids)}))
+    memo = _stamps.get()
+    if memo is not None and ids in memo:
+        return memo[ids]
+    total = DataVersion.objects.filter(department_id__in=ids).aggregate(s=Sum("version"))["s"] or 0
+    if memo is not None:
+        memo[ids] = total
+    return total
+
+
+def counter_sql(department_column: str) -> str:
+    """The SQL of one département's counter (0 when it has none), for a query that reads département ids
+    anyway (`sites.access`: the user's memberships): its stamp then costs no query of its own."""
+    return f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = {department_column})"
+
+
+EVERY_COUNTER_SQL = f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = 0)"
+
+
+def remember(counters: dict[int, int], every: int) -> None:
+    """The stamp of these départements from their counters read by another query (`counter_sql`), and of
+    the counter 0 (`EVERY_COUNTER_SQL`), for the rest of the request (`reading`): `stamp` reads it there."""
+    memo = _stamps.get()
+    if memo is not None:
+        ids = tuple(sorted({EVERY_DEPARTMENT, *(int(d) for d in counters)}))
+        memo[ids] = every + sum(v for d, v in counters.items() if int(d) != EVERY_DEPARTMENT)
 
 
 def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=None):

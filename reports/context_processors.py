@@ -1,8 +1,11 @@
 """The navigation's « À traiter » badges: computed at most once per request (one query), and only when a
-page's navigation reads them (a lazy object: a page without the menu pays nothing)."""
+page's navigation reads them (a lazy object: a page without the menu pays nothing); kept for the user until
+a write on their départements (`sites.versions.kept`: the menu of every page reads them)."""
 
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from sites.versions import kept
 
 from .inbox import badges_for
 
@@ -11,7 +14,8 @@ def request_badges(request):
     """The badges of `request.user`, memoised on the request (the home page and the menu share them)."""
     cached = getattr(request, "_inbox_badges", None)
     if cached is None:
-        cached = request._inbox_badges = badges_for(request.user, timezone.localdate())
+        user, today = request.user, timezone.localdate()
+        cached = request._inbox_badges = kept(user, "badges", lambda: badges_for(user, today), today=today)
     return cached
 
 

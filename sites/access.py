@@ -38,8 +38,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
+from qualipref import versions
 from qualipref.sqlcache import SQLCache
 
 from .models import Department, Entity, Membership, Role, Site
@@ -263,8 +265,10 @@ def _build_scope(user) -> AccessScope:
         return _grant(scope, granted, sites)
 
     rows = _MEMBERSHIPS.get((), _memberships_queryset).rows((user.pk,))
-    granted, sites, memberships = set(), set(), {}
+    granted, sites, memberships, counters = set(), set(), {}, {}
     for row in rows:
+        row, (counter, every) = row[:-2], row[-2:]
+        counters[row[2]] = counter
         role, department_id, entity_id, site_id, any_site, its_entity = row[1:7]
         if row[0] not in memberships:
             memberships[row[0]] = _membership(user, row)
@@ -279,6 +283,8 @@ def _build_scope(user) -> AccessScope:
         scope.roles.add(role)
         if its_entity is not None:
             sites.add((any_site, its_entity, department_id))
+    if rows:  # the data's stamp of the user's départements, read with them (qualipref.versions)
+        versions.remember(counters, every)
     scope.memberships = sorted(
         memberships.values(),
         key=lambda m: (m.department.code, m.department_id, m.entity_id or 0, m.site_id or 0, m.pk),
@@ -288,7 +294,8 @@ def _build_scope(user) -> AccessScope:
 
 # One row per (membership, site of its département): the grant, the sites it reaches, and what the page
 # header shows of the membership (its département, entity and site), so that the scope and the header cost
-# one query together.
+# one query together; then the counters of its département and of every département, so that the stamp of
+# the user's kept pages (`sites.versions.kept`) costs no query of its own.
 _MEMBERSHIP_COLUMNS = (
     "id",
     "role",
@@ -314,7 +321,15 @@ _MEMBERSHIPS = SQLCache(maxsize=1)
 
 def _memberships_queryset():
     """No ORDER BY (Membership's default ordering would join four more tables to sort): sorted in Python."""
-    return Membership.objects.filter(user_id=0).order_by().values_list(*_MEMBERSHIP_COLUMNS)
+    return (
+        Membership.objects.filter(user_id=0)
+        .order_by()
+        .annotate(
+            data_counter=RawSQL(versions.counter_sql(f'"{Membership._meta.db_table}"."department_id"'), ()),
+            data_counter_every=RawSQL(versions.EVERY_COUNTER_SQL, ()),
+        )
+        .values_list(*_MEMBERSHIP_COLUMNS, "data_counter", "data_counter_every")
+    )
 
 
 def _membership(user, row) -> Membership:

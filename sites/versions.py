@@ -6,7 +6,14 @@ keep.
   (the admin) or an anonymous request's writes count for every département (a public form names its own:
   `versions.writes_for`).
 - `kept(user, name, compute)`: what a page computes from the data of the user's scope, kept for this user
-  and scope until a write on their départements (or the next day)."""
+  and scope until a write on their départements (or the next day).
+- `kept_page`: a whole page (a register, a detail page) kept so, for its URL and query string."""
+
+import re
+from functools import wraps
+
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from qualipref import versions
 
@@ -26,7 +33,7 @@ class WritesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with versions.writes_for(lambda: departments_written_by(request.user)):
+        with versions.writes_for(lambda: departments_written_by(request.user)), versions.reading():
             return self.get_response(request)
 
 
@@ -37,3 +44,68 @@ def kept(user, name: str, compute, *, today=None):
     return versions.cached(
         f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today
     )
+
+
+# The CSRF inputs of a kept page (the logout form's, the page's forms'): stored without their token, given
+# the request's own when the page is served (the token is the browser's, the page the user's).
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_HOLE = "\x00csrf\x00"
+
+
+class _NotKept(Exception):
+    """A response served as it is and not kept: anything but a 200 HTML page, or one that set a cookie or
+    wrote the session."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def _page(response) -> dict:
+    if (
+        response.status_code != 200
+        or getattr(response, "streaming", False)
+        or not response.get("Content-Type", "").startswith("text/html")
+        or response.cookies
+        or response.has_header("Content-Disposition")
+    ):
+        raise _NotKept(response)
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    html = response.content.decode(response.charset)
+    return {"html": _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_HOLE + m.group(2), html)}
+
+
+def kept_page(view):
+    """A GET page kept whole for the user, their scope, the day and the URL with its query string, until a
+    write on the user's départements (`kept`): a register, a search, a detail page, read again and again
+    between two writes, is served without computing it again. What a request brings of its own is not kept:
+    its CSRF token (put back), the notices of the page before (« Demande enregistrée » after a form: such
+    a request is computed and not kept, as is any answer but a 200 HTML page: a 404, a 403, a redirect, a
+    download). The view's own notices (a filter ignored) are part of the page, the same for the same URL.
+    The access rule is the view's: a page is computed by it, for this user, before it is ever kept."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        storage = getattr(request, "_messages", None)
+        if (
+            request.method not in ("GET", "HEAD")
+            or not user.is_authenticated
+            or (storage is not None and len(storage))
+            or request.headers.get("HX-Request")
+        ):
+            return view(request, *args, **kwargs)
+
+        def compute():
+            response = view(request, *args, **kwargs)
+            if getattr(request, "session", None) is not None and request.session.modified:
+                raise _NotKept(response)
+            return _page(response)
+
+        try:
+            page = kept(user, f"page|{request.get_full_path()}", compute)
+        except _NotKept as not_kept:
+            return not_kept.response
+        return HttpResponse(page["html"].replace(_CSRF_HOLE, get_token(request)))
+
+    return wrapper

@@ -22,6 +22,7 @@ from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import READ, WRITE, ids, require, scope_for
 from sites.models import Department
+from sites.versions import kept_page
 
 from . import charts, exports, figures, imports, qr, rates, selectors, services
 from .forms import CampaignForm, CriterionForm, ResultsForm, UnitForm
@@ -80,6 +81,7 @@ def _filtered_campaigns(request):
 
 
 @require_safe
+@kept_page
 def campaign_list(request):
     campaign_filter, queryset, sort = _filtered_campaigns(request)
     warn_ignored(request, campaign_filter)
@@ -169,6 +171,7 @@ def campaign_update(request, pk):
 
 
 @require_safe
+@kept_page
 def campaign_detail(request, pk):
     campaign = selectors.campaign_for_user(request.user, pk)
     matrix = figures.campaign_matrix(campaign, site_ids=ids(request.user, "site"))

@@ -18,7 +18,7 @@ from reports.selectors import runs_for_user
 from reports.services import report_run_request
 from sites.access import scope_for
 from sites.models import Department
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from . import board as dashboard_module
 from . import committee
@@ -51,6 +51,7 @@ def _month_page(user, *, month, entity_id, sites) -> dict:
 
 
 @require_safe
+@kept_page
 def index(request):
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())

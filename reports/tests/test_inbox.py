@@ -181,14 +181,25 @@ def test_the_home_page_is_kept_until_a_write_of_its_departement(
     assert 'text-bg-danger">1<' not in html  # nor in the badges
 
 
-def test_the_badges_cost_one_query_on_any_page(client, arles_referent, items, django_assert_num_queries):
+def test_the_badges_cost_one_query_on_any_page(
+    client, org, arles_referent, items, today, django_assert_num_queries
+):
+    """One query when the referent's data changed since their last page; none otherwise (kept: the stamp
+    is read with the scope)."""
+
+    def badge_queries(url):
+        with CaptureQueriesContext(connection) as page:
+            html = client.get(url).content.decode()
+        return [q for q in page.captured_queries if q["sql"].count("COUNT(") >= 5], html
+
     client.force_login(arles_referent)
     client.get("/")  # session, scope warmed
-    with CaptureQueriesContext(connection) as page:
-        html = client.get(reverse("steering:committee_list")).content.decode()
-    badge_queries = [q for q in page.captured_queries if q["sql"].count("COUNT(") >= 5]
-    assert len(badge_queries) == 1, [q["sql"][:200] for q in page.captured_queries]
-    assert 'rounded-pill text-bg-danger">3<' in html
+    queries, html = badge_queries(reverse("steering:committee_list"))
+    assert queries == [] and 'rounded-pill text-bg-danger">3<' in html
+    make_correspondence(org.arles, received_on=today - dt.timedelta(days=40), subject="Nouveau retard")
+    queries, html = badge_queries(reverse("steering:committee_list"))
+    assert len(queries) == 1, [q["sql"][:200] for q in queries]
+    assert 'rounded-pill text-bg-danger">4<' in html
 
 
 def test_the_badges_sql_is_compiled_once_but_every_page_counts_afresh(org, arles_referent, items, today):

@@ -14,7 +14,7 @@ from qualipref.lists import paginate, sort_queryset, year_param
 from qualipref.pdf import pdf_response
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
-from sites.versions import kept
+from sites.versions import kept, kept_page
 
 from .. import selectors, services
 from ..forms import CommitteeForm, DecisionForm, MeetingForm, MemberForm
@@ -138,6 +138,7 @@ def member_remove(request, pk, member_pk):
 
 
 @require_safe
+@kept_page
 def meeting_list(request):
     meetings = selectors.meetings_for_user(request.user)
     year = year_param(request, "annee")
@@ -257,6 +258,7 @@ def _meeting_context(request, meeting):
 
 
 @require_safe
+@kept_page
 def meeting_detail(request, pk):
     meeting = get_scoped(Meeting, request.user, pk, queryset=Meeting.objects.select_related("committee"))
     writable = scope_for(request.user).allows(meeting, WRITE)

@@ -13,6 +13,7 @@ from qualipref.filters import choice_param, ignored, notify
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
+from sites.versions import kept_page
 
 from .. import selectors, services
 from ..forms import DocumentForm, DocumentReviewForm, DocumentVersionForm
@@ -33,6 +34,7 @@ def _review_badge(document, today):
 
 
 @require_safe
+@kept_page
 def document_list(request):
     today = timezone.localdate()
     documents = selectors.documents_for_user(request.user)
@@ -117,6 +119,7 @@ def document_list(request):
 
 
 @require_safe
+@kept_page
 def document_detail(request, pk):
     document = get_scoped(
         Document,

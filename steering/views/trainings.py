@@ -13,6 +13,7 @@ from qualipref.imports.views import import_page
 from qualipref.lists import paginate, sort_queryset
 from qualipref.timeline import timeline_for
 from sites.access import WRITE, scope_for
+from sites.versions import kept_page
 
 from .. import imports, selectors, services, training_rules
 from ..forms import AgentForm, TrainingForm
@@ -31,6 +32,7 @@ STATES = [("a-renouveler", "À renouveler dans les 3 mois"), ("hors-delai", "Hor
 
 
 @require_safe
+@kept_page
 def training_list(request):
     today = timezone.localdate()
     site_ids = scope_for(request.user).site_ids()
@@ -141,6 +143,7 @@ def training_import(request):
 
 
 @require_safe
+@kept_page
 def agent_detail(request, pk):
     agent = get_scoped(Agent, request.user, pk, queryset=Agent.objects.select_related("site", "user"))
     writable = scope_for(request.user).allows(agent, WRITE)
