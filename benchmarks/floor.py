@@ -76,14 +76,18 @@ def _call(client, url, cpu: list | None = None):
     return response, elapsed
 
 
-def interleaved(pages: dict, *, floor_client, rounds: int = 15, seed: int = 1) -> dict:
+def interleaved(pages: dict, *, floor_client, rounds: int = 15, seed: int = 1, before_page=None) -> dict:
     """Time every page and the floor in `rounds` interleaved rounds (floor first, then the pages in a
     shuffled order); `pages` maps a name to (client, url). Returns {name: {median_ms, min_ms, ratio,
-    queries, status}} with "floor" first. A page not answering 200 raises (the figures would lie)."""
+    queries, status}} with "floor" first. A page not answering 200 raises (the figures would lie).
+    `before_page()`, when given, runs before each call of a page, untimed (a write, say)."""
     entries = {"floor": (floor_client, FLOOR_URL), **pages}
     queries = {}
+    before_page = before_page or (lambda: None)
     for name, (client, url) in entries.items():  # warm-up, and one counted call
         _call(client, url)
+        if name != "floor":
+            before_page()
         with QueryCounter() as counter:
             response, _ = _call(client, url)
         if response.status_code != 200:
@@ -97,6 +101,8 @@ def interleaved(pages: dict, *, floor_client, rounds: int = 15, seed: int = 1) -
         rng.shuffle(names)
         for name in ["floor", *names]:
             client, url = entries[name]
+            if name != "floor":
+                before_page()
             _, elapsed = _call(client, url, cpu[name])
             times[name].append(elapsed)
     floor = statistics.median(times["floor"])

@@ -18,7 +18,9 @@ about 97 % answered and closed, 2 % open and not due, 1,000 open and due; then V
 Measured: each main page as `qualite` (the demo's quality manager of the 13), public pages anonymous,
 through Django's test client with the production settings (DEBUG off) on PostgreSQL; medians of
 `--rounds` interleaved rounds with the floor (benchmarks/floor.py) in one process; the ratio to the floor
-and the SQL query count of one call.
+and the SQL query count of one call. A page read again with nothing written since is kept
+(`sites.versions.kept_page`): `--after-write` measures each page just after a write on the 13 (the
+département's counter bumped before each call, untimed), i.e. computed, as the first view after any write.
 """
 
 from __future__ import annotations
@@ -336,6 +338,11 @@ def main():
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--only", help="comma-separated page names to time (with the floor)")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="each page just after a write on the 13 (its counter bumped, untimed): computed, not kept",
+    )
     args = parser.parse_args()
     if args.markdown:
         print(markdown(*args.markdown))
@@ -364,14 +371,22 @@ def main():
         entries = {k: v for k, v in entries.items() if k in wanted}
     total = Correspondence.objects.count()
     mine = Correspondence.objects.filter(site__entity__department__code="13").count()
+    before_page = None
+    if args.after_write:
+        from qualipref import versions
+        from sites.models import Department
+
+        measured = Department.objects.get(code="13").pk
+        before_page = lambda: versions.bump([measured])  # noqa: E731  (what committing a write there does)
     t0 = time.perf_counter()
-    results = interleaved(entries, floor_client=floor_client, rounds=args.rounds)
+    results = interleaved(entries, floor_client=floor_client, rounds=args.rounds, before_page=before_page)
     load = os.getloadavg()
     print_table(
         results,
         title=(
             f"{db}: {total:,} requests in the country, {mine:,} in the 13; user {USER}; "
             f"{args.rounds} rounds in {time.perf_counter() - t0:.0f} s; load average {load[0]:.1f}; "
+            f"{'each page just after a write on the 13; ' if args.after_write else ''}"
             f"{dt.date.today()} on {platform.node()} ({os.cpu_count()} CPUs)"
         ),
     )
