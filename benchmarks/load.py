@@ -7,8 +7,8 @@ Usage (run on demand, not part of the tests; traffic only to 127.0.0.1):
 
 It (re)creates a dedicated PostgreSQL database (migrate + load_demo + one more account per demo
 account of département 13, so 20 distinct people), collects the static files, then starts on its own
-ports: a private redis-server (broker, with an append-only file as in docker-compose.yml), a Celery
-worker and beat, and gunicorn (DJANGO_DEBUG=false, secret key, ALLOWED_HOSTS=127.0.0.1, no HTTPS
+ports: a private redis-server (broker and cache, with an append-only file, as in docker-compose.yml), a
+Celery worker and beat, and gunicorn (DJANGO_DEBUG=false, secret key, ALLOWED_HOSTS=127.0.0.1, no HTTPS
 redirect: the client sends `X-Forwarded-Proto: https`, which SECURE_PROXY_SSL_HEADER trusts, as a TLS
 proxy would, and keeps the Secure cookies as a browser behind HTTPS does). Never touches the
 machine's shared Redis.
@@ -665,11 +665,12 @@ def main() -> int:
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{args.db}",
         "CELERY_BROKER_URL": f"redis://{HOST}:{args.redis_port}/0",
+        # the cache of docker-compose.yml (production): the private Redis, shared by the workers
+        "CACHE_URL": f"rediscache://{HOST}:{args.redis_port}/1",
         "EMAIL_URL": f"filemail:///{tmp / 'mail'}",
         "DJANGO_MEDIA_ROOT": str(tmp / "media"),
         "QUALIPREF_PUBLIC_URL": f"https://{HOST}:{port}",
     }
-    env.pop("CACHE_URL", None)
     os.environ.update(env)
     print(f"Preparing {args.db} (logs, mails and media in {tmp})…", flush=True)
     prepare(args.db, env, fresh=not args.reuse)

@@ -10,6 +10,7 @@ keep.
 - `kept_page`: a whole page (a register, a detail page) kept so, for its URL and query string."""
 
 import re
+import zlib
 from functools import wraps
 
 from django.http import HttpResponse
@@ -71,8 +72,11 @@ def _page(response) -> dict:
         raise _NotKept(response)
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
-    html = response.content.decode(response.charset)
-    return {"html": _CSRF_INPUT.sub(lambda m: m.group(1) + _CSRF_HOLE + m.group(2), html)}
+    html = _CSRF_INPUT.sub(
+        lambda m: m.group(1) + _CSRF_HOLE + m.group(2), response.content.decode(response.charset)
+    )
+    # compressed (zlib's fastest level): a page of 10–55 KB is kept in 3–10 KB, for 0.1–0.3 ms once
+    return {"html": zlib.compress(html.encode(), 1)}
 
 
 def kept_page(view):
@@ -96,16 +100,21 @@ def kept_page(view):
         ):
             return view(request, *args, **kwargs)
 
+        computed = []
+
         def compute():
             response = view(request, *args, **kwargs)
             if getattr(request, "session", None) is not None and request.session.modified:
                 raise _NotKept(response)
+            computed.append(response)
             return _page(response)
 
         try:
             page = kept(user, f"page|{request.get_full_path()}", compute)
         except _NotKept as not_kept:
             return not_kept.response
-        return HttpResponse(page["html"].replace(_CSRF_HOLE, get_token(request)))
+        if computed:  # computed by this request: the view's own response
+            return computed[0]
+        return HttpResponse(zlib.decompress(page["html"]).decode().replace(_CSRF_HOLE, get_token(request)))
 
     return wrapper
