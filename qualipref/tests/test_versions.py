@@ -111,6 +111,31 @@ def test_cached_values_follow_the_writes_of_their_departements_only(org):
     assert versions.cached("k", [org.bdr.pk], compute, today=today + dt.timedelta(days=1)) == 5  # a new day
 
 
+def test_within_a_request_the_stamp_is_read_once_until_a_write(
+    org, quality_manager, django_assert_num_queries
+):
+    """`reading()` (each request): the stamp of a set of départements is read once, by the user's scope
+    with their memberships when it is built, and read again after a write."""
+    from sites.access import scope_for
+
+    departments = [org.bdr.pk]
+    with versions.reading():
+        with django_assert_num_queries(1):
+            first = versions.stamp(departments)
+            assert versions.stamp(departments) == first
+        with versions.writes_for(departments):
+            Site.objects.filter(pk=org.arles.pk).update(name="Arles")
+        with django_assert_num_queries(1):
+            assert versions.stamp(departments) == first + 1
+    with versions.reading():
+        with django_assert_num_queries(1):  # the memberships, with their départements' counters
+            scope = scope_for(quality_manager)
+        with django_assert_num_queries(0):
+            assert versions.stamp(scope.ids("department", "read")) == first + 1
+    with django_assert_num_queries(1):  # outside a request: read each time
+        versions.stamp(departments)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_bumps_once_after_its_commit_and_not_when_rolled_back():
     from tests import factories as f
