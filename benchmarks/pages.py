@@ -48,8 +48,8 @@ DUE = 1000
 KINDS = ["complaint"] * 6 + ["suggestion", "letter", "email", "elected_request"]
 DEADLINES = {"complaint": 15, "suggestion": 15, "letter": 21, "email": 7, "elected_request": 12}
 USER = "qualite"
-# Two searches a user types: words of a subject (every synthetic subject starts with "Objet": the worst
-# case for trigrams, whose first ones are in every row) and a reference number. Both match requests of the
+# Two searches a user types: words of a subject (every synthetic subject starts with "Objet": a word in
+# every row, the worst case for an index) and a reference number. Both match requests of the
 # measured département at 100,000 and at 1,000,000 (its requests are those with i % 100 == 0).
 SEARCH = "Objet 1200"
 SEARCH_NUMBER = "00001200"

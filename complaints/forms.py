@@ -4,13 +4,13 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.utils import timezone
 
 from qualipref.filters import CodeOrPkFilter
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
+from . import search
 from .models import (
     ANSWER_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -206,7 +206,11 @@ DEADLINE_CHOICES = [("overdue", "En retard"), ("due_soon", "Échéance proche"),
 
 
 class RequestFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Recherche", method="search")
+    q = django_filters.CharFilter(
+        label="Recherche",
+        method="search",
+        help_text="Tous les mots, dans l'objet, la description ou le nom du requérant, ou une référence.",
+    )
     site = CodeOrPkFilter(label="Site", queryset=Site.objects.none(), empty_label="Tous")
     kind = django_filters.ChoiceFilter(label="Type", choices=Kind.choices, empty_label="Tous")
     status = django_filters.ChoiceFilter(label="Statut", choices=Status.choices, empty_label="Tous")
@@ -245,15 +249,7 @@ class RequestFilter(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(reference__icontains=value)
-            | Q(subject__icontains=value)
-            | Q(description__icontains=value)
-            | Q(requester_name__icontains=value)
-        )
+        return search.matching(queryset, value)
 
     def filter_deadline(self, queryset, name, value):
         from .selectors import due_soon_q, overdue_q
