@@ -7,6 +7,8 @@ keep.
   `versions.writes_for`).
 - `kept(user, name, compute)`: what a page computes from the data of the user's scope, kept for this user
   and scope until a write on their départements (or the next day).
+- `shared(user, name, compute)`: the same, for a value that depends on the scope alone, computed once for
+  every user of that scope.
 - `kept_page`: a whole page (a register, a detail page) kept so, for its URL and query string."""
 
 import re
@@ -45,6 +47,14 @@ def kept(user, name: str, compute, *, today=None):
     return versions.cached(
         f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today
     )
+
+
+def shared(user, name: str, compute, *, today=None):
+    """As `kept`, for what depends on the user's scope alone (not on who they are): computed once for
+    every user of the same scope (the same grants on the same sites, entities and départements, the same
+    roles: what the access rule lets them read is the same), e.g. the committee's month for its members."""
+    scope = scope_for(user)
+    return versions.cached(f"{name}|scope|{scope.key}", scope.ids("department", READ), compute, today=today)
 
 
 # The CSRF inputs of a kept page (the logout form's, the page's forms'): stored without their token, given

@@ -18,7 +18,7 @@ from reports.selectors import runs_for_user
 from reports.services import report_run_request
 from sites.access import scope_for
 from sites.models import Department
-from sites.versions import kept, kept_page
+from sites.versions import kept_page, shared
 
 from . import board as dashboard_module
 from . import committee
@@ -56,8 +56,9 @@ def index(request):
     sites = sites_for_user(request.user)
     entities = list({s.entity_id: s.entity for s in sites}.values())
     form, entity_id, month = _filters(request, entities)
-    # Computed and rendered once per user, month shown and day, until a write on their départements.
-    month_page = kept(
+    # Computed and rendered once per scope (the committee's members share it), month shown and day, until a
+    # write on their départements: nothing in it depends on who reads it but their scope.
+    month_page = shared(
         request.user,
         f"dashboard|{month}|{entity_id}",
         lambda: _month_page(request.user, month=month, entity_id=entity_id, sites=sites),

@@ -294,6 +294,31 @@ def grow(org):
 
 
 @time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)
+def test_the_committee_members_share_their_month_and_nobody_else(
+    client, org, committee_member, quality_manager, board_data
+):
+    """The month is computed once for the users of one scope (two members of the 13's committee), not for
+    a user of another scope (the quality manager), and again for all after a write."""
+    from tests.factories import make_correspondence, persona
+
+    second = persona("copil.bis", "committee", org.bdr)
+    counts = {}
+    for name, user in (("first", committee_member), ("second", second), ("manager", quality_manager)):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(URL, {"month": "2015-06"}).status_code == 200
+        counts[name] = len(page.captured_queries)
+    # the second member's own page (session, user, scope, their sites), the month read from the first's
+    assert counts["second"] <= 5 < counts["first"]
+    assert counts["manager"] > counts["second"] + 5  # another scope: computed
+    make_correspondence(org.arles, received_on=dt.date(2015, 6, 5), subject="Après la première lecture")
+    client.force_login(second)
+    with CaptureQueriesContext(connection) as page:
+        client.get(URL, {"month": "2015-06"})
+    assert len(page.captured_queries) >= counts["first"] - 1
+
+
+@time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)
 def test_the_dashboard_runs_a_constant_number_of_queries(
     client, org, committee_member, board_data, django_assert_max_num_queries
 ):
