@@ -25,9 +25,9 @@
   (`counter_sql`, `remember`: the user's scope does).
 - `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
   the stamp; read back while no write has happened. The key names everything else the value depends on
-  (the user, the page's options…): a cached value is never shared across users (callers put the user's id
-  in the key). The cache may be the process's own (the default): the stamp, read from the database, is the
-  same for every process.
+  (the user, the page's options…): a cached value is never shared by users who may read different data
+  (callers put the user's id in the key, or their scope: `sites.versions.kept`, `shared`). The cache may be
+  the process's own (the default): the stamp, read from the database, is the same for every process.
 """
 
 from __future__ import annotations
