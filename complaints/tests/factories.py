@@ -1,6 +1,7 @@
 """Requests through the real service, so the deadline rule, due date and figures are the app's own."""
 
 import datetime as dt
+import re
 
 from complaints.models import Kind
 from complaints.services import correspondence_create, correspondence_transition
@@ -49,3 +50,9 @@ def make_correspondence(site, *, by=None, received_on=None, kind=Kind.COMPLAINT,
             today=answered_on,
         )
     return correspondence
+
+
+def register_figure(response, label: str) -> int:
+    """A figure of the register's head (« Reçues », « Répondues »…), as the page shows it."""
+    html = response.content.decode()
+    return int(re.search(rf'{label}</div><div class="fs-5 fw-semibold">(\d+)<', html).group(1))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from complaints.models import Correspondence, ModelAnswer, Status
 from qualipref.attachments.services import attachment_add
 
-from .factories import make_correspondence
+from .factories import make_correspondence, register_figure
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -190,14 +190,8 @@ def test_register_query_count_is_constant(
     # session, user, scope (with the stamp of the data)
     with django_assert_num_queries(3):
         again = client.get(reverse("complaints:correspondence_list"))
-    assert _figure(again, "Reçues") == rows
+    assert register_figure(again, "Reçues") == rows
     assert _without_csrf(again) == _without_csrf(response)
-
-
-def _figure(response, label: str) -> int:
-    """A figure of the register's head, as the page shows it."""
-    html = response.content.decode()
-    return int(re.search(rf'{label}</div><div class="fs-5 fw-semibold">(\d+)<', html).group(1))
 
 
 def _without_csrf(response) -> str:
@@ -212,11 +206,11 @@ def test_the_register_figures_follow_every_write(client, org, referential, quali
     first = make_correspondence(org.istres, received_on=D(2015, 3, 1), assigned_to=istres_agent)
     url = reverse("complaints:correspondence_list")
     client.force_login(quality_manager)
-    assert _figure(client.get(url), "Reçues") == 1
-    assert _figure(client.get(url), "Reçues") == 1  # cached
+    assert register_figure(client.get(url), "Reçues") == 1
+    assert register_figure(client.get(url), "Reçues") == 1  # cached
     make_correspondence(org.arles, received_on=D(2015, 3, 2))
     page = client.get(url)
-    assert _figure(page, "Reçues") == 2 and _figure(page, "Répondues") == 0
+    assert register_figure(page, "Reçues") == 2 and register_figure(page, "Répondues") == 0
     correspondence_transition(
         correspondence=first,
         to="answered",
@@ -225,16 +219,16 @@ def test_the_register_figures_follow_every_write(client, org, referential, quali
         answer="Vu.",
         today=D(2015, 3, 5),
     )
-    assert _figure(client.get(url), "Répondues") == 1
+    assert register_figure(client.get(url), "Répondues") == 1
     Correspondence.objects.filter(pk=first.pk).first().delete()
-    assert _figure(client.get(url), "Reçues") == 1
+    assert register_figure(client.get(url), "Reçues") == 1
     # the Istres agent reads only Istres (the Arles request is not in their figures, cached or not)
     client.force_login(istres_agent)
-    assert _figure(client.get(url), "Reçues") == 0
+    assert register_figure(client.get(url), "Reçues") == 0
     # a filter is part of the key
     client.force_login(quality_manager)
-    assert _figure(client.get(url, {"kind": "email"}), "Reçues") == 0
-    assert _figure(client.get(url), "Reçues") == 1
+    assert register_figure(client.get(url, {"kind": "email"}), "Reçues") == 0
+    assert register_figure(client.get(url), "Reçues") == 1
 
 
 def test_the_detail_page_query_count_is_pinned(

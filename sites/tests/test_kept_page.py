@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from complaints.tests.factories import staff_form
+from complaints.tests.factories import register_figure, staff_form
 from tests.factories import make_correspondence
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,7 @@ def referential(db):
 
 
 def received(response) -> int:
-    """The register's « Reçues », as the page shows it."""
-    html = response.content.decode()
-    return int(re.search(r'Reçues</div><div class="fs-5 fw-semibold">(\d+)<', html).group(1))
+    return register_figure(response, "Reçues")
 
 
 def tokens(response) -> list[str]:
