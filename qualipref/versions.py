@@ -231,8 +231,9 @@ def remember(counters: dict[int, int], every: int) -> None:
         memo[ids] = every + sum(v for d, v in counters.items() if int(d) != EVERY_DEPARTMENT)
 
 
-def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=None):
-    """`compute()`, kept until a write on these départements (or the day) changes: see the module."""
+def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=None, timeout: int = TIMEOUT):
+    """`compute()`, kept until a write on these départements (or the day) changes: see the module; at most
+    `timeout` seconds in the cache (a value under an old stamp is never read again: it only waits to go)."""
     department_ids = sorted({int(d) for d in department_ids})
     today = today or timezone.localdate()
     version = stamp(department_ids)
@@ -241,5 +242,5 @@ def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, TIMEOUT)
+        cache.set(full_key, value, timeout)
     return value

@@ -40,12 +40,12 @@ class WritesMiddleware:
             return self.get_response(request)
 
 
-def kept(user, name: str, compute, *, today=None):
+def kept(user, name: str, compute, *, today=None, timeout: int = versions.TIMEOUT):
     """`compute()` (what the page `name` reads for this user: its options in `name`), computed once per
     user, scope and day and read back until a write on the user's départements."""
     scope = scope_for(user)
     return versions.cached(
-        f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today
+        f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today, timeout=timeout
     )
 
 
@@ -56,6 +56,10 @@ def shared(user, name: str, compute, *, today=None):
     scope = scope_for(user)
     return versions.cached(f"{name}|scope|{scope.key}", scope.ids("department", READ), compute, today=today)
 
+
+# A kept page stays in the cache an hour at most: a page is read again within minutes or not at all (any
+# write in the user's départements makes it unreachable), and there is one per user and URL.
+PAGE_TIMEOUT = 3600
 
 # The CSRF inputs of a kept page (the logout form's, the page's forms'): stored without their token, given
 # the request's own when the page is served (the token is the browser's, the page the user's).
@@ -120,7 +124,7 @@ def kept_page(view):
             return _page(response)
 
         try:
-            page = kept(user, f"page|{request.get_full_path()}", compute)
+            page = kept(user, f"page|{request.get_full_path()}", compute, timeout=PAGE_TIMEOUT)
         except _NotKept as not_kept:
             return not_kept.response
         if computed:  # computed by this request: the view's own response

@@ -138,6 +138,25 @@ def test_a_kept_page_lasts_the_day(client, org, quality_manager, django_assert_m
             assert received(client.get(url)) == 1
 
 
+def test_a_kept_page_leaves_the_cache_within_the_hour(
+    client, org, quality_manager, django_assert_num_queries
+):
+    """A page is read again within minutes or never (any write makes it unreachable): the cache holds it an
+    hour at most (`PAGE_TIMEOUT`), not the six hours of the figures behind it."""
+    from sites.versions import PAGE_TIMEOUT
+
+    url = reverse(REGISTER)
+    client.force_login(quality_manager)
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+    with time_machine.travel(start + dt.timedelta(seconds=60), tick=False), django_assert_num_queries(3):
+        client.get(url)
+    # computed again (the figures behind it are still kept: 4 queries, not 3)
+    with time_machine.travel(start + dt.timedelta(seconds=PAGE_TIMEOUT + 1), tick=False), CountAtLeast(4):
+        client.get(url)
+
+
 class CountAtLeast:
     """More than the kept page's three queries: the page was computed."""
 
