@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
+from qualipref import versions
 from sites import examples
+from sites.versions import public_page
 
 from . import opendata, poster, selectors
 from .opendata import COLUMNS
@@ -50,9 +52,11 @@ def _site_context(site):
 
 def _site_or_none(code):
     try:
-        return selectors.public_site(code)
+        site = selectors.public_site(code)
     except Http404:
         return None
+    versions.remember({site.entity.department_id: site.data_counter}, site.data_counter_every)
+    return site
 
 
 @require_safe
@@ -62,13 +66,18 @@ def site(request, site_code):
         return _not_found(
             request, "Ce site n'existe pas. Vérifiez l'adresse ou repartez de la liste des sites."
         )
-    context = _site_context(site)
-    context.update(
-        feedback_url=poster.feedback_path(site),
-        complaint_url=poster.complaint_path(site),
-        earlier=selectors.earlier_snapshots(site, exclude=context["snapshot"]),
-    )
-    return render(request, "publication/public/site.html", context)
+
+    def page():
+        context = _site_context(site)
+        context.update(
+            feedback_url=poster.feedback_path(site),
+            complaint_url=poster.complaint_path(site),
+            earlier=selectors.earlier_snapshots(site, exclude=context["snapshot"]),
+        )
+        return render(request, "publication/public/site.html", context)
+
+    # kept until a write on the site's département (a publication, its data) or the next day
+    return public_page(request, site.entity.department_id, page)
 
 
 @require_safe

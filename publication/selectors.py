@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
+from qualipref import versions
 from referential.models import Engagement, LabelScope
 from sites.access import READ, WRITE, get_for_user, scope_for, visible, writable
 from sites.models import Department, ReceptionPoint, Site
@@ -63,7 +65,17 @@ def public_sites(department):
 
 
 def public_site(code: str) -> Site:
-    site = Site.objects.select_related("entity__department").filter(code=code).first()
+    """The site, with the data counters of its département and of every département (`data_counter`,
+    `data_counter_every`: the stamp of its kept public page, `qualipref.versions`, read in the same query)."""
+    site = (
+        Site.objects.select_related("entity__department")
+        .annotate(
+            data_counter=RawSQL(versions.counter_sql('"sites_entity"."department_id"'), ()),
+            data_counter_every=RawSQL(versions.EVERY_COUNTER_SQL, ()),
+        )
+        .filter(code=code)
+        .first()
+    )
     if site is None:
         raise Http404("Site inconnu.")
     return site

@@ -93,6 +93,34 @@ def _page(response) -> dict:
     return {"html": zlib.compress(html.encode(), 1)}
 
 
+def _served(request, keep, view):
+    """The page `view()` answers, kept by `keep(compute)` (see `kept_page`)."""
+    storage = getattr(request, "_messages", None)
+    if (
+        request.method not in ("GET", "HEAD")
+        or (storage is not None and len(storage))
+        or request.headers.get("HX-Request")
+    ):
+        return view()
+
+    computed = []
+
+    def compute():
+        response = view()
+        if getattr(request, "session", None) is not None and request.session.modified:
+            raise _NotKept(response)
+        computed.append(response)
+        return _page(response)
+
+    try:
+        page = keep(compute)
+    except _NotKept as not_kept:
+        return not_kept.response
+    if computed:  # computed by this request: the view's own response
+        return computed[0]
+    return HttpResponse(zlib.decompress(page["html"]).decode().replace(_CSRF_HOLE, get_token(request)))
+
+
 def kept_page(view):
     """A GET page kept whole for the user, their scope, the day and the URL with its query string, until a
     write on the user's départements (`kept`): a register, a search, a detail page, read again and again
@@ -104,31 +132,23 @@ def kept_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        storage = getattr(request, "_messages", None)
-        if (
-            request.method not in ("GET", "HEAD")
-            or not user.is_authenticated
-            or (storage is not None and len(storage))
-            or request.headers.get("HX-Request")
-        ):
+        def keep(compute):
+            path = request.get_full_path()
+            return kept(request.user, f"page|{path}", compute, timeout=PAGE_TIMEOUT)
+
+        if not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-
-        computed = []
-
-        def compute():
-            response = view(request, *args, **kwargs)
-            if getattr(request, "session", None) is not None and request.session.modified:
-                raise _NotKept(response)
-            computed.append(response)
-            return _page(response)
-
-        try:
-            page = kept(user, f"page|{request.get_full_path()}", compute, timeout=PAGE_TIMEOUT)
-        except _NotKept as not_kept:
-            return not_kept.response
-        if computed:  # computed by this request: the view's own response
-            return computed[0]
-        return HttpResponse(zlib.decompress(page["html"]).decode().replace(_CSRF_HOLE, get_token(request)))
+        return _served(request, keep, lambda: view(request, *args, **kwargs))
 
     return wrapper
+
+
+def public_page(request, department_id: int, view):
+    """A public page, the same for every visitor (no user, no form of theirs in it), kept for its URL and the
+    day until a write on its département (`department_id`: the site's), as `kept_page` keeps a user's."""
+
+    def keep(compute):
+        path = request.get_full_path()
+        return versions.cached(f"public|{path}", [department_id], compute, timeout=PAGE_TIMEOUT)
+
+    return _served(request, keep, view)

@@ -300,3 +300,26 @@ def test_public_pages_run_a_constant_number_of_queries(
     assert response.status_code == 200
     if url == "/public/arles/":
         assert "Arles – associations" in response.content.decode()
+
+
+def test_the_site_page_is_kept_until_a_write_on_its_departement(
+    client, org, arles_published, arles_referent, django_assert_num_queries
+):
+    """The public page of a site is the same for every visitor: kept for its URL until a write on its
+    département (a publication, its data), one query (the site, with the data's stamp) while kept."""
+    from qualipref import versions
+    from sites.models import Site
+
+    first = client.get("/public/arles/").content.decode()
+    with django_assert_num_queries(1):
+        assert client.get("/public/arles/").content.decode() == first
+    with versions.writes_for([org.vaucluse.pk]):  # a write in the Vaucluse: the 13's pages stay
+        Site.objects.filter(pk=org.avignon.pk).update(name="Avignon")
+    with django_assert_num_queries(1):
+        client.get("/public/arles/")
+    client.force_login(arles_referent)  # a signed-in visitor is served the same page
+    assert client.get("/public/arles/").content.decode() == first
+    client.logout()
+    _publish_more(org, arles_published, arles_referent)  # a publication in the 13: computed again
+    assert "Arles – associations" in client.get("/public/arles/").content.decode()
+    assert "Arles – associations" not in first
