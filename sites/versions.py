@@ -118,7 +118,10 @@ def _served(request, keep, view):
         return not_kept.response
     if computed:  # computed by this request: the view's own response
         return computed[0]
-    return HttpResponse(zlib.decompress(page["html"]).decode().replace(_CSRF_HOLE, get_token(request)))
+    html = zlib.decompress(page["html"]).decode()
+    if _CSRF_HOLE in html:  # only a page with a form asks for a token (a public page sets no cookie)
+        html = html.replace(_CSRF_HOLE, get_token(request))
+    return HttpResponse(html)
 
 
 def kept_page(view):

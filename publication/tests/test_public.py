@@ -312,7 +312,9 @@ def test_the_site_page_is_kept_until_a_write_on_its_departement(
 
     first = client.get("/public/arles/").content.decode()
     with django_assert_num_queries(1):
-        assert client.get("/public/arles/").content.decode() == first
+        kept = client.get("/public/arles/")
+    assert kept.content.decode() == first
+    assert not kept.cookies  # no cookie for the public (no form: no CSRF token asked)
     with versions.writes_for([org.vaucluse.pk]):  # a write in the Vaucluse: the 13's pages stay
         Site.objects.filter(pk=org.avignon.pk).update(name="Avignon")
     with django_assert_num_queries(1):
