@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -69,10 +68,7 @@ def public_site(code: str) -> Site:
     `data_counter_every`: the stamp of its kept public page, `qualipref.versions`, read in the same query)."""
     site = (
         Site.objects.select_related("entity__department")
-        .annotate(
-            data_counter=RawSQL(versions.counter_sql('"sites_entity"."department_id"'), ()),
-            data_counter_every=RawSQL(versions.EVERY_COUNTER_SQL, ()),
-        )
+        .annotate(**versions.counters('"sites_entity"."department_id"'))
         .filter(code=code)
         .first()
     )

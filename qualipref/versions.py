@@ -22,7 +22,7 @@
 - `stamp(department_ids)`: the sum of these départements' counters and of the counter 0 (one query): it
   grows with every write that may change their figures. Within `reading()` (a request), read once per set
   of départements until a write; a query that reads départements anyway may read their counters with them
-  (`counter_sql`, `remember`: the user's scope does).
+  (`counters`, `remember`: the user's scope and a public site do).
 - `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
   the stamp; read back while no write has happened. The key names everything else the value depends on
   (the user, the page's options…): a cached value is never shared by users who may read different data
@@ -213,18 +213,25 @@ def stamp(department_ids: Iterable[int]) -> int:
     return total
 
 
-def counter_sql(department_column: str) -> str:
-    """The SQL of one département's counter (0 when it has none), for a query that reads département ids
-    anyway (`sites.access`: the user's memberships): its stamp then costs no query of its own."""
-    return f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = {department_column})"
+def _counter_sql(department: str) -> str:
+    return f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = {department})"
 
 
-EVERY_COUNTER_SQL = f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = 0)"
+def counters(department_column: str) -> dict:
+    """The annotations `data_counter` (the counter of the département in `department_column`, 0 when it has
+    none) and `data_counter_every` (the counter 0), for a query that reads département ids anyway (the
+    user's memberships, a public site): its stamp then costs no query of its own (`remember`)."""
+    from django.db.models.expressions import RawSQL
+
+    return {
+        "data_counter": RawSQL(_counter_sql(department_column), ()),
+        "data_counter_every": RawSQL(_counter_sql(str(EVERY_DEPARTMENT)), ()),
+    }
 
 
 def remember(counters: dict[int, int], every: int) -> None:
-    """The stamp of these départements from their counters read by another query (`counter_sql`), and of
-    the counter 0 (`EVERY_COUNTER_SQL`), for the rest of the request (`reading`): `stamp` reads it there."""
+    """The stamp of these départements from their counters read by another query (`counters`), and of
+    the counter 0, for the rest of the request (`reading`): `stamp` reads it there."""
     memo = _stamps.get()
     if memo is not None:
         ids = tuple(sorted({EVERY_DEPARTMENT, *(int(d) for d in counters)}))

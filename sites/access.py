@@ -38,7 +38,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from qualipref import versions
@@ -324,10 +323,7 @@ def _memberships_queryset():
     return (
         Membership.objects.filter(user_id=0)
         .order_by()
-        .annotate(
-            data_counter=RawSQL(versions.counter_sql(f'"{Membership._meta.db_table}"."department_id"'), ()),
-            data_counter_every=RawSQL(versions.EVERY_COUNTER_SQL, ()),
-        )
+        .annotate(**versions.counters(f'"{Membership._meta.db_table}"."department_id"'))
         .values_list(*_MEMBERSHIP_COLUMNS, "data_counter", "data_counter_every")
     )
 
