@@ -26,12 +26,22 @@ from .forms import DashboardFilter, PackRequestForm
 from .pack import KIND
 
 
-def _filters(request, entities):
-    form = DashboardFilter(request.GET or None, entities=entities)
-    entity_id, month = None, None
+def _filters(request, sites):
+    """The filter of the page and what it shows: a département's sites (the one asked, else the entity's,
+    else the first of the scope by code: a steering committee is a département's), one of its entities or
+    all, a month."""
+    departments = list({s.entity.department_id: s.entity.department for s in sites}.values())
+    entities = list({s.entity_id: s.entity for s in sites}.values())
+    form = DashboardFilter(request.GET or None, departments=departments, entities=entities)
+    department_id, entity_id, month = None, None, None
     if form.is_valid():
-        entity_id, month = form.cleaned_data["entity"], form.cleaned_data["month"]
-    return form, entity_id, month
+        department_id, entity_id, month = (form.cleaned_data[k] for k in ("department", "entity", "month"))
+    entity_department = next((e.department_id for e in entities if e.pk == entity_id), None)
+    if department_id is None:
+        department_id = entity_department or (departments[0].pk if departments else None)
+    elif entity_department != department_id:  # another département chosen: all its entities
+        entity_id = None
+    return form, [s for s in sites if s.entity.department_id == department_id], entity_id, month
 
 
 def _month_page(user, *, month, entity_id, sites) -> dict:
@@ -53,22 +63,28 @@ def _month_page(user, *, month, entity_id, sites) -> dict:
 @require_safe
 @kept_page
 def index(request):
-    sites = sites_for_user(request.user)
-    entities = list({s.entity_id: s.entity for s in sites}.values())
-    form, entity_id, month = _filters(request, entities)
+    all_sites = sites_for_user(request.user)
+    form, sites, entity_id, month = _filters(request, all_sites)
+    department_id = sites[0].entity.department_id if sites else None
     # Computed and rendered once per scope (the committee's members share it), month shown and day, until a
     # write on their départements: nothing in it depends on who reads it but their scope.
     month_page = shared(
         request.user,
-        f"dashboard|{month}|{entity_id}",
+        f"dashboard|{month}|{department_id}|{entity_id}",
         lambda: _month_page(request.user, month=month, entity_id=entity_id, sites=sites),
     )
+    departments = form.fields["department"].choices
     return render(
         request,
         "reports/dashboard/dashboard.html",
         {
             "month": {**month_page, "body": mark_safe(month_page["body"])},  # rendered, autoescaped
             "filter_form": form,
+            "department_id": department_id,
+            "department_name": dict(departments).get(department_id, "") if len(departments) > 1 else "",
+            "departments": departments if len(departments) > 1 else [],
+            "entities": [("", "Toutes les entités")]
+            + list({s.entity_id: (s.entity_id, s.entity.name) for s in sites}.values()),
             "breadcrumbs": [("Tableau de bord du COPIL", None)],
         },
     )
@@ -174,9 +190,16 @@ def department_trend(request, indicator_pk):
     return _trend(request, indicator_pk, sites_for_user(request.user), department=True)
 
 
-def _department(request) -> Department:
+def _department(request, asked: str | None = None) -> Department:
+    """The département asked for (`asked`: its id, from the dashboard; 404 outside the user's scope), else
+    the first of their scope by code."""
     ids = scope_for(request.user).ids("department")
-    department = Department.objects.filter(pk__in=ids).order_by("code").first()
+    departments = Department.objects.filter(pk__in=ids).order_by("code")
+    if asked:
+        if not asked.isdecimal() or int(asked) not in set(ids):
+            raise Http404("Département inconnu.")
+        departments = departments.filter(pk=int(asked))
+    department = departments.first()
     if department is None:
         raise PermissionDenied("Aucun département dans votre périmètre.")
     return department
@@ -214,8 +237,8 @@ def pack_list(request):
 
 @require_POST
 def pack_request(request):
-    """From the dashboard: the pack of the month (and entity) shown."""
-    department = _department(request)
+    """From the dashboard: the pack of the month (and département, entity) shown."""
+    department = _department(request, request.POST.get("department"))
     form = PackRequestForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Mois invalide : choisissez un mois, par exemple 2015-06.")

@@ -234,6 +234,38 @@ def test_the_entity_filter_keeps_the_same_layout_with_one_entity(client, org, co
     assert len(re.findall(r'<th scope="col" class="cg-site"', html)) == 5
 
 
+def _site_columns(html):
+    return re.findall(r'<th scope="col" class="cg-site"[^>]*>([^<]*)</th>', html)
+
+
+@time_machine.travel(dt.datetime(2015, 7, 10, 10, 0), tick=False)
+def test_a_scope_over_several_departements_shows_one_committee_at_a_time(
+    client, org, administrator, quality_manager, board_data
+):
+    """A steering committee is a département's: the administrator (13 and 84) sees the first by code, chooses
+    the other; an entity names its own; a département chosen with another's entity shows all of its own."""
+    IndicatorFactory(department=org.vaucluse, code="accueil-84", name="Accueil du Vaucluse")
+    client.force_login(administrator)
+    html = client.get(URL, {"month": "2015-06"}).content.decode()
+    assert _site_columns(html) == ["Peytral", "Saint-Sébastien", "Aix-en-Provence", "Arles", "Istres"]
+    assert '<select name="department"' in html and "84 · Vaucluse" in html and "Avignon" not in html
+    assert f'<input type="hidden" name="department" value="{org.bdr.pk}">' in html
+    html = client.get(URL, {"month": "2015-06", "department": org.vaucluse.pk}).content.decode()
+    assert _site_columns(html) == ["Avignon"] and "Accueil du Vaucluse" in html and "Peytral" not in html
+    assert "Sous-préfecture d&#x27;Arles" not in html.split('name="entity"')[1].split("</select>")[0]
+    html = client.get(URL, {"month": "2015-06", "entity": org.vaucluse_entity.pk}).content.decode()
+    assert _site_columns(html) == ["Avignon"]
+    html = client.get(
+        URL, {"month": "2015-06", "department": org.bdr.pk, "entity": org.vaucluse_entity.pk}
+    ).content.decode()
+    assert len(_site_columns(html)) == 5 and "Avignon" not in html
+    # one département in the scope: no choice to make
+    client.force_login(quality_manager)
+    html = client.get(URL, {"month": "2015-06", "department": org.vaucluse.pk}).content.decode()
+    assert '<select name="department"' not in html and "Le filtre a été ignoré" in html
+    assert len(_site_columns(html)) == 5 and "Avignon" not in html
+
+
 def test_the_committee_member_reads_but_sees_no_write_button(client, org, committee_member, board_data):
     client.force_login(committee_member)
     html = client.get(URL).content.decode()

@@ -99,6 +99,19 @@ def test_the_dashboard_button_asks_for_the_month_and_entity_shown(
     assert "Sous-préfecture d'Arles" not in pdf_text(run.file.path)
 
 
+def test_the_pack_is_the_departement_shown_within_the_scope(client, org, administrator, outsider, data):
+    """The dashboard's button names its département: the administrator's pack of the 84 is the 84's; the
+    Vaucluse referent naming the 13 gets a 404 and nothing is asked."""
+    client.force_login(administrator)
+    client.post(reverse("dashboard:pack_request"), {"month": "2015-06", "department": org.vaucluse.pk})
+    assert ReportRun.objects.get().department == org.vaucluse
+    client.force_login(outsider)
+    for asked in (org.bdr.pk, "x"):
+        response = client.post(reverse("dashboard:pack_request"), {"month": "2015-06", "department": asked})
+        assert response.status_code == 404
+    assert ReportRun.objects.count() == 1
+
+
 def test_the_pack_query_count_does_not_grow_with_rows(
     org, committee_member, data, django_assert_max_num_queries
 ):
