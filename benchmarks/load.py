@@ -372,6 +372,9 @@ class Services:
                 "60",
                 "--access-logfile",
                 str(self.tmp / "access.log"),
+                # the time each request spent in its worker (ms), without the wait for a free worker
+                "--access-logformat",
+                '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)s',
             ],
         )
         wait_for_port(port, 60)
