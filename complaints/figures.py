@@ -115,6 +115,7 @@ def _finish(row: dict) -> dict:
 
 
 GROUPS = {
+    "department": ("site__entity__department_id",),
     "site": ("site_id", "site__name"),
     "entity": ("site__entity_id", "site__entity__name"),
     "kind": ("kind",),
@@ -135,15 +136,15 @@ def correspondence_figures(
 ) -> list[dict]:
     """Figures of the requests received between `start` and `end` (inclusive) on `site_ids`.
 
-    One SQL query. Returns plain dicts, one per group (group_by: any of "site", "entity", "kind",
-    "month", "year"; () for one total row), with:
+    One SQL query. Returns plain dicts, one per group (group_by: any of "department", "site", "entity",
+    "kind", "month", "year"; () for one total row), with:
     received (complaints, suggestions: those of each kind), answered, answered_on_time,
     late_unanswered (past due without an answer as of `today`), on_time_basis (answered +
     late_unanswered), on_time_share (`on_time_share`: percent 0–100 of on_time_basis, None when it is 0),
     mean_answer_days, max_answer_days, sum_answer_days (days of the request's own deadline kind,
     paused days excluded), days_words ("jours calendaires", "jours ouvrés" or both), overdue_now (still
-    open, clock running, due date passed as of `today`), plus the group keys (site_id/site_name,
-    entity_id/entity_name, kind/kind_label, month, year).
+    open, clock running, due date passed as of `today`), plus the group keys (department_id,
+    site_id/site_name, entity_id/entity_name, kind/kind_label, month, year).
     """
     today = today or timezone.localdate()
     qs = queryset if queryset is not None else Correspondence.objects.all()
@@ -173,6 +174,8 @@ def correspondence_figures(
         row = _finish(dict(row))
         if "site__name" in row:
             row["site_name"] = row.pop("site__name")
+        if "site__entity__department_id" in row:
+            row["department_id"] = row.pop("site__entity__department_id")
         if "site__entity_id" in row:
             row["entity_id"] = row.pop("site__entity_id")
             row["entity_name"] = row.pop("site__entity__name")
@@ -193,20 +196,52 @@ def selection_figures(
     their readable `site_ids` (which hold every row of the selection): kept until a write on their
     départements (`sites.versions.kept`), else computed (one query). The key names the selection's SQL with
     its parameters (scope, filters, the day's dates); `kept` adds the user and their scope: never shared
-    across users. One query when kept (the stamp)."""
-    from sites.versions import kept
+    across users. One query when kept (the stamp).
+
+    A scope over several départements (the administrator's: the whole country) adds up one part per
+    département (`total_of`), each kept until a write on its own département (`sites.versions.kept_parts`):
+    a request logged in one département counts that département's rows again, not the country's."""
+    from sites.access import scope_for
+    from sites.versions import kept, kept_parts
 
     today = today or timezone.localdate()
     site_ids = sorted(site_ids)
     sql, params = queryset.order_by().query.sql_with_params()
-    return kept(
-        user,
-        f"complaints.register|{sql}|{params!r}",
-        lambda: correspondence_figures(
-            site_ids=site_ids, start=None, end=None, group_by=(), queryset=queryset, today=today
-        )[0],
-        today=today,
-    )
+    name = f"complaints.register|{sql}|{params!r}"
+    department_of_site = scope_for(user).department_of_site
+    sites_of: dict[int, list[int]] = {}
+    for site_id in site_ids:
+        sites_of.setdefault(department_of_site.get(site_id), []).append(site_id)
+    if len(sites_of) <= 1:
+        return kept(
+            user,
+            name,
+            lambda: correspondence_figures(
+                site_ids=site_ids, start=None, end=None, group_by=(), queryset=queryset, today=today
+            )[0],
+            today=today,
+        )
+
+    def parts(department_ids):
+        rows = correspondence_figures(
+            site_ids=[s for d in department_ids for s in sites_of.get(d, [])],
+            start=None,
+            end=None,
+            group_by=("department",),
+            queryset=queryset,
+            today=today,
+        )
+        found = {row["department_id"]: row for row in rows}
+        return {d: found.get(d, _NOTHING) for d in department_ids}
+
+    total = total_of(list(kept_parts(user, name, parts, today=today).values()))
+    if not total["received"]:
+        total["days_words"] = days_words(0, 0)
+    return total
+
+
+# The part of a département with no request in the selection.
+_NOTHING = {**dict.fromkeys(SUMMED, 0), "max_answer_days": None, "days_words": ""}
 
 
 def yearly_complaints_by_site(*, department, year: int, today: dt.date | None = None) -> dict:

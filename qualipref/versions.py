@@ -23,6 +23,8 @@
   grows with every write that may change their figures. Within `reading()` (a request), read once per set
   of départements until a write; a query that reads départements anyway may read their counters with them
   (`counters`, `remember`: the user's scope and a public site do).
+- `cached_parts(key, department_ids, compute)`: a value made of one part per département, each part cached
+  under its own département's stamp (a write in one département computes its part only).
 - `cached(key, department_ids, compute)`: `compute()` stored in Django's cache under the key, the day and
   the stamp; read back while no write has happened. The key names everything else the value depends on
   (the user, the page's options…): a cached value is never shared by users who may read different data
@@ -213,6 +215,19 @@ def stamp(department_ids: Iterable[int]) -> int:
     return total
 
 
+def stamps(department_ids: Iterable[int]) -> dict[int, int]:
+    """Each département's own stamp (its counter and the counter 0: `stamp([d])`), for all of them in one
+    query."""
+    ids = sorted({int(d) for d in department_ids} - {EVERY_DEPARTMENT})
+    counters = dict(
+        DataVersion.objects.filter(department_id__in=[EVERY_DEPARTMENT, *ids]).values_list(
+            "department_id", "version"
+        )
+    )
+    every = counters.get(EVERY_DEPARTMENT, 0)
+    return {d: every + counters.get(d, 0) for d in ids}
+
+
 def _counter_sql(department: str) -> str:
     return f"(SELECT COALESCE(MAX(v.version), 0) FROM {TABLE} v WHERE v.department_id = {department})"
 
@@ -244,10 +259,34 @@ def cached(key: str, department_ids: Iterable[int], compute: Callable, *, today=
     department_ids = sorted({int(d) for d in department_ids})
     today = today or timezone.localdate()
     version = stamp(department_ids)
-    digest = hashlib.sha256(f"{key}|{department_ids}|{today.isoformat()}".encode()).hexdigest()[:32]
-    full_key = f"qp:v:{digest}:{version}"
+    full_key = f"qp:v:{_digest(f'{key}|{department_ids}|{today.isoformat()}')}:{version}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value, timeout)
     return value
+
+
+def cached_parts(
+    key: str, department_ids: Iterable[int], compute: Callable, *, today=None, timeout: int = TIMEOUT
+) -> dict:
+    """`{département id: part}` of a value made of one part per département (a register's figures over
+    several départements, added up by the caller): each part kept until a write on its own département (or
+    on every one), so that a write in one département computes that département's part again, not the
+    others'. `compute(ids)` returns the parts of the départements not kept, `{id: part}` for each of them.
+    Two queries' worth when every part is kept: the stamps (one query) and one read of the cache."""
+    today = today or timezone.localdate()
+    versions = stamps(department_ids)
+    keys = {d: f"qp:v:{_digest(f'{key}|part {d}|{today.isoformat()}')}:{v}" for d, v in versions.items()}
+    found = cache.get_many(list(keys.values()))
+    parts = {d: found[k] for d, k in keys.items() if k in found}
+    missing = [d for d in keys if d not in parts]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[d]: computed[d] for d in missing}, timeout)
+        parts.update((d, computed[d]) for d in missing)
+    return parts
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

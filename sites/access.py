@@ -125,8 +125,10 @@ class AccessScope:
     # The user's memberships (with their département, entity and site, for the page header), read by the
     # same query as the ids; None when not read that way (a superuser, a set of sites).
     memberships: list | None = field(default=None, repr=False, compare=False)
-    # {site id: entity id} for every site of the départements the scope reaches (read by the same query)
+    # {site id: entity id}, {site id: département id} for every site of the départements the scope reaches
+    # (read by the same query)
     entity_of_site: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    department_of_site: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
     _filters: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, level: str, perm: str = READ) -> set[int]:
@@ -221,10 +223,11 @@ def _grant(scope: AccessScope, granted, sites) -> AccessScope:
     (rows of (site id, entity id, département id); an entity without a site yet comes as (None, entity
     id, département id), so that who holds its département holds it too)."""
     sites_of_entity: dict[int, set[int]] = {}
-    for site_id, entity_id, _ in sites:
+    for site_id, entity_id, department_id in sites:
         if site_id is not None:
             sites_of_entity.setdefault(entity_id, set()).add(site_id)
             scope.entity_of_site[site_id] = entity_id
+            scope.department_of_site[site_id] = department_id
 
     for perms, level, target in granted:
         for perm in perms:

@@ -7,6 +7,7 @@ keep.
   `versions.writes_for`).
 - `kept(user, name, compute)`: what a page computes from the data of the user's scope, kept for this user
   and scope until a write on their départements (or the next day).
+- `kept_parts(user, name, compute)`: the same, one part per département, each kept until a write on its own.
 - `shared(user, name, compute)`: the same, for a value that depends on the scope alone, computed once for
   every user of that scope.
 - `kept_page`: a whole page (a register, a detail page) kept so, for its URL and query string."""
@@ -46,6 +47,17 @@ def kept(user, name: str, compute, *, today=None, timeout: int = versions.TIMEOU
     scope = scope_for(user)
     return versions.cached(
         f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today, timeout=timeout
+    )
+
+
+def kept_parts(user, name: str, compute, *, today=None) -> dict:
+    """As `kept`, for a value made of one part per département of the user's scope (`compute(ids)` gives
+    the parts of these départements): each part kept until a write on its own département
+    (`versions.cached_parts`), so that a scope over many départements (the administrator's) computes again
+    only the parts of the départements written."""
+    scope = scope_for(user)
+    return versions.cached_parts(
+        f"{name}|{user.pk}|{scope.key}", scope.ids("department", READ), compute, today=today
     )
 
 

@@ -280,3 +280,62 @@ def test_a_referent_writes_model_answers_an_agent_only_reads_them(client, org, q
     )
     assert response.status_code == 302
     assert ModelAnswer.objects.get().body == "Bien reçu."
+
+
+def test_a_scope_over_several_departements_adds_up_each_departements_kept_part(
+    client, org, referential, administrator, quality_manager
+):
+    """The administrator's register (13 and 84) shows the figures of one query over both départements, made
+    of one part per département: a write in the 84 counts the 84's rows again, not the 13's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.figures import correspondence_figures, selection_figures
+    from complaints.selectors import correspondences_for_user
+    from qualipref import versions
+
+    make_correspondence(org.istres, received_on=D(2015, 3, 1), answered_on=D(2015, 3, 4))
+    make_correspondence(org.arles, received_on=D(2015, 3, 2), answered_on=D(2015, 4, 30))
+    make_correspondence(org.arles, received_on=D(2015, 3, 3), kind="suggestion")
+    make_correspondence(org.avignon, received_on=D(2015, 3, 4), answered_on=D(2015, 3, 20))
+    every_site = [s.pk for s in (org.istres, org.arles, org.avignon, org.peytral)]
+
+    def figures():
+        return selection_figures(
+            user=administrator,
+            queryset=correspondences_for_user(administrator),
+            site_ids=every_site,
+            today=D(2015, 6, 1),
+        )
+
+    def one_query():
+        return correspondence_figures(
+            site_ids=every_site, start=None, end=None, group_by=(), today=D(2015, 6, 1)
+        )[0]
+
+    assert figures() == one_query() and figures()["received"] == 4
+    url = reverse("complaints:correspondence_list")
+    client.force_login(administrator)
+    assert register_figure(client.get(url), "Reçues") == 4
+    with versions.writes_for([org.vaucluse.pk]):  # what a Vaucluse referent's request counts for
+        make_correspondence(org.avignon, received_on=D(2015, 3, 5))
+    with CaptureQueriesContext(connection) as read:
+        again = figures()
+    counted = [q["sql"] for q in read.captured_queries if "GROUP BY" in q["sql"]]
+    # one query, over the 84's site only (the 13's part kept)
+    assert len(counted) == 1 and f'"site_id" IN ({org.avignon.pk}))' in counted[0]
+    assert again == one_query() and again["received"] == 5 and again["suggestions"] == 1
+    assert register_figure(client.get(url), "Reçues") == 5
+    # a filter that keeps nothing: the words of an empty selection, as one query gives them
+    nothing = selection_figures(
+        user=administrator,
+        queryset=correspondences_for_user(administrator).filter(kind="email"),
+        site_ids=every_site,
+        today=D(2015, 6, 1),
+    )
+    assert (
+        nothing
+        == correspondence_figures(
+            site_ids=every_site, start=None, end=None, group_by=(), kinds=["email"], today=D(2015, 6, 1)
+        )[0]
+    )
