@@ -15,7 +15,8 @@ département and one agent per site; then N requests loaded with COPY (no histor
 département (so the measured quality manager's register holds N/100), received from 2015 to last month,
 about 97 % answered and closed, 2 % open and not due, 1,000 open and due; then VACUUM ANALYZE.
 
-Measured: each main page as `qualite` (the demo's quality manager of the 13), public pages anonymous,
+Measured: each main page as `qualite` (the demo's quality manager of the 13), three of them as `admin` too
+(the platform's administrator: the whole country), public pages anonymous,
 through Django's test client with the production settings (DEBUG off) on PostgreSQL; medians of
 `--rounds` interleaved rounds with the floor (benchmarks/floor.py) in one process; the ratio to the floor
 and the SQL query count of one call. A page read again with nothing written since is kept
@@ -48,6 +49,7 @@ DUE = 1000
 KINDS = ["complaint"] * 6 + ["suggestion", "letter", "email", "elected_request"]
 DEADLINES = {"complaint": 15, "suggestion": 15, "letter": 21, "email": 7, "elected_request": 12}
 USER = "qualite"
+ADMINISTRATOR = "admin"
 # Two searches a user types: words of a subject (every synthetic subject starts with "Objet": a word in
 # every row, the worst case for an index) and a reference number. Both match requests of the
 # measured département at 100,000 and at 1,000,000 (its requests are those with i % 100 == 0).
@@ -292,6 +294,11 @@ def pages():
         "indicator page": reverse("indicators:indicator_detail", args=[first(Indicator).pk]),
     }
     result = {name: (client, url) for name, url in logged.items()}
+    # The platform's administrator (superuser): the same pages over the whole country (100 départements).
+    administrator = Client()
+    administrator.force_login(User.objects.get(username=ADMINISTRATOR))
+    for name in ("home", "complaints register", "committee dashboard"):
+        result[f"{name} (administrator)"] = (administrator, logged[name])
     if snapshot is not None:
         result["public site page"] = (public, reverse("publication:site", args=[snapshot.site.code]))
         csv_url = reverse("publication:data_csv", args=[snapshot.site.code])
