@@ -1,9 +1,11 @@
 """The home page (`/`): « À traiter », the inbox of the user's role (reports.inbox), then the label
 overview of the user's entities and their readiness for the next audit; for the quality manager of a
 département not set up yet, the first-run checklist; for the platform's administrator, the periodic jobs.
+A scope over several départements (the administrator's) shows one département at a time.
 It composes several apps (referential, audits, complaints, actionplans, steering), so it lives here,
 above them."""
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,12 +16,12 @@ from audits.selectors import readiness_overview
 from publication.selectors import stale_publications
 from qualipref.jobs import scheduled_jobs
 from referential.selectors import label_overview
-from sites.access import scope_for
-from sites.models import Role
+from sites.access import READ, scope_for, within_department
+from sites.models import Department, Role
 from sites.versions import kept
 
 from .context_processors import request_badges
-from .inbox import inbox_for
+from .inbox import badges_for, inbox_for
 from .setup import checklist
 
 
@@ -41,19 +43,44 @@ def _panels(user, today, badges) -> str:
     return render_to_string("partials/home_panels.html", context)
 
 
+def _department_shown(request):
+    """(the user reading the département shown, the départements to choose from): a scope over several
+    départements (the platform's administrator) shows one at a time, the one asked (`?department=`) or
+    the first by code, as the committee's dashboard does; a scope of one shows it with no choice."""
+    ids = scope_for(request.user).ids("department", READ)
+    if len(ids) <= 1:
+        return request.user, []
+    departments = list(
+        Department.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name")
+    )
+    asked = request.GET.get("department", "")
+    known = asked.isdecimal() and int(asked) in ids
+    shown = int(asked) if known else departments[0][0]
+    if asked and not known:
+        messages.warning(request, "Département inconnu dans votre périmètre : le premier est affiché.")
+    return within_department(request.user, shown), [
+        {"pk": pk, "label": f"{code} · {name}", "shown": pk == shown} for pk, code, name in departments
+    ]
+
+
 @require_safe
 def home(request):
     today = timezone.localdate()
-    # Rendered once per user, scope and day, until a write on their départements: the inbox's badges too,
-    # which count the same data on the same day.
-    panels = kept(
-        request.user, "home", lambda: _panels(request.user, today, request_badges(request)), today=today
+    user, departments = _department_shown(request)
+    # Rendered once per user, scope (the département shown's) and day, until a write on their départements:
+    # the inbox's badges too, which count the same data on the same day.
+    badges = (
+        (lambda: request_badges(request))
+        if user is request.user
+        else (lambda: kept(user, "badges", lambda: badges_for(user, today), today=today))
     )
+    panels = kept(user, "home", lambda: _panels(user, today, badges()), today=today)
     return render(
         request,
         "home.html",
         {
             "panels": mark_safe(panels),  # rendered by partials/home_panels.html, autoescaped
+            "departments": departments,
             # the platform administrator sees when each periodic task last ran (Celery beat + worker)
             "scheduled_jobs": scheduled_jobs() if request.user.is_superuser else [],
         },

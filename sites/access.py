@@ -32,6 +32,7 @@ Permissions are coarse verbs granted by roles:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -125,10 +126,11 @@ class AccessScope:
     # The user's memberships (with their département, entity and site, for the page header), read by the
     # same query as the ids; None when not read that way (a superuser, a set of sites).
     memberships: list | None = field(default=None, repr=False, compare=False)
-    # {site id: entity id}, {site id: département id} for every site of the départements the scope reaches
-    # (read by the same query)
+    # {site id: entity id}, {site id: département id}, {entity id: département id} for every site and
+    # entity of the départements the scope reaches (read by the same query)
     entity_of_site: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
     department_of_site: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    department_of_entity: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
     _filters: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, level: str, perm: str = READ) -> set[int]:
@@ -191,6 +193,25 @@ class AccessScope:
         """Whether the user holds `perm` anywhere (to show or hide buttons and menu entries)."""
         return bool(self.sites.get(perm) or self.entities.get(perm) or self.departments.get(perm))
 
+    def within(self, department_id: int) -> AccessScope:
+        """The part of this scope in one département: its sites, entities and the département itself, per
+        permission, with the same roles (never more than this scope: a page about one département of a
+        scope over several reads with it)."""
+        sites = {s for s, d in self.department_of_site.items() if d == department_id}
+        entities = {e for e, d in self.department_of_entity.items() if d == department_id}
+        return AccessScope(
+            sites={perm: ids & sites for perm, ids in self.sites.items()},
+            entities={perm: ids & entities for perm, ids in self.entities.items()},
+            departments={perm: ids & {department_id} for perm, ids in self.departments.items()},
+            roles=set(self.roles),
+            memberships=None
+            if self.memberships is None
+            else [m for m in self.memberships if m.department_id == department_id],
+            entity_of_site={s: e for s, e in self.entity_of_site.items() if s in sites},
+            department_of_site=dict.fromkeys(sites, department_id),
+            department_of_entity=dict.fromkeys(entities, department_id),
+        )
+
     @property
     def is_empty(self) -> bool:
         return not self.can(READ)
@@ -224,6 +245,8 @@ def _grant(scope: AccessScope, granted, sites) -> AccessScope:
     id, département id), so that who holds its département holds it too)."""
     sites_of_entity: dict[int, set[int]] = {}
     for site_id, entity_id, department_id in sites:
+        if entity_id is not None:
+            scope.department_of_entity[entity_id] = department_id
         if site_id is not None:
             sites_of_entity.setdefault(entity_id, set()).add(site_id)
             scope.entity_of_site[site_id] = entity_id
@@ -359,6 +382,14 @@ def sites_scope(site_ids, perms=(READ,)) -> AccessScope:
         )
     )
     return _grant(AccessScope(), [(frozenset(perms), "site", s) for s in site_ids], sites)
+
+
+def within_department(user, department_id: int):
+    """`user` reading one département of their scope (`AccessScope.within`): a copy of the user whose scope
+    is that part of theirs, for a page about one département (the home page of a scope over several)."""
+    narrowed = copy.copy(user)
+    narrowed._qualipref_scope = scope_for(user).within(department_id)
+    return narrowed
 
 
 def scope_for(principal) -> AccessScope:

@@ -127,6 +127,33 @@ def test_the_outsider_sees_nothing_of_another_departement(client, outsider, item
     assert badges_for(outsider, timezone.localdate()).total == 0
 
 
+def test_the_administrator_sees_one_departement_at_a_time(client, administrator, org, items, today):
+    """A scope over several départements (the administrator: 13 and 84) shows the first by code, then the
+    one chosen, each with its own items and counts; a département outside the scope is not shown."""
+    make_correspondence(org.avignon, received_on=today - dt.timedelta(days=40), subject="Courrier égaré")
+    client.force_login(administrator)
+    html = client.get("/").content.decode()
+    assert '<select name="department"' in html and "84 · Vaucluse" in html
+    assert "Dossier perdu" in html and "Courrier égaré" not in html
+    html = client.get("/", {"department": org.vaucluse.pk}).content.decode()
+    assert "Courrier égaré" in html and "Dossier perdu" not in html and "Guide d&#x27;accueil" not in html
+    assert "1 demande en retard" in html
+    html = client.get("/", {"department": "999999"}).content.decode()
+    assert "Dossier perdu" in html and "Département inconnu dans votre périmètre" in html
+    # a written request of the 84 shows in the 84's page at once (its own stamp)
+    make_correspondence(org.avignon, received_on=today - dt.timedelta(days=41), subject="Second courrier")
+    assert "Second courrier" in client.get("/", {"department": org.vaucluse.pk}).content.decode()
+
+
+def test_a_scope_of_one_departement_has_no_choice_and_never_reaches_another(client, quality_manager, org):
+    client.force_login(quality_manager)
+    make_correspondence(
+        org.avignon, received_on=timezone.localdate() - dt.timedelta(days=40), subject="Égaré"
+    )
+    html = client.get("/", {"department": org.vaucluse.pk}).content.decode()
+    assert '<select name="department"' not in html and "Égaré" not in html
+
+
 @pytest.mark.parametrize(
     ("persona", "limit"),
     # computed: the stamp of the data (qualipref.versions) is one query more than before the cache

@@ -245,3 +245,19 @@ def test_the_entities_reached_are_known_without_a_query(
                 assert entity_ids_reached(user, perm) == expected, (user, perm)
     assert entity_ids_reached(peytral_referent) == {org.prefecture.pk}
     assert entity_ids_reached(outsider) == {org.vaucluse_entity.pk}
+
+
+def test_a_scope_within_one_departement_is_never_more_than_the_scope(
+    org, administrator, arles_referent, outsider
+):
+    """`AccessScope.within`: the sites, entities and département of one département, per permission, out of
+    the scope's own (the home page of a scope over several départements reads with it)."""
+    vaucluse = scope_for(administrator).within(org.vaucluse.pk)
+    assert vaucluse.site_ids(WRITE) == {org.avignon.pk}
+    assert vaucluse.ids("entity", READ) == {org.vaucluse_entity.pk}
+    assert vaucluse.ids("department", READ) == {org.vaucluse.pk}
+    assert list(vaucluse.filter(Site.objects.all())) == [org.avignon]
+    assert scope_for(outsider).within(org.bdr.pk).is_empty
+    arles = scope_for(arles_referent).within(org.bdr.pk)
+    assert arles.key == scope_for(arles_referent).key  # all of it is in the 13 already
+    assert not scope_for(arles_referent).within(org.vaucluse.pk).can(READ)
