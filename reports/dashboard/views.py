@@ -16,7 +16,7 @@ from indicators.models import Indicator
 from indicators.selectors import indicator_for_user, sites_for_user
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
-from sites.access import scope_for
+from sites.access import scope_for, within_department
 from sites.models import Department
 from sites.versions import kept_page, shared
 
@@ -66,14 +66,16 @@ def index(request):
     all_sites = sites_for_user(request.user)
     form, sites, entity_id, month = _filters(request, all_sites)
     department_id = sites[0].entity.department_id if sites else None
-    # Computed and rendered once per scope (the committee's members share it), month shown and day, until a
-    # write on their départements: nothing in it depends on who reads it but their scope.
-    month_page = shared(
-        request.user,
-        f"dashboard|{month}|{department_id}|{entity_id}",
-        lambda: _month_page(request.user, month=month, entity_id=entity_id, sites=sites),
-    )
     departments = form.fields["department"].choices
+    # the user reading the département shown (a scope over several: its part of it)
+    user = within_department(request.user, department_id) if len(departments) > 1 else request.user
+    # Computed and rendered once per scope (the committee's members share it), month shown and day, until a
+    # write on the département: nothing in it depends on who reads it but their scope.
+    month_page = shared(
+        user,
+        f"dashboard|{month}|{entity_id}",
+        lambda: _month_page(user, month=month, entity_id=entity_id, sites=sites),
+    )
     return render(
         request,
         "reports/dashboard/dashboard.html",
