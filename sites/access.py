@@ -252,16 +252,22 @@ def _grant(scope: AccessScope, granted, sites) -> AccessScope:
             scope.entity_of_site[site_id] = entity_id
             scope.department_of_site[site_id] = department_id
 
+    # the rows of each site, entity and département, read once (the administrator's grants are a hundred
+    # départements: one pass over the rows per grant cost 5 ms on every page)
+    rows_of = {"site": {}, "entity": {}, "department": {}}
+    for row in sites:
+        for level, value in zip(("site", "entity", "department"), row, strict=True):
+            rows_of[level].setdefault(value, []).append(row)
     for perms, level, target in granted:
+        rows = rows_of[level].get(target, ())
         for perm in perms:
             site_set = scope.sites.setdefault(perm, set())
             entity_set = scope.entities.setdefault(perm, set())
             department_set = scope.departments.setdefault(perm, set())
-            index = {"site": 0, "entity": 1, "department": 2}[level]
-            site_set.update(row[0] for row in sites if row[index] == target and row[0] is not None)
+            site_set.update(row[0] for row in rows if row[0] is not None)
             if level == "department":
                 department_set.add(target)
-                entity_set.update(row[1] for row in sites if row[2] == target and row[1] is not None)
+                entity_set.update(row[1] for row in rows if row[1] is not None)
             elif level == "entity":
                 entity_set.add(target)
 
