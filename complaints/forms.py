@@ -7,6 +7,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from qualipref.filters import CodeOrPkFilter
+from qualipref.widgets import Select
 from sites.access import REQUESTS, visible
 from sites.models import ReceptionPoint, Site, User
 
@@ -105,7 +106,14 @@ class RequestForm(forms.ModelForm):
             "requester_contact",
             "assigned_to",
         ]
-        widgets = {"received_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "received_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            # the country's sites and people for the administrator: written without a template per option
+            "site": Select,
+            "reception_point": Select,
+            "assigned_to": Select,
+        }
         help_texts = {
             "received_on": "Jour 0 du délai : le délai court à partir du lendemain.",
             "requester_name": "Donnée personnelle, effacée automatiquement après la durée de conservation.",

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from qualipref.widgets import Select
 from referential.selectors import engagements_in_force, modules_in_force
 from sites.access import visible, writable
 from sites.models import Entity, Site
@@ -112,8 +113,8 @@ class TargetForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    indicator = forms.ModelChoiceField(label="Indicateur", queryset=Indicator.objects.none())
-    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none())
+    indicator = forms.ModelChoiceField(label="Indicateur", queryset=Indicator.objects.none(), widget=Select)
+    site = forms.ModelChoiceField(label="Site", queryset=Site.objects.none(), widget=Select)
     period = MonthField(label="Mois")
     value = FrenchDecimalField(label="Valeur", max_digits=12, decimal_places=2)
     comment = forms.CharField(label="Commentaire", max_length=255, required=False)

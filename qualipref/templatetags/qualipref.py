@@ -1,13 +1,12 @@
-import copy
 from decimal import Decimal
 
 from django import forms, template
-from django.forms.models import ModelChoiceIterator
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from qualipref.french import plural
+from qualipref.widgets import select_markup
 
 register = template.Library()
 
@@ -90,37 +89,11 @@ def _is_plain_select(widget) -> bool:
     )
 
 
-def _attributes(attrs: dict) -> str:
-    """The attributes as Django's `attrs.html` writes them: False left out, True as a bare name."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class _Rows(list):
-    """A model select's rows, read by one plain query, for ModelChoiceIterator (Django's or django-filter's),
-    which reads `queryset.iterator()`: a server-side cursor on PostgreSQL, three round trips (DECLARE,
-    FETCH, CLOSE) per select for a few dozen sites."""
-
-    _prefetch_related_lookups = ()
-
-    def iterator(self):
-        return iter(self)
-
-
-def _choices(choices):
-    if isinstance(choices, ModelChoiceIterator):
-        choices = copy.copy(choices)
-        choices.queryset = _Rows(choices.queryset)
-    return choices
-
-
 def _select(field, attrs: dict) -> str:
     """A select (single or multiple, with option groups) as Django's widget templates write it
-    (`BoundField.as_widget`, `Select.get_context`, `optgroups`), without a template per option: the
-    registers' filter forms have five selects, some with a hundred options."""
+    (`BoundField.as_widget`, `Select.get_context`, `optgroups`), without a template per option
+    (`qualipref.widgets.select_markup`): the registers' filter forms have five selects, some with a hundred
+    options."""
     widget = field.field.widget
     attrs = field.build_widget_attrs(attrs, widget)
     if field.auto_id and "id" not in widget.attrs:
@@ -128,25 +101,13 @@ def _select(field, attrs: dict) -> str:
     attrs = widget.build_attrs(widget.attrs, attrs)
     if widget.allow_multiple_selected:
         attrs["multiple"] = True
-    values = widget.format_value(field.value())
-    multiple = widget.allow_multiple_selected
-    has_selected = False
-    out = [f'<select name="{conditional_escape(field.html_name)}"{_attributes(attrs)}>']
-    for value, label in _choices(widget.choices):
-        group = isinstance(label, (list, tuple))
-        if group:
-            out.append(f'<optgroup label="{conditional_escape(value)}">')
-        for subvalue, sublabel in label if group else [("" if value is None else value, label)]:
-            selected = (not has_selected or multiple) and str(subvalue) in values
-            has_selected |= selected
-            out.append(
-                f'<option value="{conditional_escape(subvalue)}"{" selected" if selected else ""}>'
-                f"{conditional_escape(sublabel)}</option>"
-            )
-        if group:
-            out.append("</optgroup>")
-    out.append("</select>")
-    return mark_safe("\n".join(out))
+    return select_markup(
+        field.html_name,
+        attrs,
+        widget.format_value(field.value()),
+        widget.choices,
+        multiple=widget.allow_multiple_selected,
+    )
 
 
 @register.filter
