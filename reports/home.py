@@ -17,7 +17,8 @@ from publication.selectors import stale_publications
 from qualipref.jobs import scheduled_jobs
 from referential.selectors import label_overview
 from sites.access import READ, scope_for, within_department
-from sites.models import Department, Role
+from sites.models import Role
+from sites.selectors import department_shown
 from sites.versions import kept
 
 from .context_processors import request_badges
@@ -47,19 +48,13 @@ def _department_shown(request):
     """(the user reading the département shown, the départements to choose from): a scope over several
     départements (the platform's administrator) shows one at a time, the one asked (`?department=`) or
     the first by code, as the committee's dashboard does; a scope of one shows it with no choice."""
-    ids = scope_for(request.user).ids("department", READ)
-    if len(ids) <= 1:
+    if len(scope_for(request.user).ids("department", READ)) <= 1:
         return request.user, []
-    departments = list(
-        Department.objects.filter(pk__in=ids).order_by("code").values_list("pk", "code", "name")
-    )
-    asked = request.GET.get("department", "")
-    known = asked.isdecimal() and int(asked) in ids
-    shown = int(asked) if known else departments[0][0]
-    if asked and not known:
+    shown, departments, unknown = department_shown(request.user, request.GET.get("department"))
+    if unknown:
         messages.warning(request, "Département inconnu dans votre périmètre : le premier est affiché.")
-    return within_department(request.user, shown), [
-        {"pk": pk, "label": f"{code} · {name}", "shown": pk == shown} for pk, code, name in departments
+    return within_department(request.user, shown.pk), [
+        {"pk": d.pk, "label": f"{d.code} · {d.name}", "shown": d == shown} for d in departments
     ]
 
 

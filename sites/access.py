@@ -392,7 +392,8 @@ def sites_scope(site_ids, perms=(READ,)) -> AccessScope:
 
 def within_department(user, department_id: int):
     """`user` reading one département of their scope (`AccessScope.within`): a copy of the user whose scope
-    is that part of theirs, for a page about one département (the home page of a scope over several)."""
+    is that part of theirs, for a page about one département of a scope over several (the home page, the
+    committee's dashboard)."""
     narrowed = copy.copy(user)
     narrowed._qualipref_scope = scope_for(user).within(department_id)
     return narrowed

@@ -36,6 +36,15 @@ def departments_for_user(user):
     return visible(user, Department.objects)
 
 
+def department_shown(user, asked: str | None = None):
+    """(the département a page about one département shows, the user's départements by code, whether `asked`
+    was not one of them): the one asked (its id, as a form or a query string gives it) when the user reads
+    it, else the first of theirs by code; None when they read none."""
+    departments = list(departments_for_user(user).order_by("code"))
+    chosen = next((d for d in departments if asked and str(d.pk) == asked), None)
+    return chosen or (departments[0] if departments else None), departments, bool(asked) and chosen is None
+
+
 def site_for_user(user, code, *, perm="read"):
     return get_for_user(Site.objects.select_related("entity__department"), user, perm=perm, code=code)
 

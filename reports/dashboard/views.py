@@ -16,8 +16,9 @@ from indicators.models import Indicator
 from indicators.selectors import indicator_for_user, sites_for_user
 from reports.selectors import runs_for_user
 from reports.services import report_run_request
-from sites.access import scope_for, within_department
+from sites.access import within_department
 from sites.models import Department
+from sites.selectors import department_shown
 from sites.versions import kept_page, shared
 
 from . import board as dashboard_module
@@ -195,13 +196,9 @@ def department_trend(request, indicator_pk):
 def _department(request, asked: str | None = None) -> Department:
     """The département asked for (`asked`: its id, from the dashboard; 404 outside the user's scope), else
     the first of their scope by code."""
-    ids = scope_for(request.user).ids("department")
-    departments = Department.objects.filter(pk__in=ids).order_by("code")
-    if asked:
-        if not asked.isdecimal() or int(asked) not in set(ids):
-            raise Http404("Département inconnu.")
-        departments = departments.filter(pk=int(asked))
-    department = departments.first()
+    department, _, unknown = department_shown(request.user, asked)
+    if unknown:
+        raise Http404("Département inconnu.")
     if department is None:
         raise PermissionDenied("Aucun département dans votre périmètre.")
     return department
