@@ -283,7 +283,7 @@ def test_a_referent_writes_model_answers_an_agent_only_reads_them(client, org, q
 
 
 def test_a_scope_over_several_departements_adds_up_each_departements_kept_part(
-    client, org, referential, administrator, quality_manager
+    client, org, referential, administrator
 ):
     """The administrator's register (13 and 84) shows the figures of one query over both départements, made
     of one part per département: a write in the 84 counts the 84's rows again, not the 13's."""

@@ -140,7 +140,7 @@ def test_the_administrator_sees_one_departement_at_a_time(client, administrator,
     assert "1 demande en retard" in html
     html = client.get("/", {"department": "999999"}).content.decode()
     assert "Dossier perdu" in html and "Département inconnu dans votre périmètre" in html
-    # a written request of the 84 shows in the 84's page at once (its own stamp)
+    # a request written since shows in the 84's page at once (the page is not kept over a write)
     make_correspondence(org.avignon, received_on=today - dt.timedelta(days=41), subject="Second courrier")
     assert "Second courrier" in client.get("/", {"department": org.vaucluse.pk}).content.decode()
 
